@@ -1,0 +1,57 @@
+# Valnav: `make run` serves the platform, `make test` checks everything. See README.md.
+SHELL := /bin/sh
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+MANAGE := $(PY) manage.py
+export DEBUG ?= 1
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install lint typecheck migrations-check pytest messages compilemessages bench worker clean
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || { py=$$(scripts/find-python) && $$py -m venv $(VENV); }
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+compilemessages: $(STAMP)
+	$(MANAGE) compilemessages --ignore=.venv --ignore=var -v 0
+
+run: install compilemessages
+	@mkdir -p var
+	$(MANAGE) migrate --noinput -v 0
+	$(MANAGE) import_reference
+	$(MANAGE) seed_demo
+	@echo "Valnav: http://$(HOST):$(PORT)/  (English: http://$(HOST):$(PORT)/en/)"
+	$(MANAGE) runserver --noreload $(HOST):$(PORT)
+
+worker: install
+	$(MANAGE) db_worker
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy .
+
+migrations-check: $(STAMP)
+	$(MANAGE) makemigrations --check --dry-run -v 1
+
+pytest: $(STAMP) compilemessages
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+test: install lint typecheck migrations-check pytest
+
+messages: $(STAMP)
+	$(MANAGE) makemessages -l sv --no-obsolete --ignore=.venv --ignore=var --ignore=bench --add-location=file
+
+bench: install compilemessages
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) var test-results .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,22 @@
+"""Root URLs. Pages live under i18n_patterns (Swedish unprefixed, English under /en/);
+the API and the admin are language-neutral."""
+
+from django.conf.urls.i18n import i18n_patterns
+from django.urls import include, path
+
+from valnav.api.v1 import api as api_v1
+from django.contrib import admin
+from valnav.core.views import health
+
+urlpatterns = [
+    path("api/v1/", api_v1.urls),
+    path("admin/", admin.site.urls),
+    path("health/", health, name="health"),
+]
+
+urlpatterns += i18n_patterns(
+    path("", include("valnav.core.urls")),
+    path("", include("valnav.places.urls")),
+    path("", include("valnav.accounts.urls")),
+    prefix_default_language=False,
+)

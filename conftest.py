@@ -1,0 +1,42 @@
+"""Shared fixtures: the reference data and the named personas of STYLE.md.
+
+Personas (password DEMO_PASSWORD, demo logins enabled in tests):
+- admin: administrator of Region Västmanland (admin site, accounts, reference data)
+- rua_vastmanland: regional strategist (RUA)
+- assessor_vasteras_komvux: assessor at Komvux Västerås
+- counsellor_orebro: guidance counsellor in Örebro
+- communicator_vastmanland, project_manager, employer_linkoping: the other roles
+- outsider: logged in without any role
+- anonymous: not logged in (no user)
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.core.management import call_command
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls made by fixtures
+# there are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _demo_logins_enabled(settings):
+    settings.VALNAV_DEMO_LOGINS = True
+
+
+@pytest.fixture
+def reference_data(db):
+    call_command("import_reference", stdout=open(os.devnull, "w"))  # noqa: SIM115
+
+
+@pytest.fixture
+def personas(reference_data):
+    """All demo personas, keyed by persona key (as in PERSONAS)."""
+    from valnav.accounts.models import User
+    from valnav.demo.services import demo_accounts_seed
+
+    demo_accounts_seed()
+    return {user.email.split("@")[0]: user for user in User.objects.filter(is_demo=True)}

@@ -1,0 +1,190 @@
+"""People, the organisations they work for, and the roles they hold there."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from valnav.core.models import BaseModel
+from valnav.core.permissions import Role
+from valnav.lib.orgnr import OrgNumberError, normalize_orgnr
+
+ORGNR_MESSAGES = {
+    "format": _("An organisationsnummer has ten digits, written NNNNNN-NNNN."),
+    "group": _(
+        "The third digit of an organisationsnummer is at least 2; this looks like a "
+        "personnummer."
+    ),
+    "checksum": _("The check digit (the last digit) of this organisationsnummer is wrong."),
+}
+
+
+def validate_orgnr(value: str) -> None:
+    try:
+        normalize_orgnr(value)
+    except OrgNumberError as error:
+        raise ValidationError(ORGNR_MESSAGES[error.code], code=f"orgnr_{error.code}") from error
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.full_clean(exclude=["password"])
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who logs in. Individuals being validated are not users."""
+
+    email = models.EmailField(_("e-mail address"), unique=True)
+    full_name = models.CharField(_("name"), max_length=200)
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(
+        _("staff status"),
+        default=False,
+        help_text=_("Technical flag kept for Django; access follows the roles."),
+    )
+    is_demo = models.BooleanField(
+        _("demo account"),
+        default=False,
+        help_text=_("Demo personas can only log in on a development installation."),
+    )
+    date_joined = models.DateTimeField(_("joined"), auto_now_add=True)
+
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]  # our manager
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["email"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    def role_set(self) -> frozenset[str]:
+        """Roles held in any organisation; cached for the request (the user object's life)."""
+        return self._roles
+
+    @cached_property
+    def _roles(self) -> frozenset[str]:
+        roles = set(self.memberships.values_list("role", flat=True))
+        if self.is_superuser:
+            roles.add(Role.ADMINISTRATOR)
+        return frozenset(roles)
+
+
+class OrganisationKind(models.TextChoices):
+    REGION = "region", _("Region")
+    MUNICIPALITY = "municipality", _("Municipality / Komvux principal")
+    BRANCH_ORGANISATION = "branch_organisation", _("Branch organisation / trade board")
+    EDUCATION_PROVIDER = "education_provider", _("Education provider")
+    PUBLIC_EMPLOYMENT_SERVICE = "public_employment_service", _("Arbetsförmedlingen")
+    EMPLOYER = "employer", _("Employer")
+    UNION = "union", _("Trade union")
+    OTHER = "other", _("Other")
+
+
+class OrganisationQuerySet(models.QuerySet["Organisation"]):
+    def in_county(self, county_code: str) -> OrganisationQuerySet:
+        return self.filter(municipality__county__code=county_code)
+
+
+class Organisation(BaseModel):
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=32, choices=OrganisationKind.choices)
+    org_number = models.CharField(
+        _("organisationsnummer"),
+        max_length=11,
+        blank=True,
+        validators=[validate_orgnr],
+        help_text=_("Ten digits, NNNNNN-NNNN."),
+    )
+    municipality = models.ForeignKey(
+        "places.Municipality",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organisations",
+        verbose_name=_("home municipality"),
+    )
+    website = models.URLField(_("website"), blank=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["org_number"],
+                condition=~models.Q(org_number=""),
+                name="organisation_org_number_unique",
+                violation_error_message=_("An organisation with this organisationsnummer exists."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.org_number:
+            try:
+                self.org_number = normalize_orgnr(self.org_number)
+            except OrgNumberError:
+                pass  # the field validator reports it
+
+
+class Membership(BaseModel):
+    """A user's role in an organisation. One user may hold several."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("organisation"),
+    )
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["organisation__name", "role"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation", "role"], name="membership_unique_role"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} – {self.organisation}"

@@ -1,0 +1,129 @@
+"""The named demo personas, shared by `seed_demo`, the tests and the README.
+
+Their password is published, so `EmailBackend` refuses them unless demo logins are enabled
+(DEBUG on, or VALNAV_DEMO_LOGINS=1).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from valnav.accounts.models import OrganisationKind
+from valnav.core.permissions import Role
+
+DEMO_PASSWORD = "valnav-demo-2026"  # noqa: S105  (published on purpose; see module docstring)
+DEMO_EMAIL_DOMAIN = "valnav.example"
+
+
+@dataclass(frozen=True)
+class DemoOrganisation:
+    key: str
+    name: str
+    kind: OrganisationKind
+    municipality_code: str
+    org_number: str = ""
+
+
+@dataclass(frozen=True)
+class Persona:
+    key: str
+    full_name: str
+    organisation: str | None
+    role: Role | None
+    description: str
+
+    @property
+    def email(self) -> str:
+        return f"{self.key}@{DEMO_EMAIL_DOMAIN}"
+
+
+DEMO_ORGANISATIONS = [
+    DemoOrganisation(
+        "region-vastmanland", "Region Västmanland", OrganisationKind.REGION, "1980", "232100-0172"
+    ),
+    DemoOrganisation(
+        "vasteras-komvux",
+        "Västerås stad, Vuxenutbildningen",
+        OrganisationKind.MUNICIPALITY,
+        "1980",
+        "212000-2080",
+    ),
+    DemoOrganisation(
+        "orebro-vagledning",
+        "Örebro kommun, Vuxenutbildning och vägledning",
+        OrganisationKind.MUNICIPALITY,
+        "1880",
+        "212000-1975",
+    ),
+    DemoOrganisation(
+        "af-vasteras",
+        "Arbetsförmedlingen Västerås",
+        OrganisationKind.PUBLIC_EMPLOYMENT_SERVICE,
+        "1980",
+        "202100-2114",
+    ),
+    DemoOrganisation(
+        "bygg-linkoping", "Byggföretaget Östgöta Bygg AB (demo)", OrganisationKind.EMPLOYER, "0580"
+    ),
+]
+
+PERSONAS = [
+    Persona(
+        "admin",
+        "Alva Administratör",
+        "region-vastmanland",
+        Role.ADMINISTRATOR,
+        "Administrator: the admin site, accounts and reference data.",
+    ),
+    Persona(
+        "rua_vastmanland",
+        "Rasmus Regionstrateg",
+        "region-vastmanland",
+        Role.REGIONAL_STRATEGIST,
+        "Regional strategist (RUA) at Region Västmanland.",
+    ),
+    Persona(
+        "assessor_vasteras_komvux",
+        "Bodil Bedömare",
+        "vasteras-komvux",
+        Role.ASSESSOR,
+        "Assessor at Komvux in Västerås.",
+    ),
+    Persona(
+        "counsellor_orebro",
+        "Vera Vägledare",
+        "orebro-vagledning",
+        Role.GUIDANCE_COUNSELLOR,
+        "Guidance counsellor in Örebro.",
+    ),
+    Persona(
+        "communicator_vastmanland",
+        "Kim Kommunikatör",
+        "region-vastmanland",
+        Role.COMMUNICATOR,
+        "Communicator in the project.",
+    ),
+    Persona(
+        "project_manager",
+        "Pia Projektledare",
+        "region-vastmanland",
+        Role.PROJECT_MANAGER,
+        "Main project manager (huvudprojektledare).",
+    ),
+    Persona(
+        "employer_linkoping",
+        "Erik Arbetsgivare",
+        "bygg-linkoping",
+        Role.EMPLOYER_REPRESENTATIVE,
+        "Employer representative at a construction firm in Linköping.",
+    ),
+    Persona(
+        "outsider",
+        "Olle Utomstående",
+        None,
+        None,
+        "Logged in, but no role in any organisation.",
+    ),
+]
+
+PERSONAS_BY_KEY = {persona.key: persona for persona in PERSONAS}

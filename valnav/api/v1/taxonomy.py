@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from valnav.taxonomy.models import Occupation
+from valnav.taxonomy.selectors import occupation_search
+
+router = Router(tags=["occupations"])
+
+
+class OccupationOut(Schema):
+    code: str = Field(description="SSYK 2012 code, 1–4 digits")
+    level: int
+    name_sv: str
+    name_en: str
+    parent_code: str | None
+
+    @staticmethod
+    def resolve_parent_code(obj: Occupation) -> str | None:
+        return obj.parent.code if obj.parent else None
+
+
+@router.get(
+    "/occupations",
+    response=list[OccupationOut],
+    summary="SSYK 2012 occupations; q matches code, name or JobTech occupation name",
+)
+@paginate(LimitOffsetPagination)
+def occupations(
+    request: HttpRequest, q: str = "", level: int | None = Query(None, ge=1, le=4)
+) -> list[Occupation]:
+    return occupation_search(query=q, level=level)  # type: ignore[return-value]  # paginated lazily

@@ -1,0 +1,57 @@
+"""Shared model bases and the provenance record every reference row points to."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class BaseModel(models.Model):
+    """Timestamps every Valnav table carries."""
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class ReferenceDataset(BaseModel):
+    """One shipped reference file as it was imported: where it comes from and which version.
+
+    Every reference row (county, occupation, …) points here, so each row knows its source and
+    version, and a changed file is visible as a new checksum.
+    """
+
+    key = models.SlugField(_("key"), max_length=64, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    file_name = models.CharField(_("file"), max_length=200)
+    publisher = models.CharField(_("publisher"), max_length=200)
+    licence = models.CharField(_("licence"), max_length=100)
+    version = models.CharField(_("version"), max_length=100)
+    sha256 = models.CharField(_("SHA-256 of the file"), max_length=64)
+    source_url = models.URLField(_("source"), max_length=500, blank=True)
+    row_count = models.PositiveIntegerField(_("rows"), default=0)
+    imported_at = models.DateTimeField(_("imported"))
+
+    class Meta:
+        verbose_name = _("reference dataset")
+        verbose_name_plural = _("reference datasets")
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.version})"
+
+
+class ReferenceRowModel(BaseModel):
+    """A row that came from a shipped reference file."""
+
+    dataset = models.ForeignKey(
+        ReferenceDataset,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("source dataset"),
+    )
+
+    class Meta:
+        abstract = True

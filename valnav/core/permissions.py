@@ -1,0 +1,77 @@
+"""Who may do what, defined once and used by views, the API and the admin alike.
+
+A person holds roles through memberships in organisations. A permission is granted to a set of
+roles; `user_has_perm` answers for a user and `valnav.core.decorators.require_perm` guards
+a view.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import TYPE_CHECKING, Protocol
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+
+class Role(models.TextChoices):
+    ADMINISTRATOR = "administrator", _("Administrator")
+    REGIONAL_STRATEGIST = "regional_strategist", _("Regional strategist (RUA)")
+    ASSESSOR = "assessor", _("Assessor")
+    GUIDANCE_COUNSELLOR = "guidance_counsellor", _("Guidance counsellor")
+    COMMUNICATOR = "communicator", _("Communicator")
+    PROJECT_MANAGER = "project_manager", _("Project manager")
+    EMPLOYER_REPRESENTATIVE = "employer_representative", _("Employer representative")
+
+
+class Perm(enum.StrEnum):
+    """Capabilities. Add one here and grant it in ROLE_PERMISSIONS; never check roles directly."""
+
+    USE_ADMIN = "use_admin"
+    MANAGE_ACCOUNTS = "manage_accounts"
+    MANAGE_REFERENCE_DATA = "manage_reference_data"
+    VIEW_STAFF_PAGES = "view_staff_pages"
+    VIEW_ORGANISATIONS = "view_organisations"
+
+
+_EVERY_MEMBER = frozenset({Perm.VIEW_STAFF_PAGES})
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
+    Role.ADMINISTRATOR: frozenset(Perm),
+    Role.REGIONAL_STRATEGIST: _EVERY_MEMBER | {Perm.VIEW_ORGANISATIONS},
+    Role.ASSESSOR: _EVERY_MEMBER,
+    Role.GUIDANCE_COUNSELLOR: _EVERY_MEMBER,
+    Role.COMMUNICATOR: _EVERY_MEMBER,
+    Role.PROJECT_MANAGER: _EVERY_MEMBER | {Perm.VIEW_ORGANISATIONS},
+    Role.EMPLOYER_REPRESENTATIVE: _EVERY_MEMBER,
+}
+
+
+class RoleHolder(Protocol):
+    is_authenticated: bool
+    is_active: bool
+
+    def role_set(self) -> frozenset[str]: ...
+
+
+def perms_for_roles(roles: frozenset[str]) -> frozenset[Perm]:
+    granted: set[Perm] = set()
+    for role in roles:
+        granted |= ROLE_PERMISSIONS.get(Role(role), frozenset())
+    return frozenset(granted)
+
+
+def user_perms(user: RoleHolder | AnonymousUser) -> frozenset[Perm]:
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    role_set = getattr(user, "role_set", None)
+    if role_set is None:
+        return frozenset()
+    return perms_for_roles(role_set())
+
+
+def user_has_perm(user: RoleHolder | AnonymousUser, perm: Perm) -> bool:
+    return perm in user_perms(user)

@@ -1,0 +1,26 @@
+"""Create demo organisations, personas and (as the platform grows) demo content; idempotent."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from valnav.accounts.personas import DEMO_PASSWORD, PERSONAS
+from valnav.demo.services import demo_accounts_seed
+from valnav.places.models import Municipality
+
+
+class Command(BaseCommand):
+    help = "Load demo data (marked as demo) and print the demo logins."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not Municipality.objects.exists():
+            raise CommandError("Run `manage.py import_reference` first: demo data needs places.")
+        counts = demo_accounts_seed()
+        self.stdout.write(
+            f"Demo data: {counts.organisations} organisations and {counts.users} users created."
+        )
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        for persona in PERSONAS:
+            self.stdout.write(f"  {persona.email:<42} {persona.description}")
