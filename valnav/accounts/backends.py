@@ -9,6 +9,8 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpRequest
 
+from valnav.core.permissions import Perm, user_has_perm
+
 
 def demo_login_allowed() -> bool:
     """Demo accounts have published passwords: usable on development machines only."""
@@ -26,6 +28,18 @@ class EmailBackend(ModelBackend):
         if username is not None:
             username = username.strip().lower()
         return super().authenticate(request, username=username, password=password, **kwargs)
+
+    def has_perm(self, user_obj: Any, perm: str, obj: Any = None) -> bool:
+        # Administrators hold every Django model permission, so the admin pages of the
+        # libraries we use (django-axes lockouts, task results) are theirs too.
+        if user_obj.is_active and user_has_perm(user_obj, Perm.USE_ADMIN):
+            return True
+        return super().has_perm(user_obj, perm, obj)
+
+    def has_module_perms(self, user_obj: Any, app_label: str) -> bool:
+        if user_obj.is_active and user_has_perm(user_obj, Perm.USE_ADMIN):
+            return True
+        return super().has_module_perms(user_obj, app_label)
 
     def user_can_authenticate(self, user: AbstractBaseUser | None) -> bool:
         if not super().user_can_authenticate(user):

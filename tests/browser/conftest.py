@@ -1,0 +1,256 @@
+"""Browser tests: Playwright drives Debian's chromium against pytest-django's live server.
+
+Every test here is marked `browser`. Without chromium the tests are deselected with one line in
+the summary, or fail when VALNAV_REQUIRE_BROWSER=1 (CI). Each test gets a fresh browser context
+that may only talk to the live server: any other request is aborted and fails the test, as do
+console errors (CSP violations among them) and uncaught page errors. A failing test leaves a
+full-page screenshot in test-results/.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+BROWSER_DIR = Path(__file__).resolve().parent
+RESULTS_DIR = BROWSER_DIR.parent.parent / "test-results"
+CHROMIUM = Path(os.environ.get("VALNAV_CHROMIUM") or "/usr/bin/chromium")
+REQUIRE_BROWSER = os.environ.get("VALNAV_REQUIRE_BROWSER") == "1"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+LOCAL_HOSTS = {"localhost", "127.0.0.1"}
+MISSING_MESSAGE = (
+    f"Browser tests not run: chromium not found at {CHROMIUM}. Install it with "
+    "`apt-get install chromium` (or set VALNAV_REQUIRE_BROWSER=1 to make this a failure)."
+)
+# Reported from the page itself as well, in case the browser's own CSP report is not a console
+# message in some chromium version.
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI}`);
+});
+"""
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+AXE_BLOCKING_IMPACTS = {"serious", "critical"}
+
+
+def _chromium_available() -> bool:
+    return CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)
+
+
+def _is_browser_test(item: pytest.Item) -> bool:
+    return BROWSER_DIR in Path(str(item.path)).resolve().parents
+
+
+# --- collection: mark, and deselect or fail without chromium ----------------------------------
+
+
+class _ChromiumMissing(pytest.Item):
+    """Stands in for a browser test when chromium is required but absent: it fails."""
+
+    def runtest(self) -> None:
+        pytest.fail(
+            f"chromium not found at {CHROMIUM} and VALNAV_REQUIRE_BROWSER=1. "
+            "Install it with `apt-get install chromium` or point VALNAV_CHROMIUM at it.",
+            pytrace=False,
+        )
+
+    def reportinfo(self) -> tuple[Path, None, str]:
+        return self.path, None, self.name
+
+
+_missing_key = pytest.StashKey[bool]()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    browser_items = [item for item in items if _is_browser_test(item)]
+    for item in browser_items:
+        item.add_marker(pytest.mark.browser)
+    if not browser_items or _chromium_available():
+        return
+    if REQUIRE_BROWSER:
+        for index, item in enumerate(items):
+            if _is_browser_test(item):
+                stand_in = _ChromiumMissing.from_parent(item.parent, name=item.name)
+                stand_in.add_marker(pytest.mark.browser)
+                items[index] = stand_in
+        return
+    deselected = set(browser_items)
+    items[:] = [item for item in items if item not in deselected]
+    config.hook.pytest_deselected(items=browser_items)
+    config.stash[_missing_key] = True
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    if config.stash.get(_missing_key, False):
+        terminalreporter.write_line(MISSING_MESSAGE, yellow=True)
+
+
+# --- failure screenshots ------------------------------------------------------------------------
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    report = yield
+    if report.when == "call" and _is_browser_test(item):
+        item.rep_call = report  # type: ignore[attr-defined]
+    return report
+
+
+def _screenshot(page: Any, node: pytest.Item) -> Path | None:
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    path = RESULTS_DIR / (re.sub(r"[^\w.\-\[\]]+", "_", node.name) + ".png")
+    try:
+        page.screenshot(path=str(path), full_page=True)
+    except Exception:  # the page may be gone; the test's own failure matters more
+        return None
+    return path
+
+
+# --- data and server ----------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    # Seeding eight personas with the production hasher costs seconds per test.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def browser_data(transactional_db: None, personas: dict[str, Any]) -> dict[str, Any]:
+    """Reference data and personas, committed so that the live server thread sees them."""
+    return personas
+
+
+@pytest.fixture
+def server(live_server: Any, browser_data: dict[str, Any]) -> str:
+    """The live server's base URL (no trailing slash), with the data in place."""
+    return str(live_server.url)
+
+
+# --- Playwright ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def playwright_instance() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_instance: Any) -> Iterator[Any]:
+    browser = playwright_instance.chromium.launch(
+        executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+    )
+    yield browser
+    browser.close()
+
+
+def _is_local(url: str) -> bool:
+    scheme = urlsplit(url).scheme
+    if scheme in {"data", "blob"}:
+        return True
+    return scheme in {"http", "https"} and urlsplit(url).hostname in LOCAL_HOSTS
+
+
+@pytest.fixture
+def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
+    context = browser.new_context(locale="sv-SE", viewport={"width": 1280, "height": 900})
+    outside: list[str] = []
+    errors: list[str] = []
+
+    def note_outside(url: str) -> None:
+        if url not in outside:
+            outside.append(url)
+
+    def route(route: Any) -> None:
+        if _is_local(route.request.url):
+            route.continue_()
+        else:
+            note_outside(route.request.url)
+            route.abort()
+
+    def on_request(req: Any) -> None:
+        if not _is_local(req.url):
+            note_outside(req.url)
+
+    def on_console(message: Any) -> None:
+        if message.type == "error":
+            location = message.location or {}
+            errors.append(f"console: {message.text} ({location.get('url', '?')})")
+
+    context.route("**/*", route)
+    context.on("request", on_request)
+    context.add_init_script(CSP_LISTENER)
+    page = context.new_page()
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: errors.append(f"pageerror: {error}"))
+    page.set_default_timeout(10_000)
+
+    yield page
+
+    rep_call = getattr(request.node, "rep_call", None)
+    failed = rep_call is not None and rep_call.failed
+    problems = bool(outside or errors)
+    if failed or problems:
+        _screenshot(page, request.node)
+    context.close()
+    if rep_call is None or failed:
+        return  # the test's own failure (or setup error) is the one to read
+    assert not outside, "requests left the machine: " + ", ".join(outside)
+    assert not errors, "console or page errors:\n" + "\n".join(errors)
+
+
+# --- accessibility ------------------------------------------------------------------------------
+
+
+def _check_a11y(page: Any) -> None:
+    """Run axe-core (WCAG 2.1 A and AA only); fail on serious or critical violations."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(
+        page,
+        options={
+            "runOnly": {"type": "tag", "values": AXE_TAGS},
+            "resultTypes": ["violations"],
+        },
+    )
+    blocking = [
+        violation
+        for violation in results.response["violations"]
+        if violation.get("impact") in AXE_BLOCKING_IMPACTS
+    ]
+    lines = []
+    for violation in blocking:
+        targets = [" ".join(map(str, node["target"])) for node in violation["nodes"][:3]]
+        more = len(violation["nodes"]) - len(targets)
+        lines.append(
+            f"- {violation['id']} ({violation['impact']}): {violation['help']} "
+            f"at {', '.join(targets)}" + (f" and {more} more" if more > 0 else "")
+        )
+        summary = violation["nodes"][0].get("failureSummary") if violation["nodes"] else ""
+        if summary:
+            lines.append("    " + " ".join(summary.split())[:300])
+    assert not blocking, f"axe found accessibility problems on {page.url}:\n" + "\n".join(lines)
+
+
+@pytest.fixture
+def check_a11y() -> Callable[[Any], None]:
+    """`check_a11y(page)`: axe-core with WCAG 2.1 A/AA rules, no serious/critical violations."""
+    return _check_a11y
