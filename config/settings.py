@@ -9,8 +9,10 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
+import plotly
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
@@ -52,6 +54,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "valnav.core.admin_apps.ValnavAdminConfig",
     "django.contrib.humanize",
+    "ninja",  # serves Swagger UI from its own static files instead of a CDN
     "axes",
     "django_tasks_db",
     "valnav.core",
@@ -133,8 +136,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 12}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -173,13 +178,15 @@ USE_TZ = True
 TIME_ZONE = "Europe/Stockholm"
 
 # Static files: everything local, nothing from a CDN.
+# plotly.min.js ships inside the plotly package (MapLibre included): served from there, not copied.
+PLOTLY_BUNDLE_DIR = Path(plotly.__path__[0]) / "package_data"
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [
     BASE_DIR / "valnav" / "static",
     # Plotly's own bundled plotly.min.js (MapLibre included), served as /static/plotly/…
-    ("plotly", Path(__import__("plotly").__file__).parent / "package_data"),
+    ("plotly", PLOTLY_BUNDLE_DIR),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -195,6 +202,7 @@ WHITENOISE_USE_FINDERS = DEBUG or TESTING
 MEDIA_ROOT = Path(os.environ.get("VALNAV_MEDIA_ROOT", VAR_DIR / "media"))  # outside the web root
 
 # E-mail (Django's MAILERS): console in development, captured in tests, SMTP in production.
+MAILERS: dict[str, dict[str, Any]]
 if DEBUG and "EMAIL_HOST" not in os.environ:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 else:
@@ -239,6 +247,10 @@ SECURE_HSTS_SECONDS = int(
 )
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
+if not SECURE_HSTS_PRELOAD:
+    # Valnav runs on a subdomain of a region's domain; HSTS preloading is decided for the whole
+    # domain by its owner (docs/deploy.md), so the reminder is silenced here.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
 if env_bool("SECURE_PROXY_SSL_HEADER", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 

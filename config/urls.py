@@ -2,10 +2,10 @@
 the API and the admin are language-neutral."""
 
 from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
 from django.urls import include, path
 
 from valnav.api.v1 import api as api_v1
-from django.contrib import admin
 from valnav.core.views import health
 
 urlpatterns = [

@@ -5,7 +5,6 @@ A new URL pattern fails `test_every_url_pattern_is_in_the_matrix` until it joins
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 import pytest

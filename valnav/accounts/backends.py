@@ -6,9 +6,10 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 
+from valnav.accounts.models import User
 from valnav.core.permissions import Perm, user_has_perm
 
 
@@ -24,7 +25,7 @@ class EmailBackend(ModelBackend):
         username: str | None = None,
         password: str | None = None,
         **kwargs: Any,
-    ) -> AbstractBaseUser | None:
+    ) -> User | None:
         if username is not None:
             username = username.strip().lower()
         return super().authenticate(request, username=username, password=password, **kwargs)
@@ -41,7 +42,7 @@ class EmailBackend(ModelBackend):
             return True
         return super().has_module_perms(user_obj, app_label)
 
-    def user_can_authenticate(self, user: AbstractBaseUser | None) -> bool:
+    def user_can_authenticate(self, user: User | AnonymousUser | None) -> bool:
         if not super().user_can_authenticate(user):
             return False
         return not getattr(user, "is_demo", False) or demo_login_allowed()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -17,8 +18,7 @@ from valnav.lib.orgnr import OrgNumberError, normalize_orgnr
 ORGNR_MESSAGES = {
     "format": _("An organisationsnummer has ten digits, written NNNNNN-NNNN."),
     "group": _(
-        "The third digit of an organisationsnummer is at least 2; this looks like a "
-        "personnummer."
+        "The third digit of an organisationsnummer is at least 2; this looks like a personnummer."
     ),
     "checksum": _("The check digit (the last digit) of this organisationsnummer is wrong."),
 }
@@ -67,7 +67,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     date_joined = models.DateTimeField(_("joined"), auto_now_add=True)
 
-    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]  # our manager
+    objects: ClassVar[UserManager] = UserManager()
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -156,10 +156,8 @@ class Organisation(BaseModel):
 
     def clean(self) -> None:
         if self.org_number:
-            try:
+            with contextlib.suppress(OrgNumberError):  # the field validator reports it
                 self.org_number = normalize_orgnr(self.org_number)
-            except OrgNumberError:
-                pass  # the field validator reports it
 
 
 class Membership(BaseModel):

@@ -9,9 +9,7 @@ from valnav.core.permissions import Role
 from valnav.places.models import Municipality
 
 
-def user_create(
-    *, email: str, full_name: str, password: str | None, is_demo: bool = False
-) -> User:
+def user_create(*, email: str, full_name: str, password: str | None, is_demo: bool = False) -> User:
     with transaction.atomic():
         return User.objects.create_user(
             email=email, password=password, full_name=full_name, is_demo=is_demo

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse_lazy
@@ -59,7 +60,8 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     user = request.user
-    assert isinstance(user, User)  # login_required guarantees a real user
+    if not isinstance(user, User):  # login_required guarantees a real user
+        raise PermissionDenied
     return render(
         request,
         "accounts/dashboard.html",

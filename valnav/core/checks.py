@@ -23,7 +23,9 @@ def demo_logins_off(app_configs: Any, **kwargs: Any) -> list[Error]:
 
 @register(Tags.security, deploy=True)
 def csp_without_inline_scripts(app_configs: Any, **kwargs: Any) -> list[Error]:
-    script_src = [str(value) for value in settings.SECURE_CSP.get("script-src", [])]
+    policy: dict[str, object] = settings.SECURE_CSP
+    sources = policy.get("script-src", [])
+    script_src = [str(value) for value in sources] if isinstance(sources, list | tuple) else []
     if not script_src or "'unsafe-inline'" in script_src or "'unsafe-eval'" in script_src:
         return [
             Error(

@@ -51,8 +51,11 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
 
 
 class RoleHolder(Protocol):
-    is_authenticated: bool
-    is_active: bool
+    @property
+    def is_authenticated(self) -> bool: ...
+
+    @property
+    def is_active(self) -> bool: ...
 
     def role_set(self) -> frozenset[str]: ...
 

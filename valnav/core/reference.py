@@ -80,7 +80,7 @@ def dataset_register(
 def _differs(obj: models.Model, name: str, value: Any) -> bool:
     if isinstance(value, models.Model) or (value is None and hasattr(obj, f"{name}_id")):
         # Compare foreign keys by id, without loading the related row.
-        return getattr(obj, f"{name}_id") != (value.pk if value is not None else None)
+        return bool(getattr(obj, f"{name}_id") != (value.pk if value is not None else None))
     return bool(getattr(obj, name) != value)
 
 

@@ -13,7 +13,10 @@ def read_csv_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
         for row in reader:
-            yield reader.line_num, {key.strip(): (value or "").strip() for key, value in row.items()}
+            yield (
+                reader.line_num,
+                {key.strip(): (value or "").strip() for key, value in row.items()},
+            )
 
 
 def file_sha256(path: Path) -> str:

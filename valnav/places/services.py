@@ -27,7 +27,9 @@ def _geometries(path: Path, code_field: str) -> dict[str, dict[str, Any]]:
     for number, feature in enumerate(collection.get("features", []), start=1):
         code = str(feature.get("properties", {}).get(code_field, ""))
         if not code or not feature.get("geometry"):
-            raise ReferenceDataError(f"{path.name}: feature {number} lacks {code_field} or geometry")
+            raise ReferenceDataError(
+                f"{path.name}: feature {number} lacks {code_field} or geometry"
+            )
         geometries[code] = feature["geometry"]
     return geometries
 

@@ -125,8 +125,13 @@ def industries_import(*, reference_dir: Path, counts: ImportCounts) -> None:
         Industry,
         key_field="code",
         rows=[
-            {"code": row["code"], "level": row["level"], "name_sv": row["name_sv"],
-             "parent": None, "dataset": dataset}
+            {
+                "code": row["code"],
+                "level": row["level"],
+                "name_sv": row["name_sv"],
+                "parent": None,
+                "dataset": dataset,
+            }
             for _, row in rows
             if row["level"] == Industry.Level.SECTION
         ],
@@ -139,8 +144,13 @@ def industries_import(*, reference_dir: Path, counts: ImportCounts) -> None:
         if row["parent"] not in sections:
             raise ReferenceDataError(f"sni2007.csv line {line}: unknown section {row['parent']}")
         division_rows.append(
-            {"code": row["code"], "level": row["level"], "name_sv": row["name_sv"],
-             "parent": sections[row["parent"]], "dataset": dataset}
+            {
+                "code": row["code"],
+                "level": row["level"],
+                "name_sv": row["name_sv"],
+                "parent": sections[row["parent"]],
+                "dataset": dataset,
+            }
         )
     upsert_rows(Industry, key_field="code", rows=division_rows, counts=counts)
 
@@ -172,9 +182,7 @@ def taxonomy_import(*, reference_dir: Path = REFERENCE_DIR) -> ImportCounts:
     counts = ImportCounts()
     with transaction.atomic():
         occupations = occupations_import(reference_dir=reference_dir, counts=counts)
-        occupation_names_import(
-            reference_dir=reference_dir, counts=counts, occupations=occupations
-        )
+        occupation_names_import(reference_dir=reference_dir, counts=counts, occupations=occupations)
         industries_import(reference_dir=reference_dir, counts=counts)
         s3_areas_import(reference_dir=reference_dir, counts=counts)
     return counts

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.params.functions import Query
 
 from valnav.taxonomy.models import Occupation
 from valnav.taxonomy.selectors import occupation_search

@@ -4,34 +4,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='ReferenceDataset',
+            name="ReferenceDataset",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('key', models.SlugField(max_length=64, unique=True, verbose_name='key')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('file_name', models.CharField(max_length=200, verbose_name='file')),
-                ('publisher', models.CharField(max_length=200, verbose_name='publisher')),
-                ('licence', models.CharField(max_length=100, verbose_name='licence')),
-                ('version', models.CharField(max_length=100, verbose_name='version')),
-                ('sha256', models.CharField(max_length=64, verbose_name='SHA-256 of the file')),
-                ('source_url', models.URLField(blank=True, max_length=500, verbose_name='source')),
-                ('row_count', models.PositiveIntegerField(default=0, verbose_name='rows')),
-                ('imported_at', models.DateTimeField(verbose_name='imported')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("key", models.SlugField(max_length=64, unique=True, verbose_name="key")),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("file_name", models.CharField(max_length=200, verbose_name="file")),
+                ("publisher", models.CharField(max_length=200, verbose_name="publisher")),
+                ("licence", models.CharField(max_length=100, verbose_name="licence")),
+                ("version", models.CharField(max_length=100, verbose_name="version")),
+                ("sha256", models.CharField(max_length=64, verbose_name="SHA-256 of the file")),
+                ("source_url", models.URLField(blank=True, max_length=500, verbose_name="source")),
+                ("row_count", models.PositiveIntegerField(default=0, verbose_name="rows")),
+                ("imported_at", models.DateTimeField(verbose_name="imported")),
             ],
             options={
-                'verbose_name': 'reference dataset',
-                'verbose_name_plural': 'reference datasets',
-                'ordering': ['key'],
+                "verbose_name": "reference dataset",
+                "verbose_name_plural": "reference datasets",
+                "ordering": ["key"],
             },
         ),
     ]

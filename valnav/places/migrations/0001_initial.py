@@ -5,57 +5,114 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0001_initial'),
+        ("core", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='County',
+            name="County",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('code', models.CharField(max_length=2, unique=True, verbose_name='county code')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('region_name', models.CharField(max_length=100, verbose_name='region')),
-                ('letter', models.CharField(max_length=2, verbose_name='county letter')),
-                ('nuts3_code', models.CharField(max_length=5, verbose_name='NUTS 3 code')),
-                ('centroid_lat', models.FloatField(verbose_name='centroid latitude')),
-                ('centroid_lon', models.FloatField(verbose_name='centroid longitude')),
-                ('jobtech_id', models.CharField(blank=True, max_length=12, verbose_name='JobTech concept id')),
-                ('boundary', models.JSONField(blank=True, null=True, verbose_name='boundary (GeoJSON geometry)')),
-                ('dataset', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.referencedataset', verbose_name='source dataset')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("code", models.CharField(max_length=2, unique=True, verbose_name="county code")),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("region_name", models.CharField(max_length=100, verbose_name="region")),
+                ("letter", models.CharField(max_length=2, verbose_name="county letter")),
+                ("nuts3_code", models.CharField(max_length=5, verbose_name="NUTS 3 code")),
+                ("centroid_lat", models.FloatField(verbose_name="centroid latitude")),
+                ("centroid_lon", models.FloatField(verbose_name="centroid longitude")),
+                (
+                    "jobtech_id",
+                    models.CharField(blank=True, max_length=12, verbose_name="JobTech concept id"),
+                ),
+                (
+                    "boundary",
+                    models.JSONField(
+                        blank=True, null=True, verbose_name="boundary (GeoJSON geometry)"
+                    ),
+                ),
+                (
+                    "dataset",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.referencedataset",
+                        verbose_name="source dataset",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'county',
-                'verbose_name_plural': 'counties',
-                'ordering': ['code'],
+                "verbose_name": "county",
+                "verbose_name_plural": "counties",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Municipality',
+            name="Municipality",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('code', models.CharField(max_length=4, unique=True, verbose_name='municipality code')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('centroid_lat', models.FloatField(verbose_name='centroid latitude')),
-                ('centroid_lon', models.FloatField(verbose_name='centroid longitude')),
-                ('jobtech_id', models.CharField(blank=True, max_length=12, verbose_name='JobTech concept id')),
-                ('boundary', models.JSONField(blank=True, null=True, verbose_name='boundary (GeoJSON geometry)')),
-                ('county', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='municipalities', to='places.county', verbose_name='county')),
-                ('dataset', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.referencedataset', verbose_name='source dataset')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "code",
+                    models.CharField(max_length=4, unique=True, verbose_name="municipality code"),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("centroid_lat", models.FloatField(verbose_name="centroid latitude")),
+                ("centroid_lon", models.FloatField(verbose_name="centroid longitude")),
+                (
+                    "jobtech_id",
+                    models.CharField(blank=True, max_length=12, verbose_name="JobTech concept id"),
+                ),
+                (
+                    "boundary",
+                    models.JSONField(
+                        blank=True, null=True, verbose_name="boundary (GeoJSON geometry)"
+                    ),
+                ),
+                (
+                    "county",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="municipalities",
+                        to="places.county",
+                        verbose_name="county",
+                    ),
+                ),
+                (
+                    "dataset",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.referencedataset",
+                        verbose_name="source dataset",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'municipality',
-                'verbose_name_plural': 'municipalities',
-                'ordering': ['code'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('code__regex', '^[0-9]{4}$')), name='municipality_code_4_digits')],
+                "verbose_name": "municipality",
+                "verbose_name_plural": "municipalities",
+                "ordering": ["code"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("code__regex", "^[0-9]{4}$")),
+                        name="municipality_code_4_digits",
+                    )
+                ],
             },
         ),
     ]

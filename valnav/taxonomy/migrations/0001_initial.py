@@ -6,97 +6,222 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0001_initial'),
-        ('places', '0001_initial'),
+        ("core", "0001_initial"),
+        ("places", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Industry',
+            name="Industry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('code', models.CharField(max_length=2, unique=True, verbose_name='SNI code')),
-                ('level', models.CharField(choices=[('section', 'Section'), ('division', 'Division')], max_length=10, verbose_name='level')),
-                ('name_sv', models.CharField(max_length=200, verbose_name='Swedish name')),
-                ('dataset', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.referencedataset', verbose_name='source dataset')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='taxonomy.industry', verbose_name='section')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("code", models.CharField(max_length=2, unique=True, verbose_name="SNI code")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[("section", "Section"), ("division", "Division")],
+                        max_length=10,
+                        verbose_name="level",
+                    ),
+                ),
+                ("name_sv", models.CharField(max_length=200, verbose_name="Swedish name")),
+                (
+                    "dataset",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.referencedataset",
+                        verbose_name="source dataset",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="taxonomy.industry",
+                        verbose_name="section",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'industry (SNI 2007)',
-                'verbose_name_plural': 'industries (SNI 2007)',
-                'ordering': ['code'],
+                "verbose_name": "industry (SNI 2007)",
+                "verbose_name_plural": "industries (SNI 2007)",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Occupation',
+            name="Occupation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('code', models.CharField(max_length=4, unique=True, verbose_name='SSYK code')),
-                ('level', models.PositiveSmallIntegerField(choices=[(1, '1'), (2, '2'), (3, '3'), (4, '4')], verbose_name='level')),
-                ('name_sv', models.CharField(max_length=200, verbose_name='Swedish name')),
-                ('name_en', models.CharField(blank=True, max_length=200, verbose_name='English name')),
-                ('search_text', models.TextField(blank=True, editable=False, verbose_name='search text')),
-                ('dataset', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.referencedataset', verbose_name='source dataset')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='taxonomy.occupation', verbose_name='parent group')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("code", models.CharField(max_length=4, unique=True, verbose_name="SSYK code")),
+                (
+                    "level",
+                    models.PositiveSmallIntegerField(
+                        choices=[(1, "1"), (2, "2"), (3, "3"), (4, "4")], verbose_name="level"
+                    ),
+                ),
+                ("name_sv", models.CharField(max_length=200, verbose_name="Swedish name")),
+                (
+                    "name_en",
+                    models.CharField(blank=True, max_length=200, verbose_name="English name"),
+                ),
+                (
+                    "search_text",
+                    models.TextField(blank=True, editable=False, verbose_name="search text"),
+                ),
+                (
+                    "dataset",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.referencedataset",
+                        verbose_name="source dataset",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="taxonomy.occupation",
+                        verbose_name="parent group",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'occupation (SSYK)',
-                'verbose_name_plural': 'occupations (SSYK)',
-                'ordering': ['code'],
+                "verbose_name": "occupation (SSYK)",
+                "verbose_name_plural": "occupations (SSYK)",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='OccupationName',
+            name="OccupationName",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('concept_id', models.CharField(max_length=12, unique=True, verbose_name='JobTech concept id')),
-                ('label', models.CharField(max_length=200, verbose_name='occupation name')),
-                ('occupation_field', models.CharField(blank=True, max_length=200, verbose_name='occupation field')),
-                ('dataset', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.referencedataset', verbose_name='source dataset')),
-                ('occupations', models.ManyToManyField(blank=True, related_name='names', to='taxonomy.occupation', verbose_name='SSYK groups')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "concept_id",
+                    models.CharField(max_length=12, unique=True, verbose_name="JobTech concept id"),
+                ),
+                ("label", models.CharField(max_length=200, verbose_name="occupation name")),
+                (
+                    "occupation_field",
+                    models.CharField(blank=True, max_length=200, verbose_name="occupation field"),
+                ),
+                (
+                    "dataset",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.referencedataset",
+                        verbose_name="source dataset",
+                    ),
+                ),
+                (
+                    "occupations",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="names",
+                        to="taxonomy.occupation",
+                        verbose_name="SSYK groups",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'occupation name (JobTech)',
-                'verbose_name_plural': 'occupation names (JobTech)',
-                'ordering': ['label'],
+                "verbose_name": "occupation name (JobTech)",
+                "verbose_name_plural": "occupation names (JobTech)",
+                "ordering": ["label"],
             },
         ),
         migrations.CreateModel(
-            name='S3Area',
+            name="S3Area",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('key', models.SlugField(max_length=80, unique=True, verbose_name='key')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('strategy', models.CharField(max_length=200, verbose_name='strategy')),
-                ('source', models.CharField(max_length=300, verbose_name='source')),
-                ('verified', models.BooleanField(default=True, help_text='False where no formal S3 list was found.', verbose_name='verified')),
-                ('county', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='s3_areas', to='places.county', verbose_name='county (empty: ÖMS jointly)')),
-                ('dataset', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.referencedataset', verbose_name='source dataset')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("key", models.SlugField(max_length=80, unique=True, verbose_name="key")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("strategy", models.CharField(max_length=200, verbose_name="strategy")),
+                ("source", models.CharField(max_length=300, verbose_name="source")),
+                (
+                    "verified",
+                    models.BooleanField(
+                        default=True,
+                        help_text="False where no formal S3 list was found.",
+                        verbose_name="verified",
+                    ),
+                ),
+                (
+                    "county",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="s3_areas",
+                        to="places.county",
+                        verbose_name="county (empty: ÖMS jointly)",
+                    ),
+                ),
+                (
+                    "dataset",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.referencedataset",
+                        verbose_name="source dataset",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'smart-specialisation area',
-                'verbose_name_plural': 'smart-specialisation areas',
-                'ordering': ['county__code', 'name'],
+                "verbose_name": "smart-specialisation area",
+                "verbose_name_plural": "smart-specialisation areas",
+                "ordering": ["county__code", "name"],
             },
         ),
         migrations.AddConstraint(
-            model_name='occupation',
-            constraint=models.CheckConstraint(condition=models.Q(('level__gte', 1), ('level__lte', 4)), name='occupation_level_1_to_4'),
+            model_name="occupation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("level__gte", 1), ("level__lte", 4)),
+                name="occupation_level_1_to_4",
+            ),
         ),
         migrations.AddIndex(
-            model_name='occupationname',
-            index=models.Index(django.db.models.functions.text.Lower('label'), name='occupationname_label_lower'),
+            model_name="occupationname",
+            index=models.Index(
+                django.db.models.functions.text.Lower("label"), name="occupationname_label_lower"
+            ),
         ),
     ]
