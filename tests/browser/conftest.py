@@ -211,10 +211,14 @@ def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
     if failed or problems:
         _screenshot(page, request.node)
     context.close()
-    if rep_call is None or failed:
-        return  # the test's own failure (or setup error) is the one to read
-    assert not outside, "requests left the machine: " + ", ".join(outside)
-    assert not errors, "console or page errors:\n" + "\n".join(errors)
+    # Reported even when the test failed too: an aborted request is often the reason.
+    report = []
+    if outside:
+        report.append("requests left the machine: " + ", ".join(outside))
+    if errors:
+        report.append("console or page errors:\n" + "\n".join(errors))
+    if report:
+        pytest.fail("\n".join(report), pytrace=False)
 
 
 # --- accessibility ------------------------------------------------------------------------------
