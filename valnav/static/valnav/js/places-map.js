@@ -34,6 +34,6 @@
     margin: { l: 0, r: 0, t: 0, b: 0 },
     dragmode: false
   };
-  Plotly.newPlot(element, [trace], layout, { responsive: true, displaylogo: false, scrollZoom: false })
+  Plotly.newPlot(element, [trace], layout, { responsive: true, displaylogo: false, displayModeBar: false, scrollZoom: false })
     .then(function () { element.dataset.ready = "true"; });
 })();
