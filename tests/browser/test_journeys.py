@@ -158,3 +158,19 @@ def test_api_docs_load_from_this_site_only(page, server):
     main_nav(page).get_by_role("link", name=sv("Open API")).click()
     expect(page.locator(".swagger-ui")).to_be_visible()
     expect(page.locator(".swagger-ui .opblock").first).to_be_visible()
+
+
+@pytest.mark.parametrize("name", ["core:home", "places:index", "core:accessibility"])
+def test_pages_reflow_at_400_percent_zoom(page, server, name):
+    # 1280 CSS px at 400 % zoom leaves 320 px: WCAG 1.4.10 asks for no horizontal scrolling.
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto(url(server, name))
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, f"{name} scrolls sideways by {overflow} px at 320 px width"
+    main_nav(page).get_by_role("link", name=sv("Regions and municipalities")).focus()
+    expect(
+        main_nav(page).get_by_role("link", name=sv("Regions and municipalities"))
+    ).to_be_focused()
