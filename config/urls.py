@@ -18,5 +18,6 @@ urlpatterns += i18n_patterns(
     path("", include("valnav.core.urls")),
     path("", include("valnav.places.urls")),
     path("", include("valnav.accounts.urls")),
+    path("", include("valnav.atlas.urls")),
     prefix_default_language=False,
 )

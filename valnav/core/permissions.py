@@ -35,14 +35,18 @@ class Perm(enum.StrEnum):
     MANAGE_REFERENCE_DATA = "manage_reference_data"
     VIEW_STAFF_PAGES = "view_staff_pages"
     VIEW_ORGANISATIONS = "view_organisations"
+    EDIT_OWN_ATLAS = "edit_own_atlas"  # offers and education of one's own organisations
+    REVIEW_ATLAS = "review_atlas"  # see and publish every organisation's atlas entries
+    IMPORT_ATLAS = "import_atlas"
 
 
 _EVERY_MEMBER = frozenset({Perm.VIEW_STAFF_PAGES})
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.ADMINISTRATOR: frozenset(Perm),
-    Role.REGIONAL_STRATEGIST: _EVERY_MEMBER | {Perm.VIEW_ORGANISATIONS},
-    Role.ASSESSOR: _EVERY_MEMBER,
+    Role.REGIONAL_STRATEGIST: _EVERY_MEMBER
+    | {Perm.VIEW_ORGANISATIONS, Perm.EDIT_OWN_ATLAS, Perm.REVIEW_ATLAS, Perm.IMPORT_ATLAS},
+    Role.ASSESSOR: _EVERY_MEMBER | {Perm.EDIT_OWN_ATLAS, Perm.IMPORT_ATLAS},
     Role.GUIDANCE_COUNSELLOR: _EVERY_MEMBER,
     Role.COMMUNICATOR: _EVERY_MEMBER,
     Role.PROJECT_MANAGER: _EVERY_MEMBER | {Perm.VIEW_ORGANISATIONS},

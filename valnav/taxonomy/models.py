@@ -139,3 +139,30 @@ class S3Area(ReferenceRowModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Branch(ReferenceRowModel):
+    """A branch (bransch) as validation is organised: the owner of branch models, a filter in
+    the atlas, and a candidate focus branch in insights."""
+
+    key = models.SlugField(_("key"), max_length=40, unique=True)
+    name_sv = models.CharField(_("Swedish name"), max_length=120)
+    name_en = models.CharField(_("English name"), max_length=120)
+    industries = models.ManyToManyField(
+        Industry, related_name="branches", blank=True, verbose_name=_("SNI sections")
+    )
+
+    class Meta:
+        verbose_name = _("branch")
+        verbose_name_plural = _("branches")
+        ordering = ["name_sv"]
+
+    def __str__(self) -> str:
+        return self.name_sv
+
+    @property
+    def name(self) -> str:
+        """The name in the active language."""
+        from django.utils.translation import get_language
+
+        return self.name_en if (get_language() or "sv").startswith("en") else self.name_sv

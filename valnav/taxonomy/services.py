@@ -17,7 +17,14 @@ from valnav.core.reference import (
 )
 from valnav.lib.csv_io import read_csv_rows
 from valnav.places.models import County
-from valnav.taxonomy.models import Industry, Occupation, OccupationName, S3Area, fold
+from valnav.taxonomy.models import (
+    Branch,
+    Industry,
+    Occupation,
+    OccupationName,
+    S3Area,
+    fold,
+)
 
 
 def _load(
@@ -177,6 +184,31 @@ def s3_areas_import(*, reference_dir: Path, counts: ImportCounts) -> None:
     upsert_rows(S3Area, key_field="key", rows=area_rows, counts=counts)
 
 
+def branches_import(*, reference_dir: Path, counts: ImportCounts) -> None:
+    rows, dataset = _load("branches", reference_dir, counts)
+    sections = {industry.code: industry for industry in Industry.objects.filter(level="section")}
+    branches = upsert_rows(
+        Branch,
+        key_field="key",
+        rows=[
+            {"key": row["key"], "name_sv": row["name_sv"], "name_en": row["name_en"],
+             "dataset": dataset}
+            for _, row in rows
+        ],
+        counts=counts,
+    )
+    for line, row in rows:
+        wanted = []
+        for code in filter(None, row["sni_sections"].split(";")):
+            if code not in sections:
+                raise ReferenceDataError(f"branches.csv line {line}: unknown SNI section {code}")
+            wanted.append(sections[code])
+        branch = branches[row["key"]]
+        if {i.pk for i in wanted} != set(branch.industries.values_list("pk", flat=True)):
+            branch.industries.set(wanted)
+            counts.updated += 1
+
+
 def taxonomy_import(*, reference_dir: Path = REFERENCE_DIR) -> ImportCounts:
     """Load every classification; idempotent. Needs the counties (places_import) first."""
     counts = ImportCounts()
@@ -184,5 +216,6 @@ def taxonomy_import(*, reference_dir: Path = REFERENCE_DIR) -> ImportCounts:
         occupations = occupations_import(reference_dir=reference_dir, counts=counts)
         occupation_names_import(reference_dir=reference_dir, counts=counts, occupations=occupations)
         industries_import(reference_dir=reference_dir, counts=counts)
+        branches_import(reference_dir=reference_dir, counts=counts)
         s3_areas_import(reference_dir=reference_dir, counts=counts)
     return counts

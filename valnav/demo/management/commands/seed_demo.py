@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from valnav.accounts.personas import DEMO_PASSWORD, PERSONAS
+from valnav.demo.atlas import demo_atlas_seed
 from valnav.demo.services import demo_accounts_seed
 from valnav.places.models import Municipality
 
@@ -18,8 +19,10 @@ class Command(BaseCommand):
         if not Municipality.objects.exists():
             raise CommandError("Run `manage.py import_reference` first: demo data needs places.")
         counts = demo_accounts_seed()
+        offers, educations = demo_atlas_seed()
         self.stdout.write(
-            f"Demo data: {counts.organisations} organisations and {counts.users} users created."
+            f"Demo data: {counts.organisations} organisations, {counts.users} users, "
+            f"{offers} offers and {educations} complementary educations created."
         )
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for persona in PERSONAS:

@@ -1,0 +1,28 @@
+"""Core pages, places, accounts and the reference API."""
+
+from __future__ import annotations
+
+from tests.url_access import everyone, only, signed_in
+
+EXPECTED: dict[str, dict[str, int]] = {
+    "health": everyone(200),
+    "core:home": everyone(200),
+    "core:accessibility": everyone(200),
+    "places:index": everyone(200),
+    "accounts:login": signed_in(302, anonymous=200),
+    "accounts:logout": everyone(405),  # POST only
+    "accounts:dashboard": signed_in(200),
+    "accounts:organisation-list": only({"admin", "rua_vastmanland", "project_manager"}),
+    "accounts:password-change": signed_in(200),
+    "accounts:password-change-done": signed_in(200),
+    "accounts:password-reset": everyone(200),
+    "accounts:password-reset-done": everyone(200),
+    "accounts:password-reset-confirm": everyone(200),  # an invalid link says so
+    "accounts:password-reset-complete": everyone(200),
+    "api-v1:api-root": everyone(404),
+    "api-v1:openapi-json": everyone(200),
+    "api-v1:openapi-view": everyone(200),
+    "api-v1:counties": everyone(200),
+    "api-v1:municipalities": everyone(200),
+    "api-v1:occupations": everyone(200),
+}

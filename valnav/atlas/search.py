@@ -1,0 +1,81 @@
+"""Full-text search over offers and complementary education, on SQLite and PostgreSQL alike.
+
+Each searchable row keeps `search_stems`: Snowball stems of its texts (valnav.lib.stemming).
+SQLite indexes that column in an FTS5 table kept in sync by triggers; PostgreSQL in a GIN index
+over `to_tsvector('simple', search_stems)`. Query words are stemmed the same way and matched as
+prefixes, so "svetsare" finds "svetsning" and "undersköterska" finds "undersköterskor".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import connection
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations.state import StateApps
+from django.db.models.expressions import RawSQL
+
+from valnav.lib.stemming import stems
+
+SEARCHABLE_TABLES = ("atlas_offer", "atlas_complementaryeducation")
+
+
+def _sqlite_sql(table: str) -> list[str]:
+    fts = f"{table}_fts"
+    return [
+        f"CREATE VIRTUAL TABLE {fts} USING fts5(search_stems, content='{table}', "
+        "content_rowid='id', tokenize='unicode61 remove_diacritics 0')",
+        f"CREATE TRIGGER {fts}_ai AFTER INSERT ON {table} BEGIN "
+        f"INSERT INTO {fts}(rowid, search_stems) VALUES (new.id, new.search_stems); END",
+        f"CREATE TRIGGER {fts}_ad AFTER DELETE ON {table} BEGIN "
+        f"INSERT INTO {fts}({fts}, rowid, search_stems) "
+        "VALUES ('delete', old.id, old.search_stems); END",
+        f"CREATE TRIGGER {fts}_au AFTER UPDATE OF search_stems ON {table} BEGIN "
+        f"INSERT INTO {fts}({fts}, rowid, search_stems) "
+        "VALUES ('delete', old.id, old.search_stems); "
+        f"INSERT INTO {fts}(rowid, search_stems) VALUES (new.id, new.search_stems); END",
+        f"INSERT INTO {fts}({fts}) VALUES ('rebuild')",
+    ]
+
+
+def install_search_indexes(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
+    vendor = schema_editor.connection.vendor
+    for table in SEARCHABLE_TABLES:
+        if vendor == "sqlite":
+            for statement in _sqlite_sql(table):
+                schema_editor.execute(statement)
+        elif vendor == "postgresql":
+            schema_editor.execute(
+                f"CREATE INDEX {table}_stems_gin ON {table} "
+                "USING gin (to_tsvector('simple', search_stems))"
+            )
+
+
+def remove_search_indexes(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
+    vendor = schema_editor.connection.vendor
+    for table in SEARCHABLE_TABLES:
+        if vendor == "sqlite":
+            for suffix in ("ai", "ad", "au"):
+                schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_fts_{suffix}")
+            schema_editor.execute(f"DROP TABLE IF EXISTS {table}_fts")
+        elif vendor == "postgresql":
+            schema_editor.execute(f"DROP INDEX IF EXISTS {table}_stems_gin")
+
+
+def query_stems(text: str) -> list[str]:
+    """The distinct stems of a query, in order."""
+    return list(dict.fromkeys(stems(text)))
+
+
+def ids_matching_stem(table: str, stem: str) -> RawSQL:
+    """A subquery of the ids of `table` whose stems start with `stem`."""
+    if connection.vendor == "postgresql":
+        return RawSQL(
+            f"SELECT id FROM {table} "  # noqa: S608  (table names come from SEARCHABLE_TABLES)
+            "WHERE to_tsvector('simple', search_stems) @@ to_tsquery('simple', %s)",
+            [f"{stem}:*"],
+        )
+    return RawSQL(
+        f"SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH %s",  # noqa: S608
+        [f'search_stems : "{stem}" *'],
+    )
