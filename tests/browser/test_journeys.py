@@ -11,10 +11,9 @@ import re
 from typing import Any
 
 import pytest
-from django.urls import reverse
-from django.utils import translation
 from playwright.sync_api import expect
 
+from tests.browser.helpers import field_label, main_nav, sv, url
 from valnav.accounts.personas import DEMO_PASSWORD, PERSONAS_BY_KEY
 from valnav.core.permissions import Role
 
@@ -27,26 +26,6 @@ KNOWN_MUNICIPALITIES = [
     ("0484", "Eskilstuna"),
 ]
 MUNICIPALITY_COUNT = 52
-
-
-def sv(message: str) -> str:
-    """`message` as a Swedish visitor reads it."""
-    with translation.override("sv"):
-        return translation.gettext(message)
-
-
-def field_label(message: str) -> re.Pattern[str]:
-    """A form field's Swedish label, with or without Django's label suffix (":")."""
-    return re.compile(rf"^{re.escape(sv(message))}:?$")
-
-
-def url(server: str, name: str, language: str = "sv") -> str:
-    with translation.override(language):
-        return server + reverse(name)
-
-
-def main_nav(page: Any) -> Any:
-    return page.get_by_role("navigation", name=sv("Main menu"))
 
 
 def expect_map_drawn(page: Any) -> None:

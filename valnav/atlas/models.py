@@ -142,8 +142,10 @@ class ValidationModel(BaseModel):
         unknown = set(self.outcome_documents or []) - set(OutcomeDocument.values)
         if unknown:
             raise ValidationError(
-                {"outcome_documents": _("Unknown outcome document: %(names)s")
-                 % {"names": ", ".join(sorted(unknown))}}
+                {
+                    "outcome_documents": _("Unknown outcome document: %(names)s")
+                    % {"names": ", ".join(sorted(unknown))}
+                }
             )
 
     def outcome_labels(self) -> list[str]:
@@ -221,9 +223,7 @@ class PublishableQuerySet[M: models.Model](models.QuerySet[M]):
         organisation_ids = list(user.memberships.values_list("organisation_id", flat=True))
         if not organisation_ids:
             return public
-        return self.filter(
-            Q(pk__in=public.values("pk")) | Q(provider_id__in=organisation_ids)
-        )
+        return self.filter(Q(pk__in=public.values("pk")) | Q(provider_id__in=organisation_ids))
 
     def editable_by(self, user: User | AnonymousUser) -> PublishableQuerySet[M]:
         if not user.is_authenticated or not user_has_perm(user, Perm.EDIT_OWN_ATLAS):
@@ -277,9 +277,7 @@ class Offer(BaseModel):
     lead_time_weeks = models.PositiveSmallIntegerField(
         _("typical lead time (weeks)"), null=True, blank=True
     )
-    cost_to_individual = models.PositiveIntegerField(
-        _("cost to the individual (SEK)"), default=0
-    )
+    cost_to_individual = models.PositiveIntegerField(_("cost to the individual (SEK)"), default=0)
     eligibility = models.TextField(_("eligibility"), blank=True)
     contact_name = models.CharField(_("contact person"), max_length=120, blank=True)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
@@ -437,5 +435,3 @@ class RegionPolicy(models.Model):
 
     def __str__(self) -> str:
         return str(self.county)
-
-

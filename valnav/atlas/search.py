@@ -8,8 +8,6 @@ prefixes, so "svetsare" finds "svetsning" and "undersköterska" finds "underskö
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import connection
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.migrations.state import StateApps
@@ -62,20 +60,32 @@ def remove_search_indexes(apps: StateApps, schema_editor: BaseDatabaseSchemaEdit
             schema_editor.execute(f"DROP INDEX IF EXISTS {table}_stems_gin")
 
 
-def query_stems(text: str) -> list[str]:
-    """The distinct stems of a query, in order."""
-    return list(dict.fromkeys(stems(text)))
+# Derivational endings the Snowball stemmer keeps ("svetsning", "svetsare" → "svets").
+_DERIVATIONS = ("ning", "are", "ande", "else", "eri")
 
 
-def ids_matching_stem(table: str, stem: str) -> RawSQL:
-    """A subquery of the ids of `table` whose stems start with `stem`."""
+def query_stems(text: str) -> list[list[str]]:
+    """Per distinct query stem, the stems any of which may match (the stem and its root)."""
+    alternatives: list[list[str]] = []
+    for value in dict.fromkeys(stems(text)):
+        forms = [value]
+        for ending in _DERIVATIONS:
+            if value.endswith(ending) and len(value) - len(ending) >= 4:
+                forms.append(value.removesuffix(ending))
+        alternatives.append(forms)
+    return alternatives
+
+
+def ids_matching_stem(table: str, forms: list[str]) -> RawSQL:
+    """A subquery of the ids of `table` with a stem starting with any of `forms`."""
     if connection.vendor == "postgresql":
         return RawSQL(
-            f"SELECT id FROM {table} "  # noqa: S608  (table names come from SEARCHABLE_TABLES)
+            f"SELECT id FROM {table} "
             "WHERE to_tsvector('simple', search_stems) @@ to_tsquery('simple', %s)",
-            [f"{stem}:*"],
+            [" | ".join(f"{form}:*" for form in forms)],
         )
+    expression = " OR ".join(f'"{form}" *' for form in forms)
     return RawSQL(
-        f"SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH %s",  # noqa: S608
-        [f'search_stems : "{stem}" *'],
+        f"SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH %s",
+        [f"search_stems : ({expression})"],
     )

@@ -65,9 +65,10 @@ def _require_editable(actor: User, provider: Organisation) -> None:
     """Members edit their own organisations' entries; reviewers edit everyone's."""
     if user_has_perm(actor, Perm.REVIEW_ATLAS):
         return
-    if not user_has_perm(actor, Perm.EDIT_OWN_ATLAS) or not actor.memberships.filter(
-        organisation=provider
-    ).exists():
+    if (
+        not user_has_perm(actor, Perm.EDIT_OWN_ATLAS)
+        or not actor.memberships.filter(organisation=provider).exists()
+    ):
         raise PermissionDenied(_("You can only change entries of your own organisation."))
 
 
@@ -223,7 +224,5 @@ def search_stems_refresh(*, model_ids: Iterable[int] | None = None) -> int:
         if text != education.search_stems:
             education.search_stems = text
             changed_education.append(education)
-    ComplementaryEducation.objects.bulk_update(
-        changed_education, ["search_stems"], batch_size=1000
-    )
+    ComplementaryEducation.objects.bulk_update(changed_education, ["search_stems"], batch_size=1000)
     return len(changed) + len(changed_education)

@@ -1,3 +1,245 @@
-from django.urls import URLPattern
+"""Public atlas pages: search, offer and education pages. No login needed."""
 
-urlpatterns: list[URLPattern] = []
+from __future__ import annotations
+
+import csv
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import URLPattern, path
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from valnav.atlas.forms import (
+    ROUTE_FORMS,
+    SELF_ASSESSMENT_CHOICES,
+    SELF_ASSESSMENT_VALUES,
+    CoverageForm,
+    RouteStepForm,
+    SearchForm,
+)
+from valnav.atlas.models import ComplementaryEducation, Offer
+from valnav.atlas.route import STEPS, RouteAnswers, route_result
+from valnav.atlas.selectors import (
+    CoverageRow,
+    coverage_by_municipality,
+    coverage_map_data,
+    education_near,
+    education_search,
+    offer_detail_queryset,
+    offer_search,
+)
+from valnav.lib.languages import language_name
+
+PAGE_SIZE = 20
+
+
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET or None)
+    filters = form.filters() if form.is_bound else None
+    context: dict[str, object] = {"form": form, "searched": filters is not None}
+    if filters is not None:
+        offers, origin = offer_search(filters=filters)
+        page = Paginator(offers, PAGE_SIZE).get_page(request.GET.get("page"))
+        educations, _origin = education_search(filters=filters)
+        context |= {
+            "page": page,
+            "origin": origin,
+            "educations": list(educations[:10]),
+            "query_string": _without_page(request),
+        }
+    template = "atlas/search.html"
+    if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "results":
+        template += "#results"
+    return render(request, template, context)
+
+
+def _without_page(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+@require_GET
+def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    offer = get_object_or_404(offer_detail_queryset(Offer.objects.visible_to(request.user)), pk=pk)
+    lang = get_language() or "sv"
+    return render(
+        request,
+        "atlas/offer_detail.html",
+        {
+            "offer": offer,
+            "languages": [language_name(code, language=lang) for code in offer.language_codes],
+            "nearby_education": education_near(model=offer.model, municipality=offer.municipality),
+        },
+    )
+
+
+@require_GET
+def education_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    education = get_object_or_404(
+        ComplementaryEducation.objects.visible_to(request.user)
+        .select_related("provider", "municipality__county")
+        .prefetch_related("occupations", "closes_gaps_of"),
+        pk=pk,
+    )
+    return render(request, "atlas/education_detail.html", {"education": education})
+
+
+ROUTE_TEMPLATES = {step: f"atlas/route_{step}.html" for step in STEPS}
+
+
+def route(request: HttpRequest) -> HttpResponse:
+    """One question at a time; answers live in the session, the URL stays the same."""
+    answers = RouteAnswers.load(request.session)
+    if request.method == "POST":
+        action = request.POST.get("action", "next")
+        if action == "restart":
+            RouteAnswers.clear(request.session)
+            return redirect("atlas:route")
+        if action == "back":
+            _route_back(answers)
+            answers.save(request.session)
+            return redirect("atlas:route")
+        form_class = ROUTE_FORMS[request.POST.get("step", "")]
+        form = form_class(request.POST)
+        if form.is_valid():
+            form.apply(answers)
+            answers.save(request.session)
+            return redirect("atlas:route")
+        return render(request, ROUTE_TEMPLATES[form.step], _route_context(form, answers))
+    step = answers.next_step()
+    if step is None:
+        return redirect("atlas:route-result")
+    form = ROUTE_FORMS[step](initial=answers.__dict__)
+    return render(request, ROUTE_TEMPLATES[step], _route_context(form, answers))
+
+
+def _route_back(answers: RouteAnswers) -> None:
+    step = answers.next_step()
+    order = list(STEPS)
+    current = order.index(step) if step else len(order)
+    if current == 0:
+        return
+    previous = order[current - 1]
+    if previous == "occupation":
+        answers.occupation_code = ""
+    elif previous == "municipality":
+        answers.municipality_code = ""
+    elif previous == "documents":
+        answers.documents = ""
+    elif previous == "language":
+        answers.language = ""
+
+
+def _route_context(form: RouteStepForm, answers: RouteAnswers) -> dict[str, object]:
+    step_number = STEPS.index(form.step) + 1
+    return {"form": form, "answers": answers, "step_number": step_number, "step_count": len(STEPS)}
+
+
+@require_GET
+def route_result_view(request: HttpRequest) -> HttpResponse:
+    answers = RouteAnswers.load(request.session)
+    if answers.next_step() is not None:
+        return redirect("atlas:route")
+    return render(
+        request,
+        "atlas/route_result.html",
+        {"answers": answers, "result": route_result(answers)},
+    )
+
+
+def route_self_assessment(request: HttpRequest) -> HttpResponse:
+    """Optional: the person rates themselves against the model's criteria. Kept only in the
+    session and shown as a printable page to bring to the first meeting."""
+    answers = RouteAnswers.load(request.session)
+    if answers.next_step() is not None:
+        return redirect("atlas:route")
+    result = route_result(answers)
+    model = result.models[0] if result.models else None
+    if model is None:
+        return redirect("atlas:route-result")
+    criteria = list(model.criteria.all())
+    if request.method == "POST":
+        answers.self_assessment = {
+            criterion.code: value
+            for criterion in criteria
+            if (value := request.POST.get(f"criterion-{criterion.pk}", ""))
+            in SELF_ASSESSMENT_VALUES
+        }
+        answers.save(request.session)
+        return redirect("atlas:route-self-assessment")
+    return render(
+        request,
+        "atlas/route_self_assessment.html",
+        {
+            "answers": answers,
+            "model": model,
+            "rows": [(c, answers.self_assessment.get(c.code, "")) for c in criteria],
+            "choices": SELF_ASSESSMENT_CHOICES,
+        },
+    )
+
+
+def _coverage_request(request: HttpRequest) -> tuple[CoverageForm, list[CoverageRow]]:
+    form = CoverageForm(request.GET or None)
+    occupation, branch = form.choice()
+    return form, coverage_by_municipality(occupation=occupation, branch=branch)
+
+
+@require_GET
+def coverage(request: HttpRequest) -> HttpResponse:
+    form, rows = _coverage_request(request)
+    return render(
+        request,
+        "atlas/coverage.html",
+        {
+            "form": form,
+            "rows": rows,
+            "white_spots": sum(1 for row in rows if row.offers == 0),
+            "map_data": coverage_map_data(rows, label=str(_("Published offers"))),
+            "query_string": request.GET.urlencode(),
+        },
+    )
+
+
+@require_GET
+def coverage_csv(request: HttpRequest) -> HttpResponse:
+    _form, rows = _coverage_request(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="valnav-tackning.csv"'
+    response.write("\ufeff")  # so Swedish Excel reads UTF-8
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(["lan_kod", "lan", "kommunkod", "kommun", "erbjudanden", "platser_per_ar"])
+    for row in rows:
+        municipality = row.municipality
+        writer.writerow(
+            [
+                municipality.county.code,
+                municipality.county.name,
+                municipality.code,
+                municipality.name,
+                row.offers,
+                row.capacity,
+            ]
+        )
+    return response
+
+
+urlpatterns: list[URLPattern] = [
+    path(_("validation/coverage/"), coverage, name="coverage"),
+    path(_("validation/coverage.csv"), coverage_csv, name="coverage-csv"),
+    path(_("find-your-way/"), route, name="route"),
+    path(_("find-your-way/result/"), route_result_view, name="route-result"),
+    path(
+        _("find-your-way/self-assessment/"),
+        route_self_assessment,
+        name="route-self-assessment",
+    ),
+    path(_("validation/search/"), search, name="search"),
+    path(_("validation/offers/<int:pk>/"), offer_detail, name="offer-detail"),
+    path(_("validation/education/<int:pk>/"), education_detail, name="education-detail"),
+]

@@ -38,6 +38,7 @@ class Perm(enum.StrEnum):
     EDIT_OWN_ATLAS = "edit_own_atlas"  # offers and education of one's own organisations
     REVIEW_ATLAS = "review_atlas"  # see and publish every organisation's atlas entries
     IMPORT_ATLAS = "import_atlas"
+    MANAGE_API_TOKENS = "manage_api_tokens"  # one's own tokens for writing through the API
 
 
 _EVERY_MEMBER = frozenset({Perm.VIEW_STAFF_PAGES})
@@ -45,8 +46,14 @@ _EVERY_MEMBER = frozenset({Perm.VIEW_STAFF_PAGES})
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.ADMINISTRATOR: frozenset(Perm),
     Role.REGIONAL_STRATEGIST: _EVERY_MEMBER
-    | {Perm.VIEW_ORGANISATIONS, Perm.EDIT_OWN_ATLAS, Perm.REVIEW_ATLAS, Perm.IMPORT_ATLAS},
-    Role.ASSESSOR: _EVERY_MEMBER | {Perm.EDIT_OWN_ATLAS, Perm.IMPORT_ATLAS},
+    | {
+        Perm.VIEW_ORGANISATIONS,
+        Perm.EDIT_OWN_ATLAS,
+        Perm.REVIEW_ATLAS,
+        Perm.IMPORT_ATLAS,
+        Perm.MANAGE_API_TOKENS,
+    },
+    Role.ASSESSOR: _EVERY_MEMBER | {Perm.EDIT_OWN_ATLAS, Perm.IMPORT_ATLAS, Perm.MANAGE_API_TOKENS},
     Role.GUIDANCE_COUNSELLOR: _EVERY_MEMBER,
     Role.COMMUNICATOR: _EVERY_MEMBER,
     Role.PROJECT_MANAGER: _EVERY_MEMBER | {Perm.VIEW_ORGANISATIONS},

@@ -8,307 +8,916 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('places', '0001_initial'),
-        ('taxonomy', '0002_branch'),
+        ("accounts", "0001_initial"),
+        ("places", "0001_initial"),
+        ("taxonomy", "0002_branch"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalComplementaryEducation',
+            name="HistoricalComplementaryEducation",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='created')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('external_id', models.CharField(max_length=80, verbose_name="provider's own id")),
-                ('form', models.CharField(choices=[('komvux_course', 'Komvux course'), ('yrkespaket', 'Komvux vocational package (yrkespaket)'), ('yh', 'Higher vocational education (YH)'), ('folkhogskola', 'Folk high school'), ('labour_market_training', 'Labour-market training'), ('employer_training', 'Employer training')], max_length=32, verbose_name='form')),
-                ('code', models.CharField(blank=True, max_length=20, verbose_name='course or programme code')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('start_dates', models.JSONField(blank=True, default=list, verbose_name='start dates')),
-                ('pace_percent', models.PositiveSmallIntegerField(default=100, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(100)], verbose_name='pace (%)')),
-                ('remote', models.BooleanField(default=False, verbose_name='distance')),
-                ('url', models.URLField(blank=True, max_length=400, verbose_name='web page')),
-                ('valid_from', models.DateField(blank=True, null=True, verbose_name='valid from')),
-                ('valid_to', models.DateField(blank=True, null=True, verbose_name='valid to')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('in_review', 'Awaiting review'), ('published', 'Published'), ('archived', 'Archived')], default='draft', max_length=16, verbose_name='status')),
-                ('last_reviewed', models.DateField(blank=True, null=True, verbose_name='last reviewed')),
-                ('is_demo', models.BooleanField(default=False, verbose_name='demo data')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('municipality', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='places.municipality', verbose_name='municipality')),
-                ('provider', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='accounts.organisation', verbose_name='provider')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="created"),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("external_id", models.CharField(max_length=80, verbose_name="provider's own id")),
+                (
+                    "form",
+                    models.CharField(
+                        choices=[
+                            ("komvux_course", "Komvux course"),
+                            ("yrkespaket", "Komvux vocational package (yrkespaket)"),
+                            ("yh", "Higher vocational education (YH)"),
+                            ("folkhogskola", "Folk high school"),
+                            ("labour_market_training", "Labour-market training"),
+                            ("employer_training", "Employer training"),
+                        ],
+                        max_length=32,
+                        verbose_name="form",
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        blank=True, max_length=20, verbose_name="course or programme code"
+                    ),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "start_dates",
+                    models.JSONField(blank=True, default=list, verbose_name="start dates"),
+                ),
+                (
+                    "pace_percent",
+                    models.PositiveSmallIntegerField(
+                        default=100,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="pace (%)",
+                    ),
+                ),
+                ("remote", models.BooleanField(default=False, verbose_name="distance")),
+                ("url", models.URLField(blank=True, max_length=400, verbose_name="web page")),
+                ("valid_from", models.DateField(blank=True, null=True, verbose_name="valid from")),
+                ("valid_to", models.DateField(blank=True, null=True, verbose_name="valid to")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("in_review", "Awaiting review"),
+                            ("published", "Published"),
+                            ("archived", "Archived"),
+                        ],
+                        default="draft",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "last_reviewed",
+                    models.DateField(blank=True, null=True, verbose_name="last reviewed"),
+                ),
+                ("is_demo", models.BooleanField(default=False, verbose_name="demo data")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="places.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="accounts.organisation",
+                        verbose_name="provider",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical complementary education',
-                'verbose_name_plural': 'historical complementary education',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical complementary education",
+                "verbose_name_plural": "historical complementary education",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalValidationModel',
+            name="HistoricalValidationModel",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='created')),
-                ('key', models.SlugField(max_length=60, verbose_name='key')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('kind', models.CharField(choices=[('branch', 'Branch validation model'), ('komvux', 'Komvux validation'), ('higher_education', 'Higher vocational or higher education'), ('folkhogskola', 'Folk high school'), ('af_procured', 'Procured by Arbetsförmedlingen'), ('other', 'Other')], max_length=20, verbose_name='kind')),
-                ('parties', models.TextField(blank=True, verbose_name='parties')),
-                ('summary', models.TextField(blank=True, verbose_name='summary')),
-                ('seqf_level', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(8)], verbose_name='SeQF level')),
-                ('outcome_documents', models.JSONField(blank=True, default=list, verbose_name='outcome documents')),
-                ('payer', models.CharField(choices=[('municipality', 'The municipality (free for the individual)'), ('branch', 'The branch or its test centres'), ('employer', 'The employer'), ('public_employment_service', 'Arbetsförmedlingen'), ('individual', 'The individual'), ('mixed', 'Depends on the case')], max_length=32, verbose_name='who pays')),
-                ('source_urls', models.JSONField(blank=True, default=list, verbose_name='sources')),
-                ('last_verified', models.DateField(blank=True, null=True, verbose_name='last verified')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('branch', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='taxonomy.branch', verbose_name='branch')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('owner', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='accounts.organisation', verbose_name='owner organisation')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="created"),
+                ),
+                ("key", models.SlugField(max_length=60, verbose_name="key")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("branch", "Branch validation model"),
+                            ("komvux", "Komvux validation"),
+                            ("higher_education", "Higher vocational or higher education"),
+                            ("folkhogskola", "Folk high school"),
+                            ("af_procured", "Procured by Arbetsförmedlingen"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("parties", models.TextField(blank=True, verbose_name="parties")),
+                ("summary", models.TextField(blank=True, verbose_name="summary")),
+                (
+                    "seqf_level",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(8),
+                        ],
+                        verbose_name="SeQF level",
+                    ),
+                ),
+                (
+                    "outcome_documents",
+                    models.JSONField(blank=True, default=list, verbose_name="outcome documents"),
+                ),
+                (
+                    "payer",
+                    models.CharField(
+                        choices=[
+                            ("municipality", "The municipality (free for the individual)"),
+                            ("branch", "The branch or its test centres"),
+                            ("employer", "The employer"),
+                            ("public_employment_service", "Arbetsförmedlingen"),
+                            ("individual", "The individual"),
+                            ("mixed", "Depends on the case"),
+                        ],
+                        max_length=32,
+                        verbose_name="who pays",
+                    ),
+                ),
+                ("source_urls", models.JSONField(blank=True, default=list, verbose_name="sources")),
+                (
+                    "last_verified",
+                    models.DateField(blank=True, null=True, verbose_name="last verified"),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "branch",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="taxonomy.branch",
+                        verbose_name="branch",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="accounts.organisation",
+                        verbose_name="owner organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical validation model',
-                'verbose_name_plural': 'historical validation models',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical validation model",
+                "verbose_name_plural": "historical validation models",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='RegionPolicy',
+            name="RegionPolicy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('review_required', models.BooleanField(default=False, help_text='Offers and education in this county are published by a regional strategist.', verbose_name='publishing needs review')),
-                ('county', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='policy', to='places.county', verbose_name='county')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "review_required",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Offers and education in this county are published by a regional strategist.",
+                        verbose_name="publishing needs review",
+                    ),
+                ),
+                (
+                    "county",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="policy",
+                        to="places.county",
+                        verbose_name="county",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'region policy',
-                'verbose_name_plural': 'region policies',
+                "verbose_name": "region policy",
+                "verbose_name_plural": "region policies",
             },
         ),
         migrations.CreateModel(
-            name='ValidationModel',
+            name="ValidationModel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('key', models.SlugField(max_length=60, unique=True, verbose_name='key')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('kind', models.CharField(choices=[('branch', 'Branch validation model'), ('komvux', 'Komvux validation'), ('higher_education', 'Higher vocational or higher education'), ('folkhogskola', 'Folk high school'), ('af_procured', 'Procured by Arbetsförmedlingen'), ('other', 'Other')], max_length=20, verbose_name='kind')),
-                ('parties', models.TextField(blank=True, verbose_name='parties')),
-                ('summary', models.TextField(blank=True, verbose_name='summary')),
-                ('seqf_level', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(8)], verbose_name='SeQF level')),
-                ('outcome_documents', models.JSONField(blank=True, default=list, verbose_name='outcome documents')),
-                ('payer', models.CharField(choices=[('municipality', 'The municipality (free for the individual)'), ('branch', 'The branch or its test centres'), ('employer', 'The employer'), ('public_employment_service', 'Arbetsförmedlingen'), ('individual', 'The individual'), ('mixed', 'Depends on the case')], max_length=32, verbose_name='who pays')),
-                ('source_urls', models.JSONField(blank=True, default=list, verbose_name='sources')),
-                ('last_verified', models.DateField(blank=True, null=True, verbose_name='last verified')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('branch', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='validation_models', to='taxonomy.branch', verbose_name='branch')),
-                ('occupations', models.ManyToManyField(blank=True, limit_choices_to={'level': 4}, related_name='validation_models', to='taxonomy.occupation', verbose_name='occupations (SSYK)')),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='owned_models', to='accounts.organisation', verbose_name='owner organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("key", models.SlugField(max_length=60, unique=True, verbose_name="key")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("branch", "Branch validation model"),
+                            ("komvux", "Komvux validation"),
+                            ("higher_education", "Higher vocational or higher education"),
+                            ("folkhogskola", "Folk high school"),
+                            ("af_procured", "Procured by Arbetsförmedlingen"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("parties", models.TextField(blank=True, verbose_name="parties")),
+                ("summary", models.TextField(blank=True, verbose_name="summary")),
+                (
+                    "seqf_level",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(8),
+                        ],
+                        verbose_name="SeQF level",
+                    ),
+                ),
+                (
+                    "outcome_documents",
+                    models.JSONField(blank=True, default=list, verbose_name="outcome documents"),
+                ),
+                (
+                    "payer",
+                    models.CharField(
+                        choices=[
+                            ("municipality", "The municipality (free for the individual)"),
+                            ("branch", "The branch or its test centres"),
+                            ("employer", "The employer"),
+                            ("public_employment_service", "Arbetsförmedlingen"),
+                            ("individual", "The individual"),
+                            ("mixed", "Depends on the case"),
+                        ],
+                        max_length=32,
+                        verbose_name="who pays",
+                    ),
+                ),
+                ("source_urls", models.JSONField(blank=True, default=list, verbose_name="sources")),
+                (
+                    "last_verified",
+                    models.DateField(blank=True, null=True, verbose_name="last verified"),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "branch",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="validation_models",
+                        to="taxonomy.branch",
+                        verbose_name="branch",
+                    ),
+                ),
+                (
+                    "occupations",
+                    models.ManyToManyField(
+                        blank=True,
+                        limit_choices_to={"level": 4},
+                        related_name="validation_models",
+                        to="taxonomy.occupation",
+                        verbose_name="occupations (SSYK)",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="owned_models",
+                        to="accounts.organisation",
+                        verbose_name="owner organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'validation model',
-                'verbose_name_plural': 'validation models',
-                'ordering': ['name'],
+                "verbose_name": "validation model",
+                "verbose_name_plural": "validation models",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Offer',
+            name="Offer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('external_id', models.CharField(help_text="The provider's identifier; imports update the offer with the same id.", max_length=80, verbose_name="provider's own id")),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='address')),
-                ('latitude', models.FloatField(blank=True, null=True, verbose_name='latitude')),
-                ('longitude', models.FloatField(blank=True, null=True, verbose_name='longitude')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('on_site', models.BooleanField(default=True, verbose_name='on site')),
-                ('remote', models.BooleanField(default=False, verbose_name='remote')),
-                ('at_workplace', models.BooleanField(default=False, verbose_name='at the workplace')),
-                ('languages', models.CharField(default=',sv,', max_length=120, verbose_name='assessment languages')),
-                ('capacity_per_year', models.PositiveIntegerField(blank=True, null=True, verbose_name='capacity per year')),
-                ('lead_time_weeks', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='typical lead time (weeks)')),
-                ('cost_to_individual', models.PositiveIntegerField(default=0, verbose_name='cost to the individual (SEK)')),
-                ('eligibility', models.TextField(blank=True, verbose_name='eligibility')),
-                ('contact_name', models.CharField(blank=True, max_length=120, verbose_name='contact person')),
-                ('contact_email', models.EmailField(blank=True, max_length=254, verbose_name='contact e-mail')),
-                ('contact_phone', models.CharField(blank=True, max_length=40, verbose_name='contact telephone')),
-                ('url', models.URLField(blank=True, max_length=400, verbose_name='web page')),
-                ('valid_from', models.DateField(blank=True, null=True, verbose_name='valid from')),
-                ('valid_to', models.DateField(blank=True, null=True, verbose_name='valid to')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('in_review', 'Awaiting review'), ('published', 'Published'), ('archived', 'Archived')], default='draft', max_length=16, verbose_name='status')),
-                ('last_reviewed', models.DateField(blank=True, null=True, verbose_name='last reviewed')),
-                ('is_demo', models.BooleanField(default=False, verbose_name='demo data')),
-                ('search_stems', models.TextField(blank=True, editable=False)),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='offers', to='places.municipality', verbose_name='municipality')),
-                ('provider', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='offers', to='accounts.organisation', verbose_name='provider')),
-                ('model', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='offers', to='atlas.validationmodel', verbose_name='model')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "external_id",
+                    models.CharField(
+                        help_text="The provider's identifier; imports update the offer with the same id.",
+                        max_length=80,
+                        verbose_name="provider's own id",
+                    ),
+                ),
+                ("address", models.CharField(blank=True, max_length=200, verbose_name="address")),
+                ("latitude", models.FloatField(blank=True, null=True, verbose_name="latitude")),
+                ("longitude", models.FloatField(blank=True, null=True, verbose_name="longitude")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("on_site", models.BooleanField(default=True, verbose_name="on site")),
+                ("remote", models.BooleanField(default=False, verbose_name="remote")),
+                (
+                    "at_workplace",
+                    models.BooleanField(default=False, verbose_name="at the workplace"),
+                ),
+                (
+                    "languages",
+                    models.CharField(
+                        default=",sv,", max_length=120, verbose_name="assessment languages"
+                    ),
+                ),
+                (
+                    "capacity_per_year",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="capacity per year"
+                    ),
+                ),
+                (
+                    "lead_time_weeks",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="typical lead time (weeks)"
+                    ),
+                ),
+                (
+                    "cost_to_individual",
+                    models.PositiveIntegerField(
+                        default=0, verbose_name="cost to the individual (SEK)"
+                    ),
+                ),
+                ("eligibility", models.TextField(blank=True, verbose_name="eligibility")),
+                (
+                    "contact_name",
+                    models.CharField(blank=True, max_length=120, verbose_name="contact person"),
+                ),
+                (
+                    "contact_email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="contact e-mail"),
+                ),
+                (
+                    "contact_phone",
+                    models.CharField(blank=True, max_length=40, verbose_name="contact telephone"),
+                ),
+                ("url", models.URLField(blank=True, max_length=400, verbose_name="web page")),
+                ("valid_from", models.DateField(blank=True, null=True, verbose_name="valid from")),
+                ("valid_to", models.DateField(blank=True, null=True, verbose_name="valid to")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("in_review", "Awaiting review"),
+                            ("published", "Published"),
+                            ("archived", "Archived"),
+                        ],
+                        default="draft",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "last_reviewed",
+                    models.DateField(blank=True, null=True, verbose_name="last reviewed"),
+                ),
+                ("is_demo", models.BooleanField(default=False, verbose_name="demo data")),
+                ("search_stems", models.TextField(blank=True, editable=False)),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="offers",
+                        to="places.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="offers",
+                        to="accounts.organisation",
+                        verbose_name="provider",
+                    ),
+                ),
+                (
+                    "model",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="offers",
+                        to="atlas.validationmodel",
+                        verbose_name="model",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'offer',
-                'verbose_name_plural': 'offers',
-                'ordering': ['municipality__code', 'model__name'],
+                "verbose_name": "offer",
+                "verbose_name_plural": "offers",
+                "ordering": ["municipality__code", "model__name"],
             },
         ),
         migrations.CreateModel(
-            name='ModelStep',
+            name="ModelStep",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(verbose_name='position')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('model', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='steps', to='atlas.validationmodel', verbose_name='model')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(verbose_name="position")),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "model",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="steps",
+                        to="atlas.validationmodel",
+                        verbose_name="model",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'step',
-                'verbose_name_plural': 'steps',
-                'ordering': ['model', 'position'],
+                "verbose_name": "step",
+                "verbose_name_plural": "steps",
+                "ordering": ["model", "position"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalOffer',
+            name="HistoricalOffer",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='created')),
-                ('external_id', models.CharField(help_text="The provider's identifier; imports update the offer with the same id.", max_length=80, verbose_name="provider's own id")),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='address')),
-                ('latitude', models.FloatField(blank=True, null=True, verbose_name='latitude')),
-                ('longitude', models.FloatField(blank=True, null=True, verbose_name='longitude')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('on_site', models.BooleanField(default=True, verbose_name='on site')),
-                ('remote', models.BooleanField(default=False, verbose_name='remote')),
-                ('at_workplace', models.BooleanField(default=False, verbose_name='at the workplace')),
-                ('languages', models.CharField(default=',sv,', max_length=120, verbose_name='assessment languages')),
-                ('capacity_per_year', models.PositiveIntegerField(blank=True, null=True, verbose_name='capacity per year')),
-                ('lead_time_weeks', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='typical lead time (weeks)')),
-                ('cost_to_individual', models.PositiveIntegerField(default=0, verbose_name='cost to the individual (SEK)')),
-                ('eligibility', models.TextField(blank=True, verbose_name='eligibility')),
-                ('contact_name', models.CharField(blank=True, max_length=120, verbose_name='contact person')),
-                ('contact_email', models.EmailField(blank=True, max_length=254, verbose_name='contact e-mail')),
-                ('contact_phone', models.CharField(blank=True, max_length=40, verbose_name='contact telephone')),
-                ('url', models.URLField(blank=True, max_length=400, verbose_name='web page')),
-                ('valid_from', models.DateField(blank=True, null=True, verbose_name='valid from')),
-                ('valid_to', models.DateField(blank=True, null=True, verbose_name='valid to')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('in_review', 'Awaiting review'), ('published', 'Published'), ('archived', 'Archived')], default='draft', max_length=16, verbose_name='status')),
-                ('last_reviewed', models.DateField(blank=True, null=True, verbose_name='last reviewed')),
-                ('is_demo', models.BooleanField(default=False, verbose_name='demo data')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('municipality', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='places.municipality', verbose_name='municipality')),
-                ('provider', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='accounts.organisation', verbose_name='provider')),
-                ('model', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='atlas.validationmodel', verbose_name='model')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="created"),
+                ),
+                (
+                    "external_id",
+                    models.CharField(
+                        help_text="The provider's identifier; imports update the offer with the same id.",
+                        max_length=80,
+                        verbose_name="provider's own id",
+                    ),
+                ),
+                ("address", models.CharField(blank=True, max_length=200, verbose_name="address")),
+                ("latitude", models.FloatField(blank=True, null=True, verbose_name="latitude")),
+                ("longitude", models.FloatField(blank=True, null=True, verbose_name="longitude")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("on_site", models.BooleanField(default=True, verbose_name="on site")),
+                ("remote", models.BooleanField(default=False, verbose_name="remote")),
+                (
+                    "at_workplace",
+                    models.BooleanField(default=False, verbose_name="at the workplace"),
+                ),
+                (
+                    "languages",
+                    models.CharField(
+                        default=",sv,", max_length=120, verbose_name="assessment languages"
+                    ),
+                ),
+                (
+                    "capacity_per_year",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="capacity per year"
+                    ),
+                ),
+                (
+                    "lead_time_weeks",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="typical lead time (weeks)"
+                    ),
+                ),
+                (
+                    "cost_to_individual",
+                    models.PositiveIntegerField(
+                        default=0, verbose_name="cost to the individual (SEK)"
+                    ),
+                ),
+                ("eligibility", models.TextField(blank=True, verbose_name="eligibility")),
+                (
+                    "contact_name",
+                    models.CharField(blank=True, max_length=120, verbose_name="contact person"),
+                ),
+                (
+                    "contact_email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="contact e-mail"),
+                ),
+                (
+                    "contact_phone",
+                    models.CharField(blank=True, max_length=40, verbose_name="contact telephone"),
+                ),
+                ("url", models.URLField(blank=True, max_length=400, verbose_name="web page")),
+                ("valid_from", models.DateField(blank=True, null=True, verbose_name="valid from")),
+                ("valid_to", models.DateField(blank=True, null=True, verbose_name="valid to")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("in_review", "Awaiting review"),
+                            ("published", "Published"),
+                            ("archived", "Archived"),
+                        ],
+                        default="draft",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "last_reviewed",
+                    models.DateField(blank=True, null=True, verbose_name="last reviewed"),
+                ),
+                ("is_demo", models.BooleanField(default=False, verbose_name="demo data")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="places.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="accounts.organisation",
+                        verbose_name="provider",
+                    ),
+                ),
+                (
+                    "model",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="atlas.validationmodel",
+                        verbose_name="model",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical offer',
-                'verbose_name_plural': 'historical offers',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical offer",
+                "verbose_name_plural": "historical offers",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Criterion',
+            name="Criterion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(verbose_name='position')),
-                ('code', models.CharField(max_length=40, verbose_name='code')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('model', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='criteria', to='atlas.validationmodel', verbose_name='model')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(verbose_name="position")),
+                ("code", models.CharField(max_length=40, verbose_name="code")),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "model",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="criteria",
+                        to="atlas.validationmodel",
+                        verbose_name="model",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'criterion',
-                'verbose_name_plural': 'criteria',
-                'ordering': ['model', 'position'],
+                "verbose_name": "criterion",
+                "verbose_name_plural": "criteria",
+                "ordering": ["model", "position"],
             },
         ),
         migrations.CreateModel(
-            name='ComplementaryEducation',
+            name="ComplementaryEducation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('external_id', models.CharField(max_length=80, verbose_name="provider's own id")),
-                ('form', models.CharField(choices=[('komvux_course', 'Komvux course'), ('yrkespaket', 'Komvux vocational package (yrkespaket)'), ('yh', 'Higher vocational education (YH)'), ('folkhogskola', 'Folk high school'), ('labour_market_training', 'Labour-market training'), ('employer_training', 'Employer training')], max_length=32, verbose_name='form')),
-                ('code', models.CharField(blank=True, max_length=20, verbose_name='course or programme code')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('start_dates', models.JSONField(blank=True, default=list, verbose_name='start dates')),
-                ('pace_percent', models.PositiveSmallIntegerField(default=100, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(100)], verbose_name='pace (%)')),
-                ('remote', models.BooleanField(default=False, verbose_name='distance')),
-                ('url', models.URLField(blank=True, max_length=400, verbose_name='web page')),
-                ('valid_from', models.DateField(blank=True, null=True, verbose_name='valid from')),
-                ('valid_to', models.DateField(blank=True, null=True, verbose_name='valid to')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('in_review', 'Awaiting review'), ('published', 'Published'), ('archived', 'Archived')], default='draft', max_length=16, verbose_name='status')),
-                ('last_reviewed', models.DateField(blank=True, null=True, verbose_name='last reviewed')),
-                ('is_demo', models.BooleanField(default=False, verbose_name='demo data')),
-                ('search_stems', models.TextField(blank=True, editable=False)),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='educations', to='places.municipality', verbose_name='municipality')),
-                ('occupations', models.ManyToManyField(blank=True, related_name='educations', to='taxonomy.occupation', verbose_name='occupations (SSYK)')),
-                ('provider', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='educations', to='accounts.organisation', verbose_name='provider')),
-                ('closes_gaps_of', models.ManyToManyField(blank=True, related_name='educations', to='atlas.validationmodel', verbose_name='closes gaps found by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("external_id", models.CharField(max_length=80, verbose_name="provider's own id")),
+                (
+                    "form",
+                    models.CharField(
+                        choices=[
+                            ("komvux_course", "Komvux course"),
+                            ("yrkespaket", "Komvux vocational package (yrkespaket)"),
+                            ("yh", "Higher vocational education (YH)"),
+                            ("folkhogskola", "Folk high school"),
+                            ("labour_market_training", "Labour-market training"),
+                            ("employer_training", "Employer training"),
+                        ],
+                        max_length=32,
+                        verbose_name="form",
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        blank=True, max_length=20, verbose_name="course or programme code"
+                    ),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "start_dates",
+                    models.JSONField(blank=True, default=list, verbose_name="start dates"),
+                ),
+                (
+                    "pace_percent",
+                    models.PositiveSmallIntegerField(
+                        default=100,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="pace (%)",
+                    ),
+                ),
+                ("remote", models.BooleanField(default=False, verbose_name="distance")),
+                ("url", models.URLField(blank=True, max_length=400, verbose_name="web page")),
+                ("valid_from", models.DateField(blank=True, null=True, verbose_name="valid from")),
+                ("valid_to", models.DateField(blank=True, null=True, verbose_name="valid to")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("in_review", "Awaiting review"),
+                            ("published", "Published"),
+                            ("archived", "Archived"),
+                        ],
+                        default="draft",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "last_reviewed",
+                    models.DateField(blank=True, null=True, verbose_name="last reviewed"),
+                ),
+                ("is_demo", models.BooleanField(default=False, verbose_name="demo data")),
+                ("search_stems", models.TextField(blank=True, editable=False)),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="educations",
+                        to="places.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
+                (
+                    "occupations",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="educations",
+                        to="taxonomy.occupation",
+                        verbose_name="occupations (SSYK)",
+                    ),
+                ),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="educations",
+                        to="accounts.organisation",
+                        verbose_name="provider",
+                    ),
+                ),
+                (
+                    "closes_gaps_of",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="educations",
+                        to="atlas.validationmodel",
+                        verbose_name="closes gaps found by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'complementary education',
-                'verbose_name_plural': 'complementary education',
-                'ordering': ['title'],
+                "verbose_name": "complementary education",
+                "verbose_name_plural": "complementary education",
+                "ordering": ["title"],
             },
         ),
         migrations.AddConstraint(
-            model_name='validationmodel',
-            constraint=models.CheckConstraint(condition=models.Q(('seqf_level__isnull', True), models.Q(('seqf_level__gte', 1), ('seqf_level__lte', 8)), _connector='OR'), name='validationmodel_seqf_1_to_8'),
+            model_name="validationmodel",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("seqf_level__isnull", True),
+                    models.Q(("seqf_level__gte", 1), ("seqf_level__lte", 8)),
+                    _connector="OR",
+                ),
+                name="validationmodel_seqf_1_to_8",
+            ),
         ),
         migrations.AddIndex(
-            model_name='offer',
-            index=models.Index(fields=['status', 'municipality'], name='offer_status_municipality'),
+            model_name="offer",
+            index=models.Index(fields=["status", "municipality"], name="offer_status_municipality"),
         ),
         migrations.AddIndex(
-            model_name='offer',
-            index=models.Index(fields=['model', 'status'], name='offer_model_status'),
+            model_name="offer",
+            index=models.Index(fields=["model", "status"], name="offer_model_status"),
         ),
         migrations.AddConstraint(
-            model_name='offer',
-            constraint=models.UniqueConstraint(fields=('provider', 'external_id'), name='offer_unique_external_id'),
+            model_name="offer",
+            constraint=models.UniqueConstraint(
+                fields=("provider", "external_id"), name="offer_unique_external_id"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='offer',
-            constraint=models.CheckConstraint(condition=models.Q(('valid_to__isnull', True), ('valid_from__isnull', True), ('valid_to__gte', models.F('valid_from')), _connector='OR'), name='offer_valid_to_after_from', violation_error_message='The end date is before the start date.'),
+            model_name="offer",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("valid_to__isnull", True),
+                    ("valid_from__isnull", True),
+                    ("valid_to__gte", models.F("valid_from")),
+                    _connector="OR",
+                ),
+                name="offer_valid_to_after_from",
+                violation_error_message="The end date is before the start date.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='modelstep',
-            constraint=models.UniqueConstraint(fields=('model', 'position'), name='modelstep_unique_position'),
+            model_name="modelstep",
+            constraint=models.UniqueConstraint(
+                fields=("model", "position"), name="modelstep_unique_position"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='criterion',
-            constraint=models.UniqueConstraint(fields=('model', 'code'), name='criterion_unique_code'),
+            model_name="criterion",
+            constraint=models.UniqueConstraint(
+                fields=("model", "code"), name="criterion_unique_code"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='criterion',
-            constraint=models.UniqueConstraint(fields=('model', 'position'), name='criterion_unique_position'),
+            model_name="criterion",
+            constraint=models.UniqueConstraint(
+                fields=("model", "position"), name="criterion_unique_position"
+            ),
         ),
         migrations.AddIndex(
-            model_name='complementaryeducation',
-            index=models.Index(fields=['status', 'municipality'], name='education_status_municipality'),
+            model_name="complementaryeducation",
+            index=models.Index(
+                fields=["status", "municipality"], name="education_status_municipality"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='complementaryeducation',
-            constraint=models.UniqueConstraint(fields=('provider', 'external_id'), name='education_unique_external_id'),
+            model_name="complementaryeducation",
+            constraint=models.UniqueConstraint(
+                fields=("provider", "external_id"), name="education_unique_external_id"
+            ),
         ),
     ]

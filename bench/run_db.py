@@ -1,0 +1,130 @@
+"""One benchmark run against one database (called by bench/__main__.py in a subprocess).
+
+Usage: python -m bench.run_db DATABASE_URL LABEL
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from io import StringIO
+from pathlib import Path
+
+OFFERS = int(os.environ.get("BENCH_OFFERS", "100000"))
+EDUCATIONS = int(os.environ.get("BENCH_EDUCATIONS", "20000"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "200"))
+
+SEARCHES = [
+    ("undersköterska, Västerås", {"q": "undersköterska", "municipality": "1980"}),
+    ("svetsare", {"q": "svetsare"}),
+    (
+        "occupation 7411 within 50 km of Örebro",
+        {"occupation": "7411", "municipality": "1880", "within_km": "50"},
+    ),
+]
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
+
+
+def main() -> None:
+    database_url, label = sys.argv[1], sys.argv[2]
+    workdir = Path(tempfile.mkdtemp(prefix="valnav-bench-"))
+    os.environ["DATABASE_URL"] = database_url
+    os.environ["VALNAV_VAR_DIR"] = str(workdir)
+    os.environ["DEBUG"] = "0"
+    os.environ["SECRET_KEY"] = "bench-" + "x" * 50
+    os.environ["ALLOWED_HOSTS"] = "127.0.0.1"
+    os.environ["SECURE_SSL_REDIRECT"] = "0"
+    os.environ["VALNAV_TESTING"] = "0"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+
+    from bench.datagen import generate
+    from valnav.atlas.selectors import SearchFilters, offer_search
+
+    call_command("flush", interactive=False, verbosity=0)
+    call_command("migrate", verbosity=0)
+    started = time.perf_counter()
+    call_command("import_reference", stdout=StringIO())
+    print(f"[{label}] import_reference: {time.perf_counter() - started:.2f} s")
+    seconds = generate(offers=OFFERS, educations=EDUCATIONS)
+    print(f"[{label}] generated {OFFERS} offers and {EDUCATIONS} education rows in {seconds:.1f} s")
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    for name, params in SEARCHES:
+        filters = SearchFilters(
+            query=params.get("q", ""),
+            municipality=params.get("municipality", ""),
+            occupation=params.get("occupation", ""),
+            within_km=int(params["within_km"]) if "within_km" in params else None,
+        )
+        stack: list[float] = []
+        for _ in range(ROUNDS):
+            t0 = time.perf_counter()
+            response = client.get("/api/v1/offers", {**params, "limit": 20})
+            stack.append(time.perf_counter() - t0)
+            assert response.status_code == 200, response.content[:300]
+        count = response.json()["count"]
+        queryset, _origin = offer_search(filters=filters)
+        page_sql, page_params = queryset[:20].query.sql_with_params()
+        bare: list[float] = []
+        with connection.cursor() as cursor:
+            for _ in range(ROUNDS):
+                t0 = time.perf_counter()
+                cursor.execute(page_sql, page_params)
+                cursor.fetchall()
+                bare.append(time.perf_counter() - t0)
+        p50, p95 = percentile(stack, 0.5) * 1000, percentile(stack, 0.95) * 1000
+        b50 = percentile(bare, 0.5) * 1000
+        print(
+            f"[{label}] GET /api/v1/offers {name:<40} {count:>6} hits  "
+            f"p50 {p50:6.1f} ms  p95 {p95:6.1f} ms  bare page query p50 {b50:6.2f} ms  "
+            f"ratio {p50 / b50:5.1f}x"
+        )
+    _import_benchmark(label, workdir)
+
+
+def _import_benchmark(label: str, workdir: Path) -> None:
+    try:
+        from valnav.atlas.offer_io import offers_export, offers_import
+    except ImportError:
+        print(f"[{label}] offer import: not run (valnav.atlas.offer_io is missing)")
+        return
+    from valnav.atlas.models import Offer
+
+    queryset = Offer.objects.filter(is_demo=True).order_by("pk")[:OFFERS]
+    t0 = time.perf_counter()
+    data = offers_export(queryset=queryset, format="csv")
+    export_seconds = time.perf_counter() - t0
+    # Re-import the same rows as new offers of the same providers under new external ids.
+    source = data.replace(b"bench-", b"import-")
+    t0 = time.perf_counter()
+    report = offers_import(actor=None, source=source, filename="bench.csv", dry_run=False)
+    seconds = time.perf_counter() - t0
+    rows = report.created + report.updated + report.unchanged
+    print(
+        f"[{label}] export {OFFERS} offers: {export_seconds:.1f} s; import {rows} rows "
+        f"({report.created} new, {len(report.errors)} errors): {seconds:.1f} s = "
+        f"{rows / seconds:,.0f} rows/s"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,120 @@
+"""The route finder ("Hitta din väg till validering"): a few questions, kept in the visitor's
+own session (never in the URL), ending in concrete local offers and the next step."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.sessions.backends.base import SessionBase
+
+from valnav.atlas.models import Offer, ValidationModel
+from valnav.atlas.selectors import SearchFilters, offer_search
+from valnav.places.models import Municipality
+from valnav.taxonomy.models import Occupation, fold
+
+SESSION_KEY = "valnav_route"
+STEPS = ("occupation", "municipality", "documents", "language")
+
+
+@dataclass
+class RouteAnswers:
+    occupation_text: str = ""
+    occupation_code: str = ""
+    municipality_code: str = ""
+    documents: str = ""  # "swedish", "abroad", "none"
+    language: str = ""
+    self_assessment: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, session: SessionBase) -> RouteAnswers:
+        stored: dict[str, Any] = session.get(SESSION_KEY, {})
+        known = {name: stored[name] for name in cls.__dataclass_fields__ if name in stored}
+        return cls(**known)
+
+    def save(self, session: SessionBase) -> None:
+        session[SESSION_KEY] = self.__dict__.copy()
+
+    @staticmethod
+    def clear(session: SessionBase) -> None:
+        session.pop(SESSION_KEY, None)
+
+    def next_step(self) -> str | None:
+        if not self.occupation_code:
+            return "occupation"
+        if not self.municipality_code:
+            return "municipality"
+        if not self.documents:
+            return "documents"
+        if not self.language:
+            return "language"
+        return None
+
+
+def occupation_choices(text: str, *, limit: int = 12) -> list[Occupation]:
+    """Four-digit SSYK groups whose names or JobTech synonyms match what the person wrote;
+    groups with a name exactly as written come first."""
+    wanted = fold(text)
+    candidates = list(
+        Occupation.objects.unit_groups()
+        .matching(text)
+        .prefetch_related("names")
+        .order_by("code")[: limit * 3]
+    )
+
+    def exact(occupation: Occupation) -> bool:
+        labels = [occupation.name_sv, occupation.name_en]
+        labels += [name.label for name in occupation.names.all()]
+        return any(fold(label) == wanted for label in labels)
+
+    candidates.sort(key=lambda occupation: not exact(occupation))
+    return candidates[:limit]
+
+
+def exact_occupation(text: str, choices: list[Occupation]) -> Occupation | None:
+    """The one choice whose name or synonym is exactly `text`, if there is just one."""
+    wanted = fold(text)
+    exact = [
+        occupation
+        for occupation in choices
+        if any(
+            fold(label) == wanted
+            for label in [occupation.name_sv, occupation.name_en]
+            + [name.label for name in occupation.names.all()]
+        )
+    ]
+    return exact[0] if len(exact) == 1 else None
+
+
+@dataclass
+class RouteResult:
+    occupation: Occupation | None
+    municipality: Municipality | None
+    offers: list[Offer]
+    models: list[ValidationModel]
+
+
+def route_result(answers: RouteAnswers, *, limit: int = 5) -> RouteResult:
+    """The nearest published offers for the occupation; offers in the preferred language
+    first among equally near ones."""
+    occupation = Occupation.objects.filter(code=answers.occupation_code).first()
+    municipality = Municipality.objects.filter(code=answers.municipality_code).first()
+    offers: list[Offer] = []
+    if occupation and municipality:
+        queryset, _origin = offer_search(
+            filters=SearchFilters(occupation=occupation.code, municipality=municipality.code)
+        )
+        candidates = list(queryset[: limit * 4])
+        if answers.language and answers.language != "sv":
+            wanted = f",{answers.language},"
+            candidates.sort(
+                key=lambda offer: (
+                    round(getattr(offer, "distance_km", 0) or 0, -1),
+                    wanted not in offer.languages,
+                )
+            )
+        offers = candidates[:limit]
+    models = list(dict.fromkeys(offer.model for offer in offers))
+    return RouteResult(
+        occupation=occupation, municipality=municipality, offers=offers, models=models
+    )

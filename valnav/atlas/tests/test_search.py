@@ -1,0 +1,124 @@
+import pytest
+
+from valnav.atlas.models import ModelKind, PublicationStatus
+from valnav.atlas.selectors import (
+    SearchFilters,
+    coverage_by_municipality,
+    education_near,
+    education_search,
+    offer_search,
+)
+from valnav.atlas.tests.factories import EducationFactory, OfferFactory, ValidationModelFactory
+from valnav.places.models import Municipality
+
+pytestmark = pytest.mark.django_db
+
+
+def place(code):
+    return Municipality.objects.get(code=code)
+
+
+@pytest.fixture
+def atlas(reference_data):
+    vard = ValidationModelFactory(
+        name="Validering inom vård och omsorg", kind=ModelKind.KOMVUX, ssyk=["5321", "5323"]
+    )
+    svets = ValidationModelFactory(name="Validering av svetsare", ssyk=["7212"])
+    el = ValidationModelFactory(name="Elteknisk validering", ssyk=["7411"])
+    return {
+        "vard": vard,
+        "svets": svets,
+        "el": el,
+        "vard_eskilstuna": OfferFactory(model=vard, municipality=place("0484")),
+        "vard_vasteras": OfferFactory(model=vard, municipality=place("1980")),
+        "vard_linkoping": OfferFactory(model=vard, municipality=place("0580"), languages=",sv,ar,"),
+        "vard_draft": OfferFactory(
+            model=vard, municipality=place("1980"), status=PublicationStatus.DRAFT
+        ),
+        "svets_katrineholm": OfferFactory(model=svets, municipality=place("0483")),
+        "el_uppsala": OfferFactory(model=el, municipality=place("0380"), remote=True),
+    }
+
+
+def search(**kwargs):
+    queryset, _origin = offer_search(filters=SearchFilters(**kwargs))
+    return list(queryset)
+
+
+def test_a_synonym_finds_the_model_though_its_text_uses_other_words(atlas):
+    # "undersköterska" is a JobTech occupation name of SSYK 5321; the model never says it.
+    found = search(query="undersköterska")
+    assert {offer.model for offer in found} == {atlas["vard"]}
+    assert atlas["vard_draft"] not in found
+
+
+def test_results_are_nearest_first_from_the_chosen_municipality(atlas):
+    found = search(query="undersköterska", municipality="1980")
+    assert found[0] == atlas["vard_vasteras"]
+    assert found[1] == atlas["vard_eskilstuna"]
+    assert found[-1] == atlas["vard_linkoping"]
+    assert found[0].distance_km == 0
+    assert found[1].distance_km < found[2].distance_km
+
+
+def test_stemming_matches_other_forms_of_a_word(atlas):
+    assert {o.model for o in search(query="svetsare")} == {atlas["svets"]}
+    assert {o.model for o in search(query="svetsning")} == {atlas["svets"]}
+    assert {o.model for o in search(query="elektriker")} == {atlas["el"]}
+
+
+def test_every_word_must_match(atlas):
+    found = search(query="undersköterska Linköping")
+    assert found == [atlas["vard_linkoping"]]
+
+
+def test_filters_narrow_the_list(atlas):
+    assert search(language="ar") == [atlas["vard_linkoping"]]
+    assert search(remote=True) == [atlas["el_uppsala"]]
+    assert search(county="04", query="svetsare") == [atlas["svets_katrineholm"]]
+    assert search(occupation="74") == [atlas["el_uppsala"]]
+    assert set(search(municipality="1980", within_km=40)) == {
+        atlas["vard_vasteras"],
+        atlas["vard_eskilstuna"],
+    }
+    assert search(kind=ModelKind.KOMVUX, municipality="0580", within_km=5) == [
+        atlas["vard_linkoping"]
+    ]
+
+
+def test_an_unknown_municipality_finds_nothing_rather_than_everything(atlas):
+    assert search(municipality="9999") == []
+
+
+def test_search_takes_the_same_number_of_queries_however_many_results(
+    atlas, django_assert_num_queries
+):
+    for _ in range(30):
+        OfferFactory(model=atlas["vard"], municipality=place("1980"))
+    with django_assert_num_queries(3):
+        # municipalities for distances, model occupations for synonyms, the page itself
+        page = search(query="undersköterska", municipality="1980")[:20]
+    assert len(page) == 20
+
+
+def test_education_is_searched_and_found_near_an_offer(atlas):
+    course = EducationFactory(
+        title="Vård- och omsorgsarbete 1", municipality=place("1980"), closes=[atlas["vard"]]
+    )
+    far = EducationFactory(
+        title="Vård- och omsorgsarbete 2", municipality=place("0580"), closes=[atlas["vard"]]
+    )
+    queryset, _ = education_search(filters=SearchFilters(query="undersköterska"))
+    assert set(queryset) == {course, far}
+    near = education_near(model=atlas["vard"], municipality=place("0484"))
+    assert near == [course, far]
+
+
+def test_coverage_counts_published_offers_and_shows_white_spots(atlas):
+    rows = {
+        row.municipality.code: row.offers for row in coverage_by_municipality(occupation="5321")
+    }
+    assert len(rows) == 52
+    assert rows["1980"] == 1
+    assert rows["0484"] == 1
+    assert rows["1880"] == 0

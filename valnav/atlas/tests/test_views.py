@@ -1,0 +1,245 @@
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from valnav.accounts.models import Organisation
+from valnav.atlas.models import ModelKind, Offer, PublicationStatus, RegionPolicy
+from valnav.atlas.tests.factories import (
+    EducationFactory,
+    OfferFactory,
+    OrganisationFactory,
+    ValidationModelFactory,
+)
+from valnav.places.models import County, Municipality
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def vard(personas):
+    model = ValidationModelFactory(
+        name="Validering inom vård och omsorg", kind=ModelKind.KOMVUX, ssyk=["5321"]
+    )
+    model.criteria.create(position=1, code="VO-1", title="Vård- och omsorgsarbete")
+    model.criteria.create(position=2, code="VO-2", title="Etik och människans livsvillkor")
+    model.steps.create(position=1, title="Kartläggning")
+    return model
+
+
+@pytest.fixture
+def own_org(personas):
+    return Organisation.objects.get(name="Västerås stad, Vuxenutbildningen")
+
+
+def place(code):
+    return Municipality.objects.get(code=code)
+
+
+def test_search_page_works_without_javascript_and_the_url_can_be_shared(vard):
+    OfferFactory(model=vard, municipality=place("1980"))
+    OfferFactory(model=vard, municipality=place("0484"))
+    url = reverse("atlas:search") + "?q=undersköterska&municipality=1980"
+    page = Client().get(url).content.decode()
+    results = page[page.index('id="results"') :]
+    assert "2 valideringserbjudanden" in results
+    assert results.index("Västerås") < results.index("Eskilstuna")
+
+
+def test_htmx_gets_only_the_results_fragment(vard, django_assert_max_num_queries):
+    for _ in range(25):
+        OfferFactory(model=vard, municipality=place("1980"))
+    with django_assert_max_num_queries(12):
+        response = Client().get(
+            reverse("atlas:search"),
+            {"q": "undersköterska", "municipality": "1980"},
+            HTTP_HX_REQUEST="true",
+            HTTP_HX_TARGET="results",
+        )
+    body = response.content.decode()
+    assert "<html" not in body
+    assert body.count('class="result"') == 20 + 0  # a page of offers, no education yet
+
+
+def test_offer_page_shows_steps_outcome_contact_and_nearest_education(vard):
+    offer = OfferFactory(
+        model=vard,
+        municipality=place("1980"),
+        contact_email="vux@example.se",
+        cost_to_individual=0,
+        lead_time_weeks=3,
+    )
+    EducationFactory(title="Vård- och omsorgsarbete 1", municipality=place("0484"), closes=[vard])
+    page = Client().get(offer.get_absolute_url()).content.decode()
+    for text in [
+        "Kartläggning",
+        "Etik och människans livsvillkor",
+        "vux@example.se",
+        "Kostnadsfritt",
+        "Vård- och omsorgsarbete 1",
+    ]:
+        assert text in page, text
+
+
+def test_a_draft_is_hidden_from_the_public_and_from_other_organisations(vard, personas):
+    draft = OfferFactory(model=vard, status=PublicationStatus.DRAFT)
+    assert Client().get(draft.get_absolute_url()).status_code == 404
+    client = Client()
+    client.force_login(personas["counsellor_orebro"])
+    assert client.get(draft.get_absolute_url()).status_code == 404
+
+
+def test_a_member_creates_a_draft_for_their_own_organisation_and_publishes_it(
+    vard, own_org, personas
+):
+    client = Client()
+    client.force_login(personas["assessor_vasteras_komvux"])
+    response = client.post(
+        reverse("atlas:offer-create"),
+        {
+            "model": vard.pk,
+            "provider": own_org.pk,
+            "external_id": "VO-2027",
+            "municipality": place("1980").pk,
+            "on_site": "on",
+            "languages": "sv, ar",
+            "cost_to_individual": "0",
+            "contact_email": "vux@example.se",
+        },
+    )
+    assert response.status_code == 302
+    offer = Offer.objects.get(external_id="VO-2027")
+    assert offer.status == PublicationStatus.DRAFT
+    assert offer.languages == ",sv,ar,"
+    assert offer.history.first().history_user == personas["assessor_vasteras_komvux"]
+    client.post(reverse("atlas:offer-publish", args=[offer.pk]))
+    offer.refresh_from_db()
+    assert offer.status == PublicationStatus.PUBLISHED
+
+
+def test_a_member_cannot_create_for_another_organisation(vard, personas):
+    other = OrganisationFactory()
+    client = Client()
+    client.force_login(personas["assessor_vasteras_komvux"])
+    response = client.post(
+        reverse("atlas:offer-create"),
+        {
+            "model": vard.pk,
+            "provider": other.pk,
+            "external_id": "X",
+            "municipality": place("1980").pk,
+            "languages": "sv",
+            "cost_to_individual": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert "provider" in response.context["form"].errors
+    assert not Offer.objects.filter(external_id="X").exists()
+
+
+def test_bad_language_codes_are_named_in_the_error(vard, own_org, personas):
+    client = Client()
+    client.force_login(personas["assessor_vasteras_komvux"])
+    response = client.post(
+        reverse("atlas:offer-create"),
+        {
+            "model": vard.pk,
+            "provider": own_org.pk,
+            "external_id": "L",
+            "municipality": place("1980").pk,
+            "languages": "sv, xx",
+            "cost_to_individual": "0",
+        },
+    )
+    assert "xx" in str(response.context["form"].errors["languages"])
+
+
+def test_where_the_region_wants_review_a_member_only_sends_for_review(vard, own_org, personas):
+    RegionPolicy.objects.create(county=County.objects.get(code="19"), review_required=True)
+    offer = OfferFactory(model=vard, provider=own_org, status=PublicationStatus.DRAFT)
+    assessor = Client()
+    assessor.force_login(personas["assessor_vasteras_komvux"])
+    assessor.post(reverse("atlas:offer-publish", args=[offer.pk]))
+    offer.refresh_from_db()
+    assert offer.status == PublicationStatus.IN_REVIEW
+    rua = Client()
+    rua.force_login(personas["rua_vastmanland"])
+    assert (
+        "Validering inom vård och omsorg" in rua.get(reverse("atlas:review-queue")).content.decode()
+    )
+    rua.post(reverse("atlas:offer-publish", args=[offer.pk]))
+    offer.refresh_from_db()
+    assert offer.status == PublicationStatus.PUBLISHED
+
+
+def test_history_shows_who_changed_what(vard, own_org, personas):
+    client = Client()
+    client.force_login(personas["assessor_vasteras_komvux"])
+    offer = OfferFactory(model=vard, provider=own_org, lead_time_weeks=4)
+    response = client.post(
+        reverse("atlas:offer-edit", args=[offer.pk]),
+        {
+            "model": vard.pk,
+            "provider": own_org.pk,
+            "external_id": offer.external_id,
+            "municipality": place("1980").pk,
+            "languages": "sv",
+            "cost_to_individual": "0",
+            "lead_time_weeks": "6",
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(reverse("atlas:offer-history", args=[offer.pk])).content.decode()
+    assert "Bodil Bedömare" in page
+    assert "typisk väntetid (veckor)" in page.lower()
+    assert ">4<" in page and ">6<" in page
+
+
+def test_stale_offers_are_flagged_to_their_owners(vard, own_org, personas):
+    OfferFactory(model=vard, provider=own_org, last_reviewed=None)
+    client = Client()
+    client.force_login(personas["assessor_vasteras_komvux"])
+    page = client.get(reverse("atlas:my-offers")).content.decode()
+    assert "inte granskats på tolv månader" in page
+
+
+def test_coverage_table_and_csv_say_the_same_as_the_map(vard):
+    OfferFactory(model=vard, municipality=place("1980"), capacity_per_year=40)
+    response = Client().get(reverse("atlas:coverage"), {"occupation": "5321"})
+    assert response.context["white_spots"] == 51
+    assert len(response.context["map_data"]["locations"]) == 52
+    csv_text = Client().get(reverse("atlas:coverage-csv"), {"occupation": "5321"}).content.decode()
+    lines = csv_text.strip().splitlines()
+    assert len(lines) == 53
+    assert "1980;Västerås;1;40" in csv_text
+
+
+def test_route_finder_ends_in_a_local_offer_for_a_welder_in_katrineholm(personas):
+    svets = ValidationModelFactory(name="Validering av svetsare", ssyk=["7212"])
+    svets.criteria.create(position=1, code="S-1", title="Kälsvets")
+    OfferFactory(model=svets, municipality=place("0484"))
+    near = OfferFactory(model=svets, municipality=place("0483"), contact_email="test@example.se")
+    client = Client()
+    url = reverse("atlas:route")
+    client.post(url, {"step": "occupation", "occupation_text": "svetsare"})
+    client.post(url, {"step": "municipality", "municipality_code": "0483"})
+    client.post(url, {"step": "documents", "documents": "abroad"})
+    response = client.post(url, {"step": "language", "language": "ar"}, follow=True)
+    page = response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse("atlas:route-result")
+    assert page.index("Katrineholm") < page.index("Eskilstuna")
+    assert near.contact_email in page
+    assert "UHR" in page
+    assessment = client.post(
+        reverse("atlas:route-self-assessment"),
+        {f"criterion-{svets.criteria.get().pk}": "partly"},
+        follow=True,
+    )
+    assert "checked" in assessment.content.decode()
+
+
+def test_route_finder_asks_to_choose_when_several_occupations_match(personas):
+    response = Client().post(
+        reverse("atlas:route"), {"step": "occupation", "occupation_text": "undersköterska"}
+    )
+    assert response.status_code == 200
+    assert 'name="occupation_code"' in response.content.decode()
