@@ -13,12 +13,14 @@ from django.db.models import (
     F,
     FloatField,
     IntegerField,
+    Model,
     Prefetch,
     Q,
     QuerySet,
     Sum,
     Value,
     When,
+    Window,
 )
 
 from valnav.atlas.models import ComplementaryEducation, Offer, ValidationModel
@@ -128,34 +130,61 @@ def _apply_common(
     return queryset
 
 
-def _text_conditions(
-    table: str, filters: SearchFilters, *, model_field: str | None
-) -> tuple[list[Q], list[Any]]:
-    """One condition per query word (all must hold) and one relevance term per word."""
-    query_words = [word for word in words(filters.query) if stems(word)]
-    by_word = occupation_model_ids(query_words) if model_field else {}
-    conditions: list[Q] = []
-    relevance: list[Any] = []
+def _query_words(query: str) -> list[str]:
+    return [word for word in dict.fromkeys(words(query)) if stems(word)]
+
+
+def _stem_hit(forms: list[str], text_stems: set[str]) -> bool:
+    return any(stem.startswith(form) for form in forms for stem in text_stems)
+
+
+def model_scores(query_words: list[str], by_word: dict[str, set[int]]) -> dict[int, int]:
+    """Relevance of each model to the query: 2 per word its occupations (with synonyms)
+    answer, 1 per word its own name, summary or outcome matches. Scored per model, not per
+    offer, so ordering needs no per-row subquery."""
+    if not query_words:
+        return {}
+    scores: dict[int, int] = {}
+    alternatives = {
+        word: [form for forms in query_stems(word) for form in forms] for word in query_words
+    }
+    for model in ValidationModel.objects.filter(is_active=True).only(
+        "pk", "name", "summary", "outcome_documents"
+    ):
+        own = set(stems(f"{model.name} {model.summary} {' '.join(model.outcome_labels())}"))
+        score = 0
+        for word in query_words:
+            if model.pk in by_word.get(word, set()):
+                score += 2
+            if _stem_hit(alternatives[word], own):
+                score += 1
+        if score:
+            scores[model.pk] = score
+    return scores
+
+
+def _word_conditions(
+    table: str, query_words: list[str], by_word: dict[str, set[int]], *, model_field: str
+) -> list[Q]:
+    """One condition per query word, all of which must hold: the row's own text has the word,
+    or (through `model_field`) its model's occupations do."""
+    conditions = []
     for word in query_words:
-        word_stems = query_stems(word)
         text = Q()
-        for stem in word_stems:
-            text &= Q(pk__in=ids_matching_stem(table, stem))
-        condition = text
-        if model_field and by_word.get(word):
-            condition = text | Q(**{f"{model_field}__in": sorted(by_word[word])})
-            relevance.append(
-                Case(
-                    When(**{f"{model_field}__in": sorted(by_word[word])}, then=Value(2)),
-                    default=Value(0),
-                    output_field=IntegerField(),
-                )
-            )
-        conditions.append(condition)
-        relevance.append(
-            Case(When(text, then=Value(1)), default=Value(0), output_field=IntegerField())
-        )
-    return conditions, relevance
+        for forms in query_stems(word):
+            text &= Q(pk__in=ids_matching_stem(table, forms))
+        if by_word.get(word):
+            text |= Q(**{f"{model_field}__in": sorted(by_word[word])})
+        conditions.append(text)
+    return conditions
+
+
+def _relevance(scores: dict[int, int], model_field: str) -> Case:
+    return Case(
+        *[When(**{model_field: pk}, then=Value(score)) for pk, score in scores.items()],
+        default=Value(0),
+        output_field=IntegerField(),
+    )
 
 
 def offer_search(
@@ -182,19 +211,110 @@ def offer_search(
         queryset = queryset.filter(model__kind=filters.kind)
     if filters.language:
         queryset = queryset.filter(languages__contains=f",{filters.language.lower()},")
-    conditions, relevance = _text_conditions("atlas_offer", filters, model_field="model_id")
-    for condition in conditions:
+    query_words = _query_words(filters.query)
+    by_word = occupation_model_ids(query_words) if query_words else {}
+    for condition in _word_conditions("atlas_offer", query_words, by_word, model_field="model_id"):
         queryset = queryset.filter(condition)
-    score: Any = Value(0, output_field=IntegerField())
-    for term in relevance:
-        score = score + term
-    queryset = queryset.annotate(relevance=score)
-    ordering: list[Any] = ["-relevance"]
+    ordering: list[Any] = []
+    if query_words:
+        queryset = queryset.annotate(
+            relevance=_relevance(model_scores(query_words, by_word), "model_id")
+        )
+        ordering.append("-relevance")
     if origin is not None:
         queryset = queryset.annotate(distance_km=_distance_expression(origin))
         ordering.append(F("distance_km").asc(nulls_last=True))
-    ordering += ["model__name", "municipality__name", "pk"]
+    # The id last keeps pages stable; sorting on joined names would cost a join per match.
+    ordering.append("pk")
     return queryset.order_by(*ordering), origin
+
+
+@dataclass
+class ResultPage[T]:
+    """One page of ranked results and the total, from a single pass over the matches."""
+
+    items: list[T]
+    count: int
+    number: int
+    size: int
+    origin: Origin | None
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, -(-self.count // self.size))
+
+    @property
+    def start_index(self) -> int:
+        return (self.number - 1) * self.size + 1 if self.count else 0
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+
+def ranked_page[M: Model](
+    queryset: QuerySet[M],
+    *,
+    origin: Origin | None,
+    offset: int,
+    limit: int,
+    detail: QuerySet[M],
+) -> tuple[list[M], int]:
+    """The ids of one page and the total count in one query (a window count), then the page's
+    rows with their relations; sorting joined rows of every match would cost far more."""
+    rows = list(
+        queryset.annotate(total=Window(Count("pk"))).values_list("pk", "total")[
+            offset : offset + limit
+        ]
+    )
+    # An empty page past the end still needs the total; an empty first page is a total of 0.
+    count = rows[0][1] if rows else (queryset.count() if offset else 0)
+    ids = [pk for pk, _total in rows]
+    by_id = detail.in_bulk(ids)
+    items = [by_id[pk] for pk in ids if pk in by_id]
+    for item in items:
+        item.distance_km = (  # type: ignore[attr-defined]  # shown beside each result
+            origin.distances.get(item.municipality_id) if origin else None  # type: ignore[attr-defined]
+        )
+    return items, count
+
+
+def offer_search_page(
+    *,
+    filters: SearchFilters,
+    page: int = 1,
+    size: int = 20,
+    offset: int | None = None,
+    base: QuerySet[Offer] | None = None,
+) -> ResultPage[Offer]:
+    """A page of `offer_search`, with model, provider, place and occupations loaded."""
+    queryset, origin = offer_search(filters=filters, base=base)
+    start = offset if offset is not None else (max(page, 1) - 1) * size
+    detail = Offer.objects.select_related(
+        "model", "model__branch", "provider", "municipality__county"
+    ).prefetch_related(
+        Prefetch("model__occupations", queryset=Occupation.objects.only("pk", "code"))
+    )
+    items, count = ranked_page(
+        queryset,
+        origin=origin,
+        offset=start,
+        limit=size,
+        detail=detail,
+    )
+    return ResultPage(items=items, count=count, number=start // size + 1, size=size, origin=origin)
 
 
 def education_search(
@@ -212,32 +332,23 @@ def education_search(
                 occupations__in=occupation_codes(filters.occupation)
             ).values("pk")
         )
-    conditions, relevance = _text_conditions(
-        "atlas_complementaryeducation", filters, model_field=None
-    )
-    if filters.query:
-        # Occupation synonyms reach education through the models whose gaps it closes.
-        by_word = occupation_model_ids([w for w in words(filters.query) if stems(w)])
-        conditions = [
-            condition
-            | Q(
-                pk__in=ComplementaryEducation.objects.filter(
-                    closes_gaps_of__in=sorted(by_word.get(word, set()))
-                ).values("pk")
-            )
-            if by_word.get(word)
-            else condition
-            for word, condition in zip(
-                [w for w in words(filters.query) if stems(w)], conditions, strict=True
-            )
-        ]
-    for condition in conditions:
+    query_words = _query_words(filters.query)
+    by_word = occupation_model_ids(query_words) if query_words else {}
+    # Occupation synonyms reach education through the models whose gaps it closes.
+    by_word_education = {
+        word: set(
+            ComplementaryEducation.closes_gaps_of.through.objects.filter(
+                validationmodel_id__in=sorted(models)
+            ).values_list("complementaryeducation_id", flat=True)
+        )
+        for word, models in by_word.items()
+        if models
+    }
+    for condition in _word_conditions(
+        "atlas_complementaryeducation", query_words, by_word_education, model_field="pk"
+    ):
         queryset = queryset.filter(condition)
-    score: Any = Value(0, output_field=IntegerField())
-    for term in relevance:
-        score = score + term
-    queryset = queryset.annotate(relevance=score)
-    ordering: list[Any] = ["-relevance"]
+    ordering: list[Any] = []
     if origin is not None:
         queryset = queryset.annotate(distance_km=_distance_expression(origin))
         ordering.append(F("distance_km").asc(nulls_last=True))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
@@ -29,7 +28,7 @@ from valnav.atlas.selectors import (
     education_near,
     education_search,
     offer_detail_queryset,
-    offer_search,
+    offer_search_page,
 )
 from valnav.lib.languages import language_name
 
@@ -42,12 +41,14 @@ def search(request: HttpRequest) -> HttpResponse:
     filters = form.filters() if form.is_bound else None
     context: dict[str, object] = {"form": form, "searched": filters is not None}
     if filters is not None:
-        offers, origin = offer_search(filters=filters)
-        page = Paginator(offers, PAGE_SIZE).get_page(request.GET.get("page"))
+        number = request.GET.get("page", "1")
+        page = offer_search_page(
+            filters=filters, page=int(number) if number.isdigit() else 1, size=PAGE_SIZE
+        )
         educations, _origin = education_search(filters=filters)
         context |= {
             "page": page,
-            "origin": origin,
+            "origin": page.origin,
             "educations": list(educations[:10]),
             "query_string": _without_page(request),
         }

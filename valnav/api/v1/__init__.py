@@ -1,21 +1,39 @@
-"""Valnav's open API, version 1. Public reference data needs no login."""
+"""Valnav's open API, version 1. Published data needs no login; writes need an API key."""
 
 from __future__ import annotations
 
 from ninja import NinjaAPI
 
+from valnav.api.auth import AnonymousThrottle, TokenThrottle
+from valnav.api.v1.atlas import router as atlas_router
+from valnav.api.v1.hsds import router as hsds_router
 from valnav.api.v1.places import router as places_router
 from valnav.api.v1.taxonomy import router as taxonomy_router
+
+# Requests per client: anonymous clients by address, token holders by token. Ninja keeps the
+# counts in Django's cache (shared by all workers only with a shared cache backend).
+ANONYMOUS_PER_MINUTE = 120
+TOKEN_PER_MINUTE = 600
+ANONYMOUS_RATE = f"{ANONYMOUS_PER_MINUTE}/min"
+TOKEN_RATE = f"{TOKEN_PER_MINUTE}/min"
 
 api = NinjaAPI(
     title="Valnav API",
     version="1.0.0",
     description=(
         "Öppet API för Valideringsnavet Östra Mellansverige: regioner, kommuner, yrken "
-        "(SSYK 2012) och – efter hand – valideringsmodeller, erbjudanden och utbildningar. "
-        "Open API of Valnav, the validation hub of Östra Mellansverige."
+        "(SSYK 2012), valideringsmodeller, erbjudanden, kompletterande utbildning och "
+        "organisationer, och samma atlas enligt Open Referral HSDS 3.0 under /hsds/. "
+        "Allt publicerat läses utan inloggning; medlemmar skriver med en API-nyckel "
+        "(`Authorization: Bearer …`) från sidan Mina API-nycklar. "
+        "Open API of Valnav, the validation hub of Östra Mellansverige: published data is open "
+        "to read; members write with an API key. Anonymous clients may make "
+        f"{ANONYMOUS_PER_MINUTE} requests a minute, each key {TOKEN_PER_MINUTE}."
     ),
     urls_namespace="api-v1",
+    throttle=[AnonymousThrottle(ANONYMOUS_RATE), TokenThrottle(TOKEN_RATE)],
 )
 api.add_router("/", places_router)
 api.add_router("/", taxonomy_router)
+api.add_router("/", atlas_router)
+api.add_router("/hsds/", hsds_router)

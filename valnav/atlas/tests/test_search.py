@@ -7,6 +7,7 @@ from valnav.atlas.selectors import (
     education_near,
     education_search,
     offer_search,
+    offer_search_page,
 )
 from valnav.atlas.tests.factories import EducationFactory, OfferFactory, ValidationModelFactory
 from valnav.places.models import Municipality
@@ -95,10 +96,18 @@ def test_search_takes_the_same_number_of_queries_however_many_results(
 ):
     for _ in range(30):
         OfferFactory(model=atlas["vard"], municipality=place("1980"))
-    with django_assert_num_queries(3):
-        # municipalities for distances, model occupations for synonyms, the page itself
-        page = search(query="undersköterska", municipality="1980")[:20]
-    assert len(page) == 20
+    filters = SearchFilters(query="undersköterska", municipality="1980")
+    # Municipalities for distances, model occupations for synonyms, models for relevance,
+    # the ranked ids with the total, the page's rows, their models' occupations.
+    with django_assert_num_queries(6):
+        page = offer_search_page(filters=filters, size=20)
+    assert len(page.items) == 20
+    assert page.count == 33
+    assert page.items[0].distance_km == 0
+    with django_assert_num_queries(6):
+        last = offer_search_page(filters=filters, page=2, size=20)
+    assert len(last.items) == 13
+    assert not last.has_next
 
 
 def test_education_is_searched_and_found_near_an_offer(atlas):

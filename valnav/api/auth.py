@@ -1,0 +1,94 @@
+"""Who is calling the API, and how often they may.
+
+Reads are open to everyone; a client may send its token on reads too, and then also sees the
+drafts of the token user's organisations. Writes need a token (`Authorization: Bearer <token>`)
+and act as the token's user. The login session of the web pages plays no part in the API, so
+a page visited in the browser can never write through it (no CSRF surface).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest
+from ninja.errors import AuthenticationError
+from ninja.security import HttpBearer
+from ninja.throttling import AnonRateThrottle, SimpleRateThrottle
+
+from valnav.accounts.models import User
+from valnav.api.models import ApiToken
+from valnav.api.services import api_token_authenticate
+
+
+class ApiTokenAuth(HttpBearer):
+    """`Authorization: Bearer <token>`; the request then acts as the token's user."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
+        return api_token_authenticate(secret=token)
+
+
+class _Anonymous:
+    """What `request.auth` holds for a read without a token."""
+
+    def __repr__(self) -> str:
+        return "anonymous"
+
+
+ANONYMOUS: Final = _Anonymous()
+
+
+def anonymous_read(request: HttpRequest) -> _Anonymous | None:
+    """Let a request without credentials read; one whose token was refused stays refused (401),
+    so a client learns that its token is wrong instead of quietly seeing less."""
+    return None if request.headers.get("Authorization") else ANONYMOUS
+
+
+# For reads: a token if one is sent, else anonymous.
+READ_AUTH: Final[list[Any]] = [ApiTokenAuth(), anonymous_read]
+WRITE_AUTH: Final[list[Any]] = [ApiTokenAuth()]
+# Ninja documents READ_AUTH as "token required"; Ninja adds this `{}` (no credentials) to the
+# operation's security list, which makes the token optional in OpenAPI.
+READ_SECURITY: Final[dict[str, Any]] = {"security": [{}]}
+
+
+def request_token(request: HttpRequest) -> ApiToken | None:
+    auth = getattr(request, "auth", None)
+    return auth if isinstance(auth, ApiToken) else None
+
+
+def api_user(request: HttpRequest) -> User | AnonymousUser:
+    """The user the request acts as: the token's, or nobody."""
+    token = request_token(request)
+    return token.user if token is not None else AnonymousUser()
+
+
+def token_user(request: HttpRequest) -> User:
+    """The user of a request that passed WRITE_AUTH."""
+    token = request_token(request)
+    if token is None:  # WRITE_AUTH answers 401 before the view runs; this guards a slip
+        raise AuthenticationError()
+    return token.user
+
+
+class AnonymousThrottle(AnonRateThrottle):
+    """Clients without a token, counted per address. (Ninja's AnonRateThrottle counts only
+    requests without `request.auth`; our reads carry ANONYMOUS there.)"""
+
+    def get_cache_key(self, request: HttpRequest) -> str | None:
+        if request_token(request) is not None:
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+class TokenThrottle(SimpleRateThrottle):
+    """Clients with a token, counted per token (Ninja's AuthRateThrottle keys on str(auth),
+    which for a token is its display name)."""
+
+    scope = "token"
+
+    def get_cache_key(self, request: HttpRequest) -> str | None:
+        token = request_token(request)
+        if token is None:
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": token.pk}

@@ -1,0 +1,108 @@
+"""The OpenAPI document describes the whole API and is valid."""
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from openapi_spec_validator import validate
+
+READS = {
+    "/api/v1/offers",
+    "/api/v1/offers/{offer_id}",
+    "/api/v1/models",
+    "/api/v1/models/{model_id}",
+    "/api/v1/education",
+    "/api/v1/education/{education_id}",
+    "/api/v1/organisations",
+    "/api/v1/organisations/{organisation_id}",
+    "/api/v1/hsds/",
+    "/api/v1/hsds/services",
+    "/api/v1/hsds/services/{service_id}",
+    "/api/v1/hsds/organizations",
+    "/api/v1/hsds/organizations/{organization_id}",
+    "/api/v1/hsds/service_at_locations",
+    "/api/v1/hsds/service_at_locations/{service_at_location_id}",
+    "/api/v1/hsds/taxonomies",
+    "/api/v1/hsds/taxonomies/{taxonomy_id}",
+    "/api/v1/hsds/taxonomy_terms",
+    "/api/v1/hsds/taxonomy_terms/{taxonomy_term_id}",
+    "/api/v1/hsds/datapackage.zip",
+}
+WRITES = {
+    ("post", "/api/v1/offers"),
+    ("patch", "/api/v1/offers/{offer_id}"),
+    ("post", "/api/v1/offers/{offer_id}/publish"),
+    ("post", "/api/v1/education"),
+    ("patch", "/api/v1/education/{education_id}"),
+    ("post", "/api/v1/education/{education_id}/publish"),
+}
+
+
+@pytest.fixture(scope="module")
+def schema():
+    cache.clear()
+    response = Client().get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_the_document_is_valid_openapi(schema):
+    validate(schema)
+
+
+def test_title_and_servers_are_unchanged(schema):
+    assert schema["info"]["title"] == "Valnav API"
+    assert schema["info"]["version"] == "1.0.0"
+    assert schema.get("servers", []) == []
+
+
+def test_every_new_endpoint_is_documented(schema):
+    assert set(schema["paths"]) >= READS
+    for path in READS:
+        assert "get" in schema["paths"][path], path
+    for method, path in WRITES:
+        assert method in schema["paths"][path], (method, path)
+
+
+def test_writes_need_a_bearer_key_and_document_their_refusals(schema):
+    assert schema["components"]["securitySchemes"]["ApiTokenAuth"] == {
+        "type": "http",
+        "scheme": "bearer",
+    }
+    for method, path in WRITES:
+        operation = schema["paths"][path][method]
+        assert operation["security"] == [{"ApiTokenAuth": []}], (method, path)
+        assert {"401", "403", "422"} <= set(operation["responses"]), (method, path)
+
+
+def test_reads_take_a_key_but_do_not_need_one(schema):
+    for path in ["/api/v1/offers", "/api/v1/offers/{offer_id}", "/api/v1/education"]:
+        assert schema["paths"][path]["get"]["security"] == [{"ApiTokenAuth": []}, {}]
+    assert "security" not in schema["paths"]["/api/v1/hsds/services"]["get"]
+
+
+def test_paging_and_filters_are_described(schema):
+    offers = schema["paths"]["/api/v1/offers"]["get"]
+    parameters = {parameter["name"]: parameter for parameter in offers["parameters"]}
+    assert {
+        "q",
+        "county",
+        "municipality",
+        "within_km",
+        "occupation",
+        "kind",
+        "language",
+        "remote",
+        "modified_after",
+        "limit",
+        "offset",
+    } <= set(parameters)
+    assert parameters["limit"]["schema"]["maximum"] == 200
+    services = schema["paths"]["/api/v1/hsds/services"]["get"]
+    assert {"page", "per_page", "taxonomy_term_id", "organization_id"} <= {
+        parameter["name"] for parameter in services["parameters"]
+    }
+
+
+def test_the_data_package_is_described_as_a_zip(schema):
+    answer = schema["paths"]["/api/v1/hsds/datapackage.zip"]["get"]["responses"]["200"]
+    assert "application/zip" in answer["content"]
