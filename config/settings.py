@@ -290,3 +290,6 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 100
+# Requests per minute to the open API: anonymous clients per address, API keys per key.
+VALNAV_API_ANONYMOUS_PER_MINUTE = int(os.environ.get("VALNAV_API_ANONYMOUS_PER_MINUTE", "120"))
+VALNAV_API_TOKEN_PER_MINUTE = int(os.environ.get("VALNAV_API_TOKEN_PER_MINUTE", "600"))

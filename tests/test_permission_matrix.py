@@ -14,9 +14,9 @@ from django.db.models import Model
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.url_access import PERSONA_KEYS, foundation
+from tests.url_access import PERSONA_KEYS, api_atlas, atlas, atlas_import, foundation
 
-AREAS = [foundation]
+AREAS = [foundation, atlas, atlas_import, api_atlas]
 
 EXPECTED: dict[str, dict[str, int]] = {}
 for area in AREAS:

@@ -2,7 +2,7 @@
 
 Each searchable row keeps `search_stems`: Snowball stems of its texts (valnav.lib.stemming).
 SQLite indexes that column in an FTS5 table kept in sync by triggers; PostgreSQL in a GIN index
-over `to_tsvector('simple', search_stems)`. Query words are stemmed the same way and matched as
+over a stored generated column `search_vector = to_tsvector('simple', search_stems)`. Query words are stemmed the same way and matched as
 prefixes, so "svetsare" finds "svetsning" and "undersköterska" finds "undersköterskor".
 """
 
@@ -49,6 +49,33 @@ def install_search_indexes(apps: StateApps, schema_editor: BaseDatabaseSchemaEdi
             )
 
 
+def install_stored_vectors(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
+    """PostgreSQL: keep the tsvector in a stored generated column, so a match is read from the
+    index and the row instead of being computed again for every candidate."""
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for table in SEARCHABLE_TABLES:
+        schema_editor.execute(f"DROP INDEX IF EXISTS {table}_stems_gin")
+        schema_editor.execute(
+            f"ALTER TABLE {table} ADD COLUMN search_vector tsvector "
+            "GENERATED ALWAYS AS (to_tsvector('simple', search_stems)) STORED"
+        )
+        schema_editor.execute(
+            f"CREATE INDEX {table}_vector_gin ON {table} USING gin (search_vector)"
+        )
+
+
+def remove_stored_vectors(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for table in SEARCHABLE_TABLES:
+        schema_editor.execute(f"ALTER TABLE {table} DROP COLUMN IF EXISTS search_vector")
+        schema_editor.execute(
+            f"CREATE INDEX {table}_stems_gin ON {table} "
+            "USING gin (to_tsvector('simple', search_stems))"
+        )
+
+
 def remove_search_indexes(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     vendor = schema_editor.connection.vendor
     for table in SEARCHABLE_TABLES:
@@ -80,8 +107,7 @@ def ids_matching_stem(table: str, forms: list[str]) -> RawSQL:
     """A subquery of the ids of `table` with a stem starting with any of `forms`."""
     if connection.vendor == "postgresql":
         return RawSQL(
-            f"SELECT id FROM {table} "
-            "WHERE to_tsvector('simple', search_stems) @@ to_tsquery('simple', %s)",
+            f"SELECT id FROM {table} WHERE search_vector @@ to_tsquery('simple', %s)",
             [" | ".join(f"{form}:*" for form in forms)],
         )
     expression = " OR ".join(f'"{form}" *' for form in forms)

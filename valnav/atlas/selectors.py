@@ -200,11 +200,14 @@ def offer_search(
     )
     queryset = _apply_common(queryset, filters, origin)
     if filters.occupation:
-        queryset = queryset.filter(
-            model_id__in=ValidationModel.objects.filter(
+        # Resolved to ids first: a short literal list lets the database start from the model
+        # index instead of scanning every offer of the chosen municipalities.
+        model_ids = set(
+            ValidationModel.objects.filter(
                 occupations__in=occupation_codes(filters.occupation)
-            ).values("pk")
+            ).values_list("pk", flat=True)
         )
+        queryset = queryset.filter(model_id__in=sorted(model_ids))
     if filters.branch:
         queryset = queryset.filter(model__branch__key=filters.branch)
     if filters.kind:

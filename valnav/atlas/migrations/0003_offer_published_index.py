@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('atlas', '0002_search_indexes'),
-        ('places', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("atlas", "0002_search_indexes"),
+        ("places", "0001_initial"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='offer',
-            name='offer_status_municipality',
+            model_name="offer",
+            name="offer_status_municipality",
         ),
         migrations.AddIndex(
-            model_name='offer',
-            index=models.Index(fields=['status', 'valid_from', 'valid_to'], name='offer_published'),
+            model_name="offer",
+            index=models.Index(fields=["status", "valid_from", "valid_to"], name="offer_published"),
         ),
     ]
