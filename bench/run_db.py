@@ -16,7 +16,7 @@ OFFERS = int(os.environ.get("BENCH_OFFERS", "100000"))
 EDUCATIONS = int(os.environ.get("BENCH_EDUCATIONS", "20000"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "200"))
 
-SEARCHES = [
+SEARCHES: list[tuple[str, dict[str, str]]] = [
     ("undersköterska, Västerås", {"q": "undersköterska", "municipality": "1980"}),
     ("svetsare", {"q": "svetsare"}),
     (
@@ -78,11 +78,11 @@ def main() -> None:
             within_km=int(params["within_km"]) if "within_km" in params else None,
         )
         for _ in range(5):  # warm caches and connections before measuring
-            client.get("/api/v1/offers", {**params, "limit": 20})
+            client.get("/api/v1/offers", {**params, "limit": "20"})
         stack: list[float] = []
         for _ in range(ROUNDS):
             t0 = time.perf_counter()
-            response = client.get("/api/v1/offers", {**params, "limit": 20})
+            response = client.get("/api/v1/offers", {**params, "limit": "20"})
             stack.append(time.perf_counter() - t0)
             assert response.status_code == 200, response.content[:300]
         count = response.json()["count"]

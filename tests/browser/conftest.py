@@ -107,7 +107,7 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
     report = yield
     if report.when == "call" and _is_browser_test(item):
-        item.rep_call = report  # type: ignore[attr-defined]
+        item.rep_call = report
     return report
 
 

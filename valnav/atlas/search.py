@@ -2,8 +2,9 @@
 
 Each searchable row keeps `search_stems`: Snowball stems of its texts (valnav.lib.stemming).
 SQLite indexes that column in an FTS5 table kept in sync by triggers; PostgreSQL in a GIN index
-over a stored generated column `search_vector = to_tsvector('simple', search_stems)`. Query words are stemmed the same way and matched as
-prefixes, so "svetsare" finds "svetsning" and "undersköterska" finds "undersköterskor".
+over a stored generated column `search_vector = to_tsvector('simple', search_stems)`. Query
+words are stemmed the same way and matched as prefixes, so "svetsare" finds "svetsning" and
+"undersköterska" finds "undersköterskor".
 """
 
 from __future__ import annotations

@@ -191,8 +191,12 @@ def branches_import(*, reference_dir: Path, counts: ImportCounts) -> None:
         Branch,
         key_field="key",
         rows=[
-            {"key": row["key"], "name_sv": row["name_sv"], "name_en": row["name_en"],
-             "dataset": dataset}
+            {
+                "key": row["key"],
+                "name_sv": row["name_sv"],
+                "name_en": row["name_en"],
+                "dataset": dataset,
+            }
             for _, row in rows
         ],
         counts=counts,

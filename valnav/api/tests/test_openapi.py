@@ -1,5 +1,7 @@
 """The OpenAPI document describes the whole API and is valid."""
 
+import json
+
 import pytest
 from django.core.cache import cache
 from django.test import Client
@@ -106,3 +108,17 @@ def test_paging_and_filters_are_described(schema):
 def test_the_data_package_is_described_as_a_zip(schema):
     answer = schema["paths"]["/api/v1/hsds/datapackage.zip"]["get"]["responses"]["200"]
     assert "application/zip" in answer["content"]
+
+
+def test_the_schema_has_no_repeated_keys_that_break_swagger_ui():
+    # Python's json keeps the last of two equal keys; Swagger UI's parser refuses the document.
+    repeated: list[list[str]] = []
+
+    def remember(pairs):
+        keys = [key for key, _value in pairs]
+        if len(keys) != len(set(keys)):
+            repeated.append(keys)
+        return dict(pairs)
+
+    json.loads(Client().get("/api/v1/openapi.json").content, object_pairs_hook=remember)
+    assert repeated == []

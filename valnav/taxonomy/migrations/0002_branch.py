@@ -5,29 +5,49 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0001_initial'),
-        ('taxonomy', '0001_initial'),
+        ("core", "0001_initial"),
+        ("taxonomy", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Branch',
+            name="Branch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('key', models.SlugField(max_length=40, unique=True, verbose_name='key')),
-                ('name_sv', models.CharField(max_length=120, verbose_name='Swedish name')),
-                ('name_en', models.CharField(max_length=120, verbose_name='English name')),
-                ('dataset', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.referencedataset', verbose_name='source dataset')),
-                ('industries', models.ManyToManyField(blank=True, related_name='branches', to='taxonomy.industry', verbose_name='SNI sections')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("key", models.SlugField(max_length=40, unique=True, verbose_name="key")),
+                ("name_sv", models.CharField(max_length=120, verbose_name="Swedish name")),
+                ("name_en", models.CharField(max_length=120, verbose_name="English name")),
+                (
+                    "dataset",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.referencedataset",
+                        verbose_name="source dataset",
+                    ),
+                ),
+                (
+                    "industries",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="branches",
+                        to="taxonomy.industry",
+                        verbose_name="SNI sections",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'branch',
-                'verbose_name_plural': 'branches',
-                'ordering': ['name_sv'],
+                "verbose_name": "branch",
+                "verbose_name_plural": "branches",
+                "ordering": ["name_sv"],
             },
         ),
     ]
