@@ -241,7 +241,39 @@ class PublishableQuerySet[M: models.Model](models.QuerySet[M]):
         )
 
 
-class Offer(BaseModel):
+class AtlasEntry(BaseModel):
+    """What offers and complementary education share: the provider's own id, publication and
+    review, and the search text."""
+
+    external_id = models.CharField(
+        _("provider's own id"),
+        max_length=80,
+        help_text=_("The provider's identifier; imports update the entry with the same id."),
+    )
+    description = models.TextField(_("description"), blank=True)
+    url = models.URLField(_("web page"), max_length=400, blank=True)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=PublicationStatus.choices,
+        default=PublicationStatus.DRAFT,
+    )
+    last_reviewed = models.DateField(_("last reviewed"), null=True, blank=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+    # Snowball stems of the texts a search should find, kept by services (see atlas.search).
+    search_stems = models.TextField(editable=False, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_stale(self) -> bool:
+        return self.last_reviewed is None or self.last_reviewed < timezone.localdate() - STALE_AFTER
+
+
+class Offer(AtlasEntry):
     """A validation model delivered by a provider in a municipality."""
 
     model = models.ForeignKey(
@@ -253,11 +285,6 @@ class Offer(BaseModel):
         related_name="offers",
         verbose_name=_("provider"),
     )
-    external_id = models.CharField(
-        _("provider's own id"),
-        max_length=80,
-        help_text=_("The provider's identifier; imports update the offer with the same id."),
-    )
     municipality = models.ForeignKey(
         "places.Municipality",
         on_delete=models.PROTECT,
@@ -267,7 +294,6 @@ class Offer(BaseModel):
     address = models.CharField(_("address"), max_length=200, blank=True)
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
-    description = models.TextField(_("description"), blank=True)
     on_site = models.BooleanField(_("on site"), default=True)
     remote = models.BooleanField(_("remote"), default=False)
     at_workplace = models.BooleanField(_("at the workplace"), default=False)
@@ -282,19 +308,6 @@ class Offer(BaseModel):
     contact_name = models.CharField(_("contact person"), max_length=120, blank=True)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     contact_phone = models.CharField(_("contact telephone"), max_length=40, blank=True)
-    url = models.URLField(_("web page"), max_length=400, blank=True)
-    valid_from = models.DateField(_("valid from"), null=True, blank=True)
-    valid_to = models.DateField(_("valid to"), null=True, blank=True)
-    status = models.CharField(
-        _("status"),
-        max_length=16,
-        choices=PublicationStatus.choices,
-        default=PublicationStatus.DRAFT,
-    )
-    last_reviewed = models.DateField(_("last reviewed"), null=True, blank=True)
-    is_demo = models.BooleanField(_("demo data"), default=False)
-    # Snowball stems of the texts a search should find, kept by services (see atlas.search).
-    search_stems = models.TextField(editable=False, blank=True)
 
     objects = PublishableQuerySet["Offer"].as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at", "search_stems"])
@@ -331,10 +344,6 @@ class Offer(BaseModel):
     def language_codes(self) -> list[str]:
         return [code for code in self.languages.split(",") if code]
 
-    @property
-    def is_stale(self) -> bool:
-        return self.last_reviewed is None or self.last_reviewed < timezone.localdate() - STALE_AFTER
-
 
 class EducationForm(models.TextChoices):
     KOMVUX_COURSE = "komvux_course", _("Komvux course")
@@ -345,7 +354,7 @@ class EducationForm(models.TextChoices):
     EMPLOYER_TRAINING = "employer_training", _("Employer training")
 
 
-class ComplementaryEducation(BaseModel):
+class ComplementaryEducation(AtlasEntry):
     """Education that closes a gap a validation found (kompletterande utbildning)."""
 
     title = models.CharField(_("title"), max_length=200)
@@ -355,7 +364,6 @@ class ComplementaryEducation(BaseModel):
         related_name="educations",
         verbose_name=_("provider"),
     )
-    external_id = models.CharField(_("provider's own id"), max_length=80)
     municipality = models.ForeignKey(
         "places.Municipality",
         on_delete=models.PROTECT,
@@ -364,7 +372,6 @@ class ComplementaryEducation(BaseModel):
     )
     form = models.CharField(_("form"), max_length=32, choices=EducationForm.choices)
     code = models.CharField(_("course or programme code"), max_length=20, blank=True)
-    description = models.TextField(_("description"), blank=True)
     occupations = models.ManyToManyField(
         "taxonomy.Occupation",
         related_name="educations",
@@ -382,18 +389,6 @@ class ComplementaryEducation(BaseModel):
         _("pace (%)"), default=100, validators=[MinValueValidator(1), MaxValueValidator(100)]
     )
     remote = models.BooleanField(_("distance"), default=False)
-    url = models.URLField(_("web page"), max_length=400, blank=True)
-    valid_from = models.DateField(_("valid from"), null=True, blank=True)
-    valid_to = models.DateField(_("valid to"), null=True, blank=True)
-    status = models.CharField(
-        _("status"),
-        max_length=16,
-        choices=PublicationStatus.choices,
-        default=PublicationStatus.DRAFT,
-    )
-    last_reviewed = models.DateField(_("last reviewed"), null=True, blank=True)
-    is_demo = models.BooleanField(_("demo data"), default=False)
-    search_stems = models.TextField(editable=False, blank=True)
 
     objects = PublishableQuerySet["ComplementaryEducation"].as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at", "search_stems"])
