@@ -133,6 +133,14 @@ KOMVUX_AREAS: tuple[KomvuxArea, ...] = (
         only_in=frozenset({"0380", "0580", "0581", "1880", "1980"}),
     ),
     KomvuxArea(
+        "komvux-lager-logistik",
+        {"large": 0.8, "medium": 0.4, "small": 0.1},
+        "Validering mot kurserna i lager- och logistikutbildningen för dig som har arbetat på "
+        "lager eller terminal, med praktiska uppgifter och truckkörning.",
+        "Erfarenhet av arbete på lager eller terminal.",
+        {"large": (10, 30), "medium": (5, 15), "small": (3, 8)},
+    ),
+    KomvuxArea(
         "komvux-fordon",
         {"large": 0.7, "medium": 0.3, "small": 0.05},
         "Validering mot fordonstekniska kurser i skolans verkstad, för dig som har arbetat med "
@@ -413,6 +421,15 @@ KOMVUX_COURSES: dict[str, tuple[EducationPlan, ...]] = {
             ("7411",),
             ("komvux-el", "ecy-el"),
             "Elinstallationer, elkraftteknik och mät- och styrteknik.",
+        ),
+    ),
+    "komvux-lager-logistik": (
+        EducationPlan(
+            "Yrkespaket Lagerarbetare",
+            EducationForm.YRKESPAKET,
+            ("4322",),
+            ("komvux-lager-logistik",),
+            "Godshantering, lager och terminal samt truck.",
         ),
     ),
     "komvux-fordon": (

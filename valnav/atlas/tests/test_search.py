@@ -131,3 +131,28 @@ def test_coverage_counts_published_offers_and_shows_white_spots(atlas):
     assert rows["1980"] == 1
     assert rows["0484"] == 1
     assert rows["1880"] == 0
+
+
+@pytest.mark.parametrize(
+    ("words", "model_key"),
+    [
+        ("undersköterska", "komvux-vard-omsorg"),
+        ("CNC-operatör", "komvux-industri"),
+        ("elektriker", "ecy-el"),
+        ("lagerarbetare", "komvux-lager-logistik"),
+        ("svetsare", "svets"),
+    ],
+)
+def test_occupation_names_find_the_catalogue_models(reference_data, words, model_key):
+    from valnav.atlas.models import ValidationModel
+
+    offers = {
+        model.key: OfferFactory(model=model, municipality=place("0483"))
+        for model in ValidationModel.objects.all()
+    }
+    found = search(query=words)
+    assert offers[model_key] in found
+    assert (
+        found[0].model.key == model_key
+        or found[0].relevance == found[found.index(offers[model_key])].relevance
+    )
