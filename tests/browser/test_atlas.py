@@ -148,3 +148,32 @@ def test_an_assessor_edits_and_publishes_an_offer_and_sees_its_history(
     page.goto(url(server, "atlas:offer-history", pk=offer.pk))
     expect(page.get_by_role("main")).to_contain_text(persona.full_name)
     check_a11y(page)
+
+
+def test_coverage_map_shows_every_municipality_and_the_white_spots(page, server, check_a11y, atlas):
+    page.goto(url(server, "core:home"))
+    main_nav(page).get_by_role("link", name=sv("Coverage")).click()
+    page.get_by_label(field_label("Occupation")).select_option("5321")
+    page.get_by_role("button", name=sv("Show")).click()
+    expect(page.locator("#coverage-map")).to_have_attribute("data-ready", "true")
+    drawn = page.evaluate("document.getElementById('coverage-map').data[0].locations.length")
+    assert drawn == 52
+    expect(page.locator("main table tbody tr")).to_have_count(52)
+    expect(page.locator("main table tbody tr.white-spot")).to_have_count(49)
+    check_a11y(page)
+
+
+def test_route_finder_in_english(page, server, check_a11y, atlas):
+    page.goto(url(server, "atlas:route", "en"))
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    page.get_by_label("What do you work with, or what have you worked with?").fill("svetsare")
+    page.get_by_role("button", name="Next").click()
+    page.get_by_label("Which municipality do you live in?").select_option("0483")
+    page.get_by_role("button", name="Next").click()
+    page.get_by_label("No, or only a few").check()
+    page.get_by_role("button", name="Next").click()
+    page.get_by_label("Which language do you prefer for the assessment?").select_option("en")
+    page.get_by_role("button", name="Next").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your way to validation")
+    expect(page.get_by_role("main")).to_contain_text("Katrineholm")
+    check_a11y(page)
