@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from valnav.atlas.models import (
     ComplementaryEducation,
@@ -10,6 +13,7 @@ from valnav.atlas.models import (
     RegionPolicy,
     ValidationModel,
 )
+from valnav.atlas.services import education_stems, offer_stems, search_stems_refresh
 from valnav.core.admin import ValnavModelAdmin
 from valnav.core.permissions import Perm
 
@@ -36,6 +40,11 @@ class ValidationModelAdmin(ValnavModelAdmin[ValidationModel]):
     autocomplete_fields = ["owner", "occupations"]
     inlines = [StepInline, CriterionInline]
 
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        # A model's name and occupations are part of its offers' search text.
+        search_stems_refresh(model_ids=[form.instance.pk])
+
 
 @admin.register(Offer)
 class OfferAdmin(ValnavModelAdmin[Offer]):
@@ -46,6 +55,10 @@ class OfferAdmin(ValnavModelAdmin[Offer]):
     autocomplete_fields = ["model", "provider", "municipality"]
     list_select_related = ["model", "provider", "municipality"]
 
+    def save_model(self, request: HttpRequest, obj: Offer, form: Any, change: bool) -> None:
+        obj.search_stems = offer_stems(obj)
+        super().save_model(request, obj, form, change)
+
 
 @admin.register(ComplementaryEducation)
 class ComplementaryEducationAdmin(ValnavModelAdmin[ComplementaryEducation]):
@@ -55,6 +68,12 @@ class ComplementaryEducationAdmin(ValnavModelAdmin[ComplementaryEducation]):
     search_fields = ["title", "code", "provider__name"]
     autocomplete_fields = ["provider", "municipality", "occupations", "closes_gaps_of"]
     list_select_related = ["provider", "municipality"]
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        education = form.instance
+        education.search_stems = education_stems(education)
+        education.save(update_fields=["search_stems"])
 
 
 @admin.register(RegionPolicy)

@@ -71,7 +71,10 @@ class SearchForm(forms.Form):
         ]
 
     def filters(self) -> SearchFilters:
-        data = self.cleaned_data if self.is_valid() else {}
+        """The valid filters; a bad value in one field drops only that field (and the form
+        shows its error), never the others."""
+        self.is_valid()
+        data = self.cleaned_data
         within = data.get("within_km") or ""
         return SearchFilters(
             query=data.get("q", ""),

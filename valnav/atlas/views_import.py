@@ -20,9 +20,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from valnav.accounts.models import User
-from valnav.atlas.models import ModelKind, Offer, PublicationStatus
+from valnav.atlas.forms import SearchForm
+from valnav.atlas.models import Offer, PublicationStatus
 from valnav.atlas.offer_io import COLUMNS, ExportFormat, offers_export
-from valnav.atlas.selectors import SearchFilters, offer_search
+from valnav.atlas.selectors import offer_search
 from valnav.atlas.tasks import (
     ImportJob,
     JobState,
@@ -70,13 +71,9 @@ class ImportUploadForm(forms.Form):
 
 
 class ExportForm(forms.Form):
-    """The public search's filters, plus the status and the file format."""
+    """What an export adds to the public search's filters (parsed by SearchForm, so the file
+    lists exactly what the page lists): the status and the file format."""
 
-    q = forms.CharField(required=False, max_length=200)
-    county = forms.CharField(required=False, max_length=2)
-    municipality = forms.CharField(required=False, max_length=4)
-    occupation = forms.CharField(required=False, max_length=4)
-    kind = forms.ChoiceField(required=False, choices=[("", "–"), *ModelKind.choices])
     status = forms.ChoiceField(required=False, choices=[("", "–"), *PublicationStatus.choices])
     format = forms.ChoiceField(required=False, choices=[("csv", "CSV"), ("xlsx", "XLSX")])
 
@@ -164,16 +161,7 @@ def export_view(request: HttpRequest) -> HttpResponse:
     base = Offer.objects.visible_to(request.user)
     if data["status"]:
         base = base.filter(status=data["status"])
-    queryset, _origin = offer_search(
-        filters=SearchFilters(
-            query=data["q"],
-            county=data["county"],
-            municipality=data["municipality"],
-            occupation=data["occupation"],
-            kind=data["kind"],
-        ),
-        base=base,
-    )
+    queryset, _origin = offer_search(filters=SearchForm(request.GET).filters(), base=base)
     file_format: ExportFormat = "xlsx" if data["format"] == "xlsx" else "csv"
     response = HttpResponse(
         offers_export(queryset=queryset, format=file_format),

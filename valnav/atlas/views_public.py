@@ -33,6 +33,7 @@ from valnav.atlas.selectors import (
 from valnav.lib.languages import language_name
 
 PAGE_SIZE = 20
+MAX_PAGE = 10_000  # far past any real result list; keeps offsets inside the database's range
 
 
 @require_GET
@@ -43,7 +44,9 @@ def search(request: HttpRequest) -> HttpResponse:
     if filters is not None:
         number = request.GET.get("page", "1")
         page = offer_search_page(
-            filters=filters, page=int(number) if number.isdigit() else 1, size=PAGE_SIZE
+            filters=filters,
+            page=min(int(number), MAX_PAGE) if number.isdigit() else 1,
+            size=PAGE_SIZE,
         )
         educations, _origin = education_search(filters=filters)
         context |= {
@@ -54,7 +57,10 @@ def search(request: HttpRequest) -> HttpResponse:
         }
     template = "atlas/search.html"
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "results":
+        # Only the results are swapped; the count goes to a live region that stays in place,
+        # so screen readers hear "12 offers" rather than the whole list.
         template += "#results"
+        context["htmx"] = True
     return render(request, template, context)
 
 
@@ -105,18 +111,21 @@ def route(request: HttpRequest) -> HttpResponse:
             _route_back(answers)
             answers.save(request.session)
             return redirect("atlas:route")
-        form_class = ROUTE_FORMS[request.POST.get("step", "")]
+        step = request.POST.get("step", "")
+        if step not in ROUTE_FORMS:  # a stale tab or a bot: show the current question again
+            return redirect("atlas:route")
+        form_class = ROUTE_FORMS[step]
         form = form_class(request.POST)
         if form.is_valid():
             form.apply(answers)
             answers.save(request.session)
             return redirect("atlas:route")
         return render(request, ROUTE_TEMPLATES[form.step], _route_context(form, answers))
-    step = answers.next_step()
-    if step is None:
+    current = answers.next_step()
+    if current is None:
         return redirect("atlas:route-result")
-    form = ROUTE_FORMS[step](initial=answers.__dict__)
-    return render(request, ROUTE_TEMPLATES[step], _route_context(form, answers))
+    form = ROUTE_FORMS[current](initial=answers.__dict__)
+    return render(request, ROUTE_TEMPLATES[current], _route_context(form, answers))
 
 
 def _route_back(answers: RouteAnswers) -> None:

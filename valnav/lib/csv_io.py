@@ -25,3 +25,12 @@ def file_sha256(path: Path) -> str:
         for block in iter(lambda: handle.read(65536), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+# A cell starting with one of these is run as a formula by spreadsheet programs (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """Text a spreadsheet shows as text: a leading apostrophe before a formula start."""
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text

@@ -216,3 +216,12 @@ def test_the_limit_resets_after_its_period(reference_data, monkeypatch):
     later = timezone.now().timestamp() + 61
     monkeypatch.setattr("ninja.throttling.SimpleRateThrottle.timer", lambda self: later)
     assert client.get("/api/v1/counties").status_code == 200
+
+
+def test_a_made_up_forwarded_for_header_does_not_escape_the_limit(reference_data):
+    client = Client()
+    statuses = [
+        client.get("/api/v1/counties", HTTP_X_FORWARDED_FOR=f"203.0.113.{n % 250}").status_code
+        for n in range(ANONYMOUS_PER_MINUTE + 3)
+    ]
+    assert statuses.count(429) == 3

@@ -11,7 +11,7 @@ clients see what is published; a token also shows the drafts of its user's organ
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Self
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -25,7 +25,7 @@ from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
-from pydantic import field_validator
+from pydantic import field_validator, model_validator
 
 from valnav.accounts.models import Organisation, OrganisationKind
 from valnav.api.auth import READ_AUTH, READ_SECURITY, WRITE_AUTH, api_user, token_user
@@ -67,7 +67,8 @@ MAX_PAGE_SIZE = 200
 
 class PageInput(LimitOffsetPagination.Input):
     limit: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
-    offset: int = Field(0, ge=0)
+    # Bounded, so a huge number is a 422 and never reaches the database as an overflow.
+    offset: int = Field(0, ge=0, le=10_000_000)
 
 
 class ApiPagination(LimitOffsetPagination):
@@ -299,6 +300,12 @@ class PlaceFilters(Schema):
     )
     remote: bool | None = None
     modified_after: datetime | None = Field(None, description="Changed after this time")
+
+    @model_validator(mode="after")
+    def distance_needs_a_place(self) -> Self:
+        if self.within_km is not None and not self.municipality:
+            raise ValueError("within_km needs municipality: the distance is counted from it")
+        return self
 
     def search_filters(self, **extra: Any) -> SearchFilters:
         return SearchFilters(

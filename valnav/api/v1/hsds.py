@@ -42,6 +42,7 @@ from ninja import Field, Query, Router, Schema
 from valnav.accounts.models import Organisation
 from valnav.atlas.models import ModelKind, Offer, ValidationModel
 from valnav.atlas.selectors import SearchFilters, offer_search
+from valnav.lib.csv_io import spreadsheet_safe
 from valnav.lib.languages import language_name
 from valnav.taxonomy.models import Occupation
 
@@ -565,7 +566,7 @@ def organizations_for_export(*, full: bool = False) -> list[HsdsOrganization]:
 
 
 class PageParams(Schema):
-    page: int = Field(1, ge=1, description="Page number, from 1")
+    page: int = Field(1, ge=1, le=1_000_000, description="Page number, from 1")
     per_page: int = Field(DEFAULT_PER_PAGE, ge=1, le=MAX_PER_PAGE)
 
 
@@ -1131,9 +1132,9 @@ def _csv(table: Table, objects: Iterable[Schema]) -> str:
         values = obj.model_dump(exclude_none=True)
         writer.writerow(
             {
-                column: values[column]
+                column: spreadsheet_safe(value) if isinstance(value, str) else value
                 for column in table.columns
-                if column in values and not isinstance(values[column], list | dict)
+                if column in values and not isinstance(value := values[column], list | dict)
             }
         )
     return out.getvalue()

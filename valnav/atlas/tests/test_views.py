@@ -244,3 +244,28 @@ def test_route_finder_asks_to_choose_when_several_occupations_match(personas):
     )
     assert response.status_code == 200
     assert 'name="occupation_code"' in response.content.decode()
+
+
+def test_one_bad_filter_drops_only_itself(vard):
+    OfferFactory(model=vard, municipality=place("1980"))
+    OfferFactory(model=vard, municipality=place("0580"))
+    response = Client().get(reverse("atlas:search"), {"county": "19", "language": "xx"})
+    assert response.context["page"].count == 1
+    assert "language" in response.context["form"].errors
+
+
+def test_huge_page_numbers_and_stale_route_posts_are_handled(vard):
+    assert Client().get(reverse("atlas:search"), {"q": "vård", "page": "9" * 30}).status_code == 200
+    response = Client().post(reverse("atlas:route"), {"step": "nonsense"})
+    assert response.status_code == 302
+
+
+def test_the_download_lists_what_the_page_lists(vard):
+    near = OfferFactory(model=vard, municipality=place("1980"), languages=",sv,ar,")
+    OfferFactory(model=vard, municipality=place("0580"), languages=",sv,ar,")
+    OfferFactory(model=vard, municipality=place("1961"), languages=",sv,")
+    params = {"municipality": "1980", "within_km": "25", "language": "ar", "format": "csv"}
+    page = Client().get(reverse("atlas:search"), params)
+    assert [offer.pk for offer in page.context["page"].items] == [near.pk]
+    exported = Client().get(reverse("atlas:export"), params).content.decode("utf-8-sig")
+    assert len(exported.strip().splitlines()) == 2  # header and the one offer

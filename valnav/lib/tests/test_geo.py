@@ -20,3 +20,11 @@ def test_swedish_words_share_a_stem_across_forms():
 
 def test_stopwords_are_dropped():
     assert stems("vård och omsorg") == ["vård", "omsorg"]
+
+
+def test_formula_like_text_is_kept_as_text_in_spreadsheets():
+    from valnav.lib.csv_io import spreadsheet_safe
+
+    assert spreadsheet_safe('=HYPERLINK("http://evil")') == '\'=HYPERLINK("http://evil")'
+    assert spreadsheet_safe("@SUM(A1)") == "'@SUM(A1)"
+    assert spreadsheet_safe("Västerås") == "Västerås"
