@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "valnav.places",
     "valnav.taxonomy",
     "valnav.atlas",
+    "valnav.casework",
     "valnav.api",
     "valnav.demo",
 ]
@@ -164,7 +165,11 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "0")) or None
+# Reverse proxies in front of the app: only then is X-Forwarded-For trusted, and only its
+# address added by the nearest proxy. Lockouts and API throttling both count by address.
+PROXY_COUNT = int(os.environ.get("VALNAV_PROXY_COUNT", "0"))
+NINJA_NUM_PROXIES = PROXY_COUNT
+AXES_IPWARE_PROXY_COUNT = PROXY_COUNT or None
 AXES_IPWARE_META_PRECEDENCE_ORDER = (
     ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
 )
@@ -288,6 +293,12 @@ LOGGING = {
     # Failed-login details name the account; keep them out of the logs (GDPR).
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# Personal data: personnummer are stored encrypted (Fernet; the first key encrypts, all keys
+# decrypt, so keys can be rotated) with a separate keyed hash for look-up. Production sets both
+# (docs/deploy.md); development and tests derive fixed keys from SECRET_KEY.
+VALNAV_FIELD_ENCRYPTION_KEYS = env_list("VALNAV_FIELD_ENCRYPTION_KEYS")
+VALNAV_LOOKUP_HASH_KEY = os.environ.get("VALNAV_LOOKUP_HASH_KEY", "")
 
 NINJA_PAGINATION_PER_PAGE = 100
 # Requests per minute to the open API: anonymous clients per address, API keys per key.

@@ -10,7 +10,7 @@ from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
-from valnav.core.models import ReferenceDataset
+from valnav.core.models import AccessLogEntry, ReferenceDataset
 from valnav.core.permissions import Perm, user_has_perm
 
 
@@ -67,3 +67,23 @@ class ReadOnlyReferenceAdmin[M: Model](ValnavModelAdmin[M]):
 class ReferenceDatasetAdmin(ReadOnlyReferenceAdmin[ReferenceDataset]):
     list_display = ["key", "title", "version", "row_count", "licence", "imported_at"]
     search_fields = ["key", "title"]
+
+
+@admin.register(AccessLogEntry)
+class AccessLogAdmin(ValnavModelAdmin[AccessLogEntry]):
+    """Administrators search the access log; nobody changes or deletes it."""
+
+    perm = Perm.USE_ADMIN
+    list_display = ["at", "actor", "action", "record_type", "record_ref", "purpose"]
+    list_filter = ["action", "record_type"]
+    search_fields = ["record_ref", "actor__email", "purpose"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -7,6 +7,8 @@ from typing import Any
 from django.conf import settings
 from django.core.checks import Error, Tags, register
 
+from valnav.lib.fieldcrypto import is_valid_fernet_key
+
 
 @register(Tags.security, deploy=True)
 def demo_logins_off(app_configs: Any, **kwargs: Any) -> list[Error]:
@@ -34,3 +36,31 @@ def csp_without_inline_scripts(app_configs: Any, **kwargs: Any) -> list[Error]:
             )
         ]
     return []
+
+
+@register(Tags.security, deploy=True)
+def field_encryption_keys_set(app_configs: Any, **kwargs: Any) -> list[Error]:
+    """Production keys for personnummer encryption and look-up (valnav.lib.fieldcrypto)."""
+    if settings.DEBUG:
+        return []
+    # Messages name a key by its position, never by its value: check output reaches logs.
+    problems: list[str] = []
+    keys = settings.VALNAV_FIELD_ENCRYPTION_KEYS
+    if not keys or isinstance(keys, str):
+        problems.append("VALNAV_FIELD_ENCRYPTION_KEYS is not set.")
+    else:
+        problems.extend(
+            f"Key {position} in VALNAV_FIELD_ENCRYPTION_KEYS is not a valid Fernet key."
+            for position, key in enumerate(keys, start=1)
+            if not is_valid_fernet_key(key)
+        )
+    if len(settings.VALNAV_LOOKUP_HASH_KEY) < 32:
+        problems.append("VALNAV_LOOKUP_HASH_KEY is not set or shorter than 32 characters.")
+    return [
+        Error(
+            problem,
+            hint="Generate the keys as docs/deploy.md describes.",
+            id="valnav.E003",
+        )
+        for problem in problems
+    ]

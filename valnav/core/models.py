@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -55,3 +56,49 @@ class ReferenceRowModel(BaseModel):
 
     class Meta:
         abstract = True
+
+
+class AccessAction(models.TextChoices):
+    VIEW = "view", _("Viewed")
+    CREATE = "create", _("Created")
+    UPDATE = "update", _("Changed")
+    EXPORT = "export", _("Exported")
+    ANONYMISE = "anonymise", _("Anonymised")
+    CULL = "cull", _("Culled")
+
+
+class AccessLogEntry(models.Model):
+    """One read or write of personal data: who, when, which record, why. Append-only: rows are
+    never changed or deleted by the application (GDPR art. 30, 32; OSL)."""
+
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("who"),
+        help_text=_("Empty for the system itself, e.g. retention jobs."),
+    )
+    action = models.CharField(_("action"), max_length=16, choices=AccessAction.choices)
+    record_type = models.CharField(_("record type"), max_length=60)
+    # The record's pseudonymous reference, never a name or personnummer.
+    record_ref = models.CharField(_("record"), max_length=60, db_index=True)
+    purpose = models.CharField(_("why"), max_length=200)
+
+    class Meta:
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.record_type} {self.record_ref}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise ValueError("The access log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise ValueError("The access log is append-only.")

@@ -78,6 +78,15 @@ def test_check_deploy_is_clean_under_the_documented_production_environment(tmp_p
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
         "VALNAV_VAR_DIR": str(tmp_path),
         "EMAIL_HOST": "smtp.example.se",
+        # Example values only (Fernet.generate_key(), secrets.token_urlsafe(48)); two keys, as
+        # during a rotation.
+        "VALNAV_FIELD_ENCRYPTION_KEYS": (
+            "OqFtrhDb2qJFj0mP0JIGnkXqPmGVOsdlVIhTKI9p_2s=,"
+            "CAkLJNDJ2DIHZmnRZoOG_6hSzeTBOYhupbeya1hYTr0="
+        ),
+        "VALNAV_LOOKUP_HASH_KEY": (
+            "BMZyJD-PeEiQvRdXT83jc2gz2zUBUntCWO_4i319nENlMRpNvulDNNRar7Tjcm5J"
+        ),
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

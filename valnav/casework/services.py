@@ -1,0 +1,206 @@
+"""Writes for casework: registering individuals, opening cases and moving them through the
+process. Every write checks the actor's role in the case's organisation, records who, when and
+why, and is logged in the access log."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from valnav.accounts.models import Organisation, User
+from valnav.casework.models import (
+    CASE_ROLES,
+    CaseTransition,
+    Individual,
+    ValidationCase,
+)
+from valnav.casework.states import CaseState, Decision, allowed_targets
+from valnav.core.models import AccessAction
+from valnav.core.permissions import Role
+from valnav.core.services import access_log_record
+from valnav.lib import fieldcrypto
+from valnav.lib.personnummer import PersonnummerError, parse_personnummer
+
+OPTIONAL_ITEMS = ("gender", "birth_year", "born_abroad", "languages")
+
+
+class ConcurrentEditError(ValidationError):
+    """Someone else saved the case after it was opened for editing."""
+
+
+def case_roles(actor: User, organisation: Organisation) -> set[str]:
+    return set(
+        actor.memberships.filter(organisation=organisation, role__in=CASE_ROLES).values_list(
+            "role", flat=True
+        )
+    )
+
+
+def _require_role(actor: User, organisation: Organisation, roles: tuple[str, ...]) -> None:
+    if not case_roles(actor, organisation) & set(roles):
+        raise PermissionDenied(_("You do not handle cases for this organisation."))
+
+
+def individual_register(
+    *,
+    actor: User,
+    organisation: Organisation,
+    data: dict[str, Any],
+    personnummer: str = "",
+    purposes: dict[str, str] | None = None,
+) -> Individual:
+    """Register a person. Optional items (gender, birth year, born abroad, languages) need a
+    recorded purpose; a personnummer is validated, encrypted and hashed for look-up."""
+    _require_role(actor, organisation, CASE_ROLES)
+    purposes = {key: value for key, value in (purposes or {}).items() if value.strip()}
+    missing = [
+        item
+        for item in OPTIONAL_ITEMS
+        if data.get(item) not in (None, "") and not purposes.get(item)
+    ]
+    if missing:
+        raise ValidationError(
+            {item: _("Say why this is recorded (its purpose).") for item in missing}
+        )
+    individual = Individual(organisation=organisation, purposes=purposes, **data)
+    if personnummer.strip():
+        try:
+            identity = parse_personnummer(personnummer)
+        except PersonnummerError as error:
+            raise ValidationError(
+                {"personnummer": PERSONNUMMER_MESSAGES[error.code]}, code=error.code
+            ) from error
+        individual.personnummer_encrypted = fieldcrypto.encrypt(identity.number)
+        individual.personnummer_lookup = fieldcrypto.lookup_hash(identity.number)
+    with transaction.atomic():
+        individual.full_clean()
+        individual.save()
+        access_log_record(
+            actor=actor,
+            action=AccessAction.CREATE,
+            record_type="casework.individual",
+            record_ref=individual.pseudonym,
+            purpose=_("Registered for validation"),
+        )
+    return individual
+
+
+PERSONNUMMER_MESSAGES = {
+    "format": _("A personnummer has 10 or 12 digits, e.g. 19811218-9876."),
+    "date": _("The personnummer does not contain a real date."),
+    "checksum": _("The check digit (the last digit) of the personnummer is wrong."),
+    "future": _("The personnummer has a birth date in the future."),
+}
+
+
+def case_open(
+    *,
+    actor: User,
+    individual: Individual,
+    organisation: Organisation,
+    first_contact: date | None = None,
+    target: dict[str, Any],
+    reason: str = "",
+) -> ValidationCase:
+    """Open a case at the inquiry state for a model, an occupation or a Komvux course."""
+    _require_role(actor, organisation, CASE_ROLES)
+    case = ValidationCase(
+        individual=individual,
+        organisation=organisation,
+        municipality=individual.municipality,
+        first_contact=first_contact or timezone.localdate(),
+        **target,
+    )
+    with transaction.atomic():
+        case.full_clean()
+        case.save()
+        if Role.ASSESSOR in case_roles(actor, organisation):
+            case.assessors.add(actor)
+        CaseTransition.objects.create(
+            case=case,
+            from_state="",
+            to_state=CaseState.INQUIRY,
+            actor=actor,
+            at=timezone.now(),
+            reason=reason,
+        )
+        access_log_record(
+            actor=actor,
+            action=AccessAction.CREATE,
+            record_type="casework.validationcase",
+            record_ref=case.reference,
+            purpose=_("Case opened"),
+        )
+    return case
+
+
+def case_transition(
+    *,
+    case: ValidationCase,
+    actor: User,
+    to_state: CaseState | str,
+    expected_version: int,
+    reason: str = "",
+    decision: Decision | str = "",
+) -> ValidationCase:
+    """Move a case to `to_state`, or refuse: a transition the process does not allow, a
+    decision without its result, or a case saved by someone else since `expected_version`."""
+    to_state = CaseState(to_state)
+    roles: tuple[str, ...] = CASE_ROLES
+    if to_state in (CaseState.DECISION, CaseState.DOCUMENTED):
+        roles = (Role.ASSESSOR,)  # only an assessor decides and documents
+    _require_role(actor, case.organisation, roles)
+    current = CaseState(case.state)
+    if to_state not in allowed_targets(current):
+        raise ValidationError(
+            _("A case in the state “%(current)s” cannot go to “%(target)s”.")
+            % {"current": current.label, "target": to_state.label},
+            code="invalid_transition",
+        )
+    if to_state == CaseState.DECISION and decision not in Decision.values:
+        raise ValidationError(
+            {"decision": _("Choose the decision: fully met, partly met or not met.")},
+            code="decision_required",
+        )
+    changes: dict[str, Any] = {
+        "state": to_state,
+        "version": F("version") + 1,
+        "updated_at": timezone.now(),
+    }
+    if to_state == CaseState.DECISION:
+        changes["decision"] = decision
+    with transaction.atomic():
+        updated = ValidationCase.objects.filter(pk=case.pk, version=expected_version).update(
+            **changes
+        )
+        if not updated:
+            raise ConcurrentEditError(
+                _(
+                    "Someone else changed this case after you opened it. Nothing was saved; "
+                    "reload the case to see their change and try again."
+                ),
+                code="concurrent_edit",
+            )
+        CaseTransition.objects.create(
+            case=case,
+            from_state=current,
+            to_state=to_state,
+            actor=actor,
+            at=timezone.now(),
+            reason=reason,
+        )
+        access_log_record(
+            actor=actor,
+            action=AccessAction.UPDATE,
+            record_type="casework.validationcase",
+            record_ref=case.reference,
+            purpose=_("State changed"),
+        )
+    case.refresh_from_db()
+    return case
