@@ -224,3 +224,58 @@ class CaseTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case}: {self.from_state or '–'} → {self.to_state}"
+
+
+class CriterionResult(models.TextChoices):
+    MET = "met", _("Met")
+    PARTLY_MET = "partly_met", _("Partly met")
+    NOT_MET = "not_met", _("Not met")
+    NOT_ASSESSED = "not_assessed", _("Not assessed")
+
+
+class AssessmentMethod(models.TextChoices):
+    INTERVIEW = "interview", _("Interview")
+    PRACTICAL = "practical", _("Practical demonstration")
+    DOCUMENTATION = "documentation", _("Documentation review")
+    TEST = "test", _("Test")
+    WORKPLACE = "workplace", _("Workplace observation")
+
+
+class CriterionAssessment(BaseModel):
+    """The assessment of one criterion of the model's kompetensstandard in one case."""
+
+    case = models.ForeignKey(
+        ValidationCase,
+        on_delete=models.CASCADE,
+        related_name="assessments",
+        verbose_name=_("case"),
+    )
+    criterion = models.ForeignKey(
+        "atlas.Criterion",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("criterion"),
+    )
+    result = models.CharField(_("result"), max_length=16, choices=CriterionResult.choices)
+    method = models.CharField(_("method"), max_length=16, choices=AssessmentMethod.choices)
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("assessor"),
+    )
+    assessed_on = models.DateField(_("assessed on"))
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("criterion assessment")
+        verbose_name_plural = _("criterion assessments")
+        ordering = ["case", "criterion__position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "criterion"], name="assessment_one_per_criterion"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.criterion_id}: {self.result}"

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.db.models import QuerySet
 
-from valnav.casework.models import CaseTransition, ValidationCase
-from valnav.casework.states import CaseState
+from valnav.atlas.models import Criterion
+from valnav.atlas.selectors import education_near
+from valnav.casework.models import (
+    CaseTransition,
+    CriterionAssessment,
+    CriterionResult,
+    ValidationCase,
+)
+from valnav.casework.states import CaseState, Decision
 
 
 def case_list_for_user(*, user: object) -> QuerySet[ValidationCase]:
@@ -44,3 +52,51 @@ def case_lead_times(case: ValidationCase) -> LeadTimes:
         to_decision=days(CaseState.DECISION),
         to_documented=days(CaseState.DOCUMENTED),
     )
+
+
+@dataclass(frozen=True)
+class CriterionLine:
+    criterion: Criterion
+    assessment: CriterionAssessment | None
+
+
+@dataclass(frozen=True)
+class DecisionSummary:
+    """What the criteria say: the lines in the standard's order, the suggested decision and the
+    gaps (criteria partly or not met) that complementary education should close."""
+
+    lines: list[CriterionLine]
+    suggested: Decision | None
+    gaps: list[Criterion]
+    unassessed: list[Criterion]
+
+
+def case_decision_summary(case: ValidationCase) -> DecisionSummary:
+    criteria = list(case.model.criteria.order_by("position")) if case.model else []
+    by_criterion = {a.criterion_id: a for a in case.assessments.all()}
+    lines = [CriterionLine(c, by_criterion.get(c.pk)) for c in criteria]
+    results = {c.pk: by_criterion[c.pk].result for c in criteria if c.pk in by_criterion}
+    unassessed = [c for c in criteria if results.get(c.pk) in (None, CriterionResult.NOT_ASSESSED)]
+    gaps = [
+        c
+        for c in criteria
+        if results.get(c.pk) in (CriterionResult.PARTLY_MET, CriterionResult.NOT_MET)
+    ]
+    suggested: Decision | None = None
+    if criteria and not unassessed:
+        if not gaps:
+            suggested = Decision.FULL
+        elif any(results[c.pk] != CriterionResult.NOT_MET for c in criteria):
+            suggested = Decision.PARTIAL
+        else:
+            suggested = Decision.NOT_MET
+    return DecisionSummary(lines=lines, suggested=suggested, gaps=gaps, unassessed=unassessed)
+
+
+def case_education_suggestions(case: ValidationCase, *, limit: int = 5) -> list[Any]:
+    """Complementary education from the atlas that closes this model's gaps, nearest the
+    individual's home municipality first."""
+    municipality = case.individual.municipality or case.municipality
+    if case.model is None or municipality is None:
+        return []
+    return education_near(model=case.model, municipality=municipality, limit=limit)

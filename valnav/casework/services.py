@@ -14,9 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from valnav.accounts.models import Organisation, User
+from valnav.atlas.models import Criterion
 from valnav.casework.models import (
     CASE_ROLES,
+    AssessmentMethod,
     CaseTransition,
+    CriterionAssessment,
+    CriterionResult,
     Individual,
     ValidationCase,
 )
@@ -204,3 +208,48 @@ def case_transition(
         )
     case.refresh_from_db()
     return case
+
+
+ASSESSABLE_STATES = (CaseState.IN_DEPTH_MAPPING, CaseState.ASSESSMENT, CaseState.REASSESSMENT)
+
+
+def assessment_record(
+    *,
+    case: ValidationCase,
+    actor: User,
+    criterion: Criterion,
+    result: CriterionResult | str,
+    method: AssessmentMethod | str,
+    note: str = "",
+    assessed_on: date | None = None,
+) -> CriterionAssessment:
+    """Record (or correct) the assessment of one criterion of the case's model."""
+    _require_role(actor, case.organisation, (Role.ASSESSOR,))
+    if case.state not in ASSESSABLE_STATES:
+        raise ValidationError(
+            _("Criteria are assessed during in-depth mapping, assessment or re-assessment."),
+            code="not_assessable",
+        )
+    if case.model_id is None or criterion.model_id != case.model_id:
+        raise ValidationError(
+            {"criterion": _("The criterion is not part of this case's validation model.")},
+            code="foreign_criterion",
+        )
+    with transaction.atomic():
+        assessment = CriterionAssessment.objects.filter(case=case, criterion=criterion).first()
+        assessment = assessment or CriterionAssessment(case=case, criterion=criterion)
+        assessment.result = result
+        assessment.method = method
+        assessment.note = note
+        assessment.assessor = actor
+        assessment.assessed_on = assessed_on or timezone.localdate()
+        assessment.full_clean()
+        assessment.save()
+        access_log_record(
+            actor=actor,
+            action=AccessAction.UPDATE,
+            record_type="casework.validationcase",
+            record_ref=case.reference,
+            purpose=_("Criterion assessed"),
+        )
+    return assessment

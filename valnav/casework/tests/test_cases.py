@@ -1,52 +1,18 @@
-from datetime import timedelta
-
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
 
-from valnav.accounts.models import Organisation
-from valnav.atlas.tests.factories import ValidationModelFactory
 from valnav.casework.models import CaseTransition, Individual, ValidationCase
 from valnav.casework.selectors import case_lead_times, case_list_for_user
 from valnav.casework.services import (
     ConcurrentEditError,
-    case_open,
     case_transition,
     individual_register,
 )
 from valnav.casework.states import CaseState, Decision
 from valnav.core.models import AccessLogEntry
 from valnav.lib import fieldcrypto
-from valnav.places.models import Municipality
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def komvux(personas):
-    return Organisation.objects.get(name="Västerås stad, Vuxenutbildningen")
-
-
-@pytest.fixture
-def case(personas, komvux):
-    assessor = personas["assessor_vasteras_komvux"]
-    person = individual_register(
-        actor=assessor,
-        organisation=komvux,
-        data={
-            "given_name": "Amina",
-            "family_name": "Testsson",
-            "municipality": Municipality.objects.get(code="1980"),
-        },
-    )
-    model = ValidationModelFactory(name="Validering inom vård och omsorg", ssyk=["5321"])
-    return case_open(
-        actor=assessor,
-        individual=person,
-        organisation=komvux,
-        first_contact=timezone.localdate() - timedelta(days=30),
-        target={"model": model},
-    )
 
 
 def walk(case, actor, *states, decision=""):
