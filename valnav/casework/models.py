@@ -102,7 +102,14 @@ class ValidationCaseQuerySet(models.QuerySet["ValidationCase"]):
         if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
             return self.none()
         memberships = user.memberships.filter(role__in=CASE_ROLES)  # type: ignore[attr-defined]
-        return self.filter(organisation_id__in=memberships.values("organisation_id"))
+        organisations = memberships.values("organisation_id")
+        # Also cases referred to the user's organisations; what of them is shown is decided by
+        # the referral's `shares` (casework.selectors.case_view_for).
+        referred = Referral.objects.filter(
+            to_organisation_id__in=organisations,
+            status__in=[ReferralStatus.SENT, ReferralStatus.ACCEPTED],
+        ).values("case_id")
+        return self.filter(Q(organisation_id__in=organisations) | Q(pk__in=referred))
 
     def open(self) -> ValidationCaseQuerySet:
         return self.exclude(state__in=[CaseState.CLOSED, CaseState.WITHDRAWN, CaseState.REFERRED])
@@ -279,3 +286,72 @@ class CriterionAssessment(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.case} {self.criterion_id}: {self.result}"
+
+
+class ReferralShare(models.TextChoices):
+    CONTACT = "contact", _("Name and contact")
+    TARGET = "target", _("Target occupation or model")
+    CRITERIA = "criteria", _("Criteria results")
+    DECISION = "decision", _("Decision")
+
+
+class ReferralStatus(models.TextChoices):
+    SENT = "sent", _("Sent")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+
+
+class Referral(BaseModel):
+    """A case passed from one organisation to another (e.g. Arbetsförmedlingen → Komvux → a
+    branch test centre), with the individual's consent. The receiving organisation sees only
+    what `shares` lists."""
+
+    case = models.ForeignKey(
+        ValidationCase,
+        on_delete=models.CASCADE,
+        related_name="referrals",
+        verbose_name=_("case"),
+    )
+    from_organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="referrals_sent",
+        verbose_name=_("from organisation"),
+    )
+    to_organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="referrals_received",
+        verbose_name=_("to organisation"),
+    )
+    shares = models.JSONField(_("shared with the receiver"), default=list)
+    consent_recorded_at = models.DateTimeField(_("consent recorded"))
+    consent_how = models.CharField(
+        _("how consent was given"),
+        max_length=200,
+        help_text=_("For example: orally at the meeting on 2026-11-20, noted by the counsellor."),
+    )
+    message = models.TextField(_("message to the receiver"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=ReferralStatus.choices, default=ReferralStatus.SENT
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("referred by"),
+    )
+
+    class Meta:
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(from_organisation=models.F("to_organisation")),
+                name="referral_to_another_organisation",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case}: {self.from_organisation_id} → {self.to_organisation_id}"

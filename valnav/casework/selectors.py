@@ -11,9 +11,12 @@ from django.db.models import QuerySet
 from valnav.atlas.models import Criterion
 from valnav.atlas.selectors import education_near
 from valnav.casework.models import (
+    CASE_ROLES,
     CaseTransition,
     CriterionAssessment,
     CriterionResult,
+    ReferralShare,
+    ReferralStatus,
     ValidationCase,
 )
 from valnav.casework.states import CaseState, Decision
@@ -100,3 +103,39 @@ def case_education_suggestions(case: ValidationCase, *, limit: int = 5) -> list[
     if case.model is None or municipality is None:
         return []
     return education_near(model=case.model, municipality=municipality, limit=limit)
+
+
+@dataclass(frozen=True)
+class CaseView:
+    """What one user may see of a case: everything in its own organisation; for a referred
+    case only the parts the referral shares."""
+
+    case: ValidationCase
+    full: bool
+    shares: frozenset[str]
+
+    @property
+    def shows_contact(self) -> bool:
+        return self.full or ReferralShare.CONTACT in self.shares
+
+    @property
+    def shows_criteria(self) -> bool:
+        return self.full or ReferralShare.CRITERIA in self.shares
+
+    @property
+    def shows_decision(self) -> bool:
+        return self.full or ReferralShare.DECISION in self.shares
+
+
+def case_view_for(*, user: Any, case: ValidationCase) -> CaseView:
+    """How much of a visible case the user sees (call only on cases from visible_to)."""
+    own = user.memberships.filter(organisation=case.organisation, role__in=CASE_ROLES).exists()
+    if own:
+        return CaseView(case=case, full=True, shares=frozenset())
+    shared: set[str] = set()
+    for referral in case.referrals.filter(
+        to_organisation__memberships__user=user,
+        status__in=[ReferralStatus.SENT, ReferralStatus.ACCEPTED],
+    ):
+        shared |= set(referral.shares)
+    return CaseView(case=case, full=False, shares=frozenset(shared))

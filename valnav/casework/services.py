@@ -22,6 +22,8 @@ from valnav.casework.models import (
     CriterionAssessment,
     CriterionResult,
     Individual,
+    Referral,
+    ReferralShare,
     ValidationCase,
 )
 from valnav.casework.states import CaseState, Decision, allowed_targets
@@ -253,3 +255,51 @@ def assessment_record(
             purpose=_("Criterion assessed"),
         )
     return assessment
+
+
+def referral_send(
+    *,
+    case: ValidationCase,
+    actor: User,
+    to_organisation: Organisation,
+    shares: list[str],
+    consent_how: str,
+    message: str = "",
+) -> Referral:
+    """Refer a case to another organisation. Needs the individual's recorded consent and
+    shares only the listed parts; the case itself becomes 'referred' when it is the
+    sending organisation's last step."""
+    _require_role(actor, case.organisation, CASE_ROLES)
+    unknown = set(shares) - set(ReferralShare.values)
+    if unknown or not consent_how.strip():
+        raise ValidationError(
+            {
+                **({"shares": _("Unknown parts to share.")} if unknown else {}),
+                **(
+                    {"consent_how": _("Record how the person consented to the referral.")}
+                    if not consent_how.strip()
+                    else {}
+                ),
+            }
+        )
+    referral = Referral(
+        case=case,
+        from_organisation=case.organisation,
+        to_organisation=to_organisation,
+        shares=sorted(set(shares)),
+        consent_recorded_at=timezone.now(),
+        consent_how=consent_how,
+        message=message,
+        created_by=actor,
+    )
+    with transaction.atomic():
+        referral.full_clean()
+        referral.save()
+        access_log_record(
+            actor=actor,
+            action=AccessAction.EXPORT,
+            record_type="casework.validationcase",
+            record_ref=case.reference,
+            purpose=_("Referred to another organisation with consent"),
+        )
+    return referral
