@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import Count, QuerySet
 
 from valnav.accounts.models import Membership, Organisation, User
+from valnav.core.permissions import ROLE_PERMISSIONS, Perm, user_has_perm
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+# Whoever holds REVIEW_ATLAS reviews, and so edits and imports, every organisation's atlas
+# entries. Scoping a regional strategist to their own county is a product decision left for
+# later; until then a reviewer anywhere is a reviewer everywhere.
+_ATLAS_PERMS = frozenset({Perm.EDIT_OWN_ATLAS, Perm.IMPORT_ATLAS, Perm.REVIEW_ATLAS})
 
 
 def membership_list_for_user(*, user: User) -> QuerySet[Membership]:
@@ -18,4 +29,29 @@ def organisation_list() -> QuerySet[Organisation]:
         Organisation.objects.select_related("municipality__county")
         .annotate(member_count=Count("memberships__user", distinct=True))
         .order_by("name")
+    )
+
+
+def organisations_with_perm(*, user: User | AnonymousUser, perm: Perm) -> QuerySet[Organisation]:
+    """The organisations in which the user may use `perm`: those where they hold a role whose
+    permissions include it.
+
+    A role counts only in the organisation that gave it: an assessor at Komvux who is also an
+    employer representative at a firm edits the atlas of Komvux, not of the firm. Superusers may
+    do everything everywhere, and atlas reviewers (REVIEW_ATLAS) act on every organisation's
+    atlas entries. The result is lazy, so it can be used as a subquery without a query of its own.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return Organisation.objects.none()
+    if user.is_superuser:
+        return Organisation.objects.all()
+    if (
+        perm in _ATLAS_PERMS
+        and user_has_perm(user, perm)
+        and user_has_perm(user, Perm.REVIEW_ATLAS)
+    ):
+        return Organisation.objects.all()
+    roles = [role for role, perms in ROLE_PERMISSIONS.items() if perm in perms]
+    return Organisation.objects.filter(
+        pk__in=Membership.objects.filter(user_id=user.pk, role__in=roles).values("organisation_id")
     )

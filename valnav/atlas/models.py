@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from valnav.accounts.selectors import organisations_with_perm
 from valnav.core.models import BaseModel
 from valnav.core.permissions import Perm, user_has_perm
 
@@ -226,18 +227,21 @@ class PublishableQuerySet[M: models.Model](models.QuerySet[M]):
         return self.filter(Q(pk__in=public.values("pk")) | Q(provider_id__in=organisation_ids))
 
     def editable_by(self, user: User | AnonymousUser) -> PublishableQuerySet[M]:
-        if not user.is_authenticated or not user_has_perm(user, Perm.EDIT_OWN_ATLAS):
+        """Entries of the organisations where the user holds a role that edits the atlas (all
+        of them for reviewers); a role held elsewhere gives nothing here."""
+        if not user_has_perm(user, Perm.EDIT_OWN_ATLAS):
             return self.none()
-        if user_has_perm(user, Perm.REVIEW_ATLAS):
-            return self.all()
         return self.filter(
-            provider_id__in=user.memberships.values_list("organisation_id", flat=True)
+            provider__in=organisations_with_perm(user=user, perm=Perm.EDIT_OWN_ATLAS)
         )
 
     def stale(self) -> PublishableQuerySet[M]:
+        """Published entries nobody has confirmed for a year. Drafts and entries awaiting review
+        are not stale: the public does not see them, and publishing marks them reviewed."""
         cutoff = timezone.localdate() - STALE_AFTER
-        return self.filter(Q(last_reviewed__isnull=True) | Q(last_reviewed__lt=cutoff)).exclude(
-            status=PublicationStatus.ARCHIVED
+        return self.filter(
+            Q(last_reviewed__isnull=True) | Q(last_reviewed__lt=cutoff),
+            status=PublicationStatus.PUBLISHED,
         )
 
 
@@ -270,6 +274,9 @@ class AtlasEntry(BaseModel):
 
     @property
     def is_stale(self) -> bool:
+        """As `stale()` for one entry."""
+        if self.status != PublicationStatus.PUBLISHED:
+            return False
         return self.last_reviewed is None or self.last_reviewed < timezone.localdate() - STALE_AFTER
 
 
@@ -354,6 +361,14 @@ class EducationForm(models.TextChoices):
     EMPLOYER_TRAINING = "employer_training", _("Employer training")
 
 
+# Kept by name so that services can write the single history entry of a new education once its
+# occupations and models are set (see services.education_create).
+EDUCATION_HISTORY = HistoricalRecords(
+    excluded_fields=["updated_at", "search_stems"],
+    m2m_fields=["occupations", "closes_gaps_of"],
+)
+
+
 class ComplementaryEducation(AtlasEntry):
     """Education that closes a gap a validation found (kompletterande utbildning)."""
 
@@ -391,7 +406,7 @@ class ComplementaryEducation(AtlasEntry):
     remote = models.BooleanField(_("distance"), default=False)
 
     objects = PublishableQuerySet["ComplementaryEducation"].as_manager()
-    history = HistoricalRecords(excluded_fields=["updated_at", "search_stems"])
+    history = EDUCATION_HISTORY
 
     class Meta:
         verbose_name = _("complementary education")

@@ -19,18 +19,19 @@ import codecs
 import contextlib
 import csv
 import io
+import operator
 import re
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import connection, transaction
 from django.db.backends.utils import CursorWrapper
-from django.db.models import DateField, Field, QuerySet
+from django.db.models import CheckConstraint, DateField, F, Field, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
@@ -38,6 +39,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils.exceptions import InvalidFileException
 
 from valnav.accounts.models import ORGNR_MESSAGES, Organisation
+from valnav.accounts.selectors import organisations_with_perm
 from valnav.atlas.models import Offer, PublicationStatus, RegionPolicy, ValidationModel
 from valnav.core.permissions import Perm, user_has_perm
 from valnav.lib.languages import ISO_639_1
@@ -657,12 +659,15 @@ class _Catalogue:
 
 
 def _allowed_provider_ids(actor: User | None) -> set[int] | None:
-    """The organisations whose offers the actor may import; None for all of them."""
-    if actor is None or user_has_perm(actor, Perm.REVIEW_ATLAS):
+    """The organisations whose offers the actor may import (None for all of them): those where
+    a role of theirs both imports and edits the atlas, as services.offer_create decides."""
+    if actor is None:
         return None
     if not user_has_perm(actor, Perm.EDIT_OWN_ATLAS):
         return set()
-    return set(actor.memberships.values_list("organisation_id", flat=True))
+    editable = organisations_with_perm(user=actor, perm=Perm.EDIT_OWN_ATLAS)
+    importable = organisations_with_perm(user=actor, perm=Perm.IMPORT_ATLAS)
+    return set(editable.filter(pk__in=importable.values("pk")).values_list("pk", flat=True))
 
 
 class _RowReader:
@@ -787,9 +792,6 @@ class _RowReader:
                 values[key] = parse(raw, key)
             except _CellError as error:
                 self.error(number, key, error.message)
-        valid_from, valid_to = values.get("valid_from"), values.get("valid_to")
-        if isinstance(valid_from, date) and isinstance(valid_to, date) and valid_to < valid_from:
-            self.error(number, "valid_to", _("The end date is before the start date."))
         if len(self.errors) > errors_before or provider is None or municipality is None:
             return None
         return _Row(
@@ -868,6 +870,135 @@ def _chunks[T](items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
         yield items[start : start + size]
 
 
+# --- Rules on the merged record ----------------------------------------------------------------
+#
+# A row is checked cell by cell as it is read; what depends on the stored offer too (a row may
+# give only some columns) is checked once the row is merged with it, by the rules the services
+# apply to a form: publication (services._publish, services.offer_update) and the model's
+# constraints (full_clean). Offer has no clean() of its own; a test fails if one is added.
+
+
+def _settle_publication(
+    row: _Row, before: Record | None, catalogue: _Catalogue, today: date
+) -> str | None:
+    """Set the row's status and last review as publishing through the services would, or say
+    why the row may not have the status it asks for."""
+    values = row.values
+    stored_status = before["status"] if before is not None else None
+    wanted = values.get("status", stored_status or PublicationStatus.DRAFT)
+    if stored_status == PublicationStatus.ARCHIVED and wanted in (
+        PublicationStatus.PUBLISHED,
+        PublicationStatus.IN_REVIEW,
+    ):
+        return _("An archived entry cannot be published; make a new one.")
+    if wanted != PublicationStatus.PUBLISHED:
+        return None
+    counties = {row.municipality.county_id}
+    if before is not None:
+        counties.add(catalogue.municipalities_by_id[int(str(before["municipality_id"]))].county_id)
+    content_changed = before is not None and any(
+        before[name] != value
+        for name, value in values.items()
+        if name not in {"status", "last_reviewed"}
+    )
+    if counties & catalogue.review_counties and (
+        stored_status != PublicationStatus.PUBLISHED or content_changed
+    ):
+        # Where the region reviews publications, a new publication and a change to a published
+        # offer wait for a regional reviewer (the offer's old county or its new one).
+        values["status"] = PublicationStatus.IN_REVIEW
+    elif stored_status != PublicationStatus.PUBLISHED:
+        values["status"] = PublicationStatus.PUBLISHED
+        values["last_reviewed"] = today  # publishing is a review, as in services._publish
+    return None
+
+
+class _UnsupportedConditionError(Exception):
+    """A check constraint this evaluator does not understand; the database decides instead."""
+
+
+_COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {
+    "exact": operator.eq,
+    "gt": operator.gt,
+    "gte": operator.ge,
+    "lt": operator.lt,
+    "lte": operator.le,
+    "in": lambda value, options: value in options,
+}
+
+
+def _condition_holds(condition: object, record: Record) -> bool | None:
+    """A check constraint's condition on a record, without a query per row: simple lookups on
+    the offer's own fields in SQL's three-valued logic (None, unknown, passes a CHECK)."""
+    if not isinstance(condition, Q):
+        raise _UnsupportedConditionError(condition)
+    results: list[bool | None] = []
+    for child in condition.children:
+        if isinstance(child, Q):
+            results.append(_condition_holds(child, record))
+            continue
+        lookup, operand = cast(tuple[str, Any], child)
+        name, _separator, kind = lookup.partition("__")
+        value = record[_model_field(name).attname]
+        if kind == "isnull":
+            results.append((value is None) == bool(operand))
+            continue
+        compare = _COMPARISONS.get(kind or "exact")
+        if compare is None:
+            raise _UnsupportedConditionError(lookup)
+        if isinstance(operand, F):
+            operand = record[_model_field(cast(Any, operand).name).attname]
+        elif hasattr(operand, "resolve_expression"):
+            raise _UnsupportedConditionError(lookup)
+        results.append(None if value is None or operand is None else compare(value, operand))
+    if condition.connector == Q.AND:
+        result = False if False in results else None if None in results else True
+    elif condition.connector == Q.OR:
+        result = True if True in results else None if None in results else False
+    else:
+        raise _UnsupportedConditionError(condition.connector)
+    if condition.negated and result is not None:
+        result = not result
+    return result
+
+
+_CHECKS = [
+    constraint for constraint in Offer._meta.constraints if isinstance(constraint, CheckConstraint)
+]
+
+
+def _violated_check(record: Record) -> CheckConstraint | None:
+    """The first of the offer's check constraints the merged record breaks. (Its unique
+    constraint holds by construction: rows are matched on provider and id.)"""
+    for constraint in _CHECKS:
+        try:
+            if _condition_holds(constraint.condition, record) is False:
+                return constraint
+        except _UnsupportedConditionError:
+            try:
+                constraint.validate(Offer, Offer(**record))
+            except ValidationError:
+                return constraint
+    return None
+
+
+def _check_column(constraint: CheckConstraint, values: Record) -> str | None:
+    """The column to blame: the last (in column order) the constraint reads that the row gives,
+    e.g. the end date when a file moves it before the stored start date."""
+    condition = constraint.condition
+    if not isinstance(condition, Q):
+        return None
+    order = {column.key: position for position, column in enumerate(COLUMNS)}
+    attnames = sorted(
+        (_model_field(name).attname for name in condition.referenced_base_fields),
+        key=lambda attname: order.get(_column_key(attname), -1),
+    )
+    given = [attname for attname in attnames if attname in values]
+    found = (given or attnames)[-1:]
+    key = _column_key(found[0]) if found else ""
+    return key if key in COLUMNS_BY_KEY else None
+
+
 def offers_import(
     *,
     actor: User | None,
@@ -943,29 +1074,39 @@ def offers_import(
     creates: list[Record] = []
     updates: list[Record] = []
     changed_fields: set[str] = set()
+    today = timezone.localdate()
     for row in rows:
         stored = existing.get((row.provider.pk, row.external_id))
+        before = dict(zip(attnames, stored, strict=True)) if stored is not None else None
+        problem = _settle_publication(row, before, catalogue, today)
+        if problem is not None:
+            reader.error(row.number, "status", problem)
+            continue
         values = row.values
-        status = values.get("status")
-        if status == PublicationStatus.PUBLISHED:
-            stored_status = stored[_STATUS] if stored else None
-            if stored_status == PublicationStatus.ARCHIVED:
-                reader.error(
-                    row.number,
-                    "status",
-                    _("An archived entry cannot be published; make a new one."),
-                )
-                continue
-            if (
-                row.municipality.county_id in catalogue.review_counties
-                and stored_status != PublicationStatus.PUBLISHED
-            ):
-                values["status"] = PublicationStatus.IN_REVIEW
-        if stored is None:
+        changed: list[str] = []
+        if before is None:
             record = {**defaults, **values}
             record["provider_id"] = row.provider.pk
             record["external_id"] = row.external_id
-            record["search_stems"] = catalogue.offer_stems(record, row.provider)
+        else:
+            changed = [name for name, value in values.items() if before[name] != value]
+            if not changed:
+                report.unchanged += 1
+                continue
+            record = {**before, **values, "updated_at": now}
+        violated = _violated_check(record)
+        if violated is not None:
+            column = _check_column(violated, values)
+            reader.errors.append(
+                RowError(
+                    row.number,
+                    reader.name(column) if column else "",
+                    str(violated.get_violation_error_message()),
+                )
+            )
+            continue
+        record["search_stems"] = catalogue.offer_stems(record, row.provider)
+        if before is None:
             creates.append(record)
             report.created += 1
             if len(report.changes) < PREVIEW_LIMIT:
@@ -973,14 +1114,6 @@ def offers_import(
                     RowChange(row.number, row.external_id, row.provider.name, "create")
                 )
             continue
-        record = dict(zip(attnames, stored, strict=True))
-        changed = [name for name, value in values.items() if record[name] != value]
-        if not changed:
-            report.unchanged += 1
-            continue
-        record.update(values)
-        record["updated_at"] = now
-        record["search_stems"] = catalogue.offer_stems(record, row.provider)
         changed_fields.update(changed)
         updates.append(record)
         report.updated += 1
@@ -1030,7 +1163,6 @@ _OFFER_FIELDS = [
 ]
 _PROVIDER = 1 + [model_field.attname for model_field in _OFFER_FIELDS].index("provider_id")
 _EXTERNAL_ID = 1 + [model_field.attname for model_field in _OFFER_FIELDS].index("external_id")
-_STATUS = 1 + [model_field.attname for model_field in _OFFER_FIELDS].index("status")
 
 
 def _creation_defaults(now: datetime) -> Record:

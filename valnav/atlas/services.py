@@ -1,28 +1,44 @@
 """Writes for the atlas. Every write checks who may make it, validates, keeps the search stems
-and records the change (who, when, what) in the history."""
+and records the change (who, when, what) in the history.
+
+Who may edit an entry is decided by `organisations_with_perm` (a role counts in its own
+organisation only); what may be done to an entry next is decided by `allowed_actions`, which the
+pages ask instead of deciding in templates.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+import contextlib
+from collections.abc import Collection, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from valnav.accounts.selectors import organisations_with_perm
 from valnav.atlas.models import (
+    EDUCATION_HISTORY,
     ComplementaryEducation,
     Offer,
     PublicationStatus,
     RegionPolicy,
     ValidationModel,
 )
-from valnav.core.permissions import Perm, user_has_perm
+from valnav.core.permissions import Perm, user_has_perm, user_perms
 from valnav.lib.stemming import stem_text
 
 if TYPE_CHECKING:
-    from valnav.accounts.models import Organisation, User
+    from django.db.models import Model
+
+    from valnav.accounts.models import User
+    from valnav.taxonomy.models import Occupation
+
+Action = Literal["publish", "archive", "reviewed"]
+# Fields whose change is not a change of what the entry says.
+_BOOKKEEPING = frozenset({"id", "created_at", "updated_at", "search_stems", "last_reviewed"})
 
 
 def offer_stems(offer: Offer) -> str:
@@ -45,10 +61,13 @@ def offer_stems(offer: Offer) -> str:
     )
 
 
-def education_stems(education: ComplementaryEducation) -> str:
-    occupation_names = [
-        f"{occupation.name_sv} {occupation.name_en}" for occupation in education.occupations.all()
-    ]
+def education_stems(
+    education: ComplementaryEducation, *, occupations: Iterable[Occupation] | None = None
+) -> str:
+    """The search text of education; `occupations` if given, else the stored ones."""
+    if occupations is None:
+        occupations = education.occupations.all()
+    occupation_names = [f"{occupation.name_sv} {occupation.name_en}" for occupation in occupations]
     return stem_text(
         education.title,
         education.code,
@@ -61,14 +80,16 @@ def education_stems(education: ComplementaryEducation) -> str:
     )
 
 
-def _require_editable(actor: User, provider: Organisation) -> None:
-    """Members edit their own organisations' entries; reviewers edit everyone's."""
-    if user_has_perm(actor, Perm.REVIEW_ATLAS):
+def _require_editable(actor: User, *provider_ids: int | None) -> None:
+    """Members edit the entries of the organisations where their role allows it; reviewers edit
+    everyone's. A missing provider is left to `full_clean` to report."""
+    wanted = {provider_id for provider_id in provider_ids if provider_id is not None}
+    if not wanted:
         return
-    if (
-        not user_has_perm(actor, Perm.EDIT_OWN_ATLAS)
-        or not actor.memberships.filter(organisation=provider).exists()
-    ):
+    editable = organisations_with_perm(user=actor, perm=Perm.EDIT_OWN_ATLAS)
+    if not user_has_perm(actor, Perm.EDIT_OWN_ATLAS) or editable.filter(
+        pk__in=wanted
+    ).count() != len(wanted):
         raise PermissionDenied(_("You can only change entries of your own organisation."))
 
 
@@ -77,11 +98,63 @@ def _apply(instance: Any, data: Mapping[str, Any]) -> None:
         setattr(instance, name, value)
 
 
+def _content(instance: Model) -> dict[str, Any]:
+    """What an entry says, to tell whether an edit changed anything."""
+    return {
+        field.attname: getattr(instance, field.attname)
+        for field in instance._meta.concrete_fields
+        if field.name not in _BOOKKEEPING
+    }
+
+
+def _review_needed(actor: User, county_ids: Collection[int]) -> bool:
+    """Whether the actor's publication in one of these counties waits for a regional reviewer."""
+    if user_has_perm(actor, Perm.REVIEW_ATLAS):
+        return False
+    return RegionPolicy.objects.filter(county_id__in=county_ids, review_required=True).exists()
+
+
+def _stored[E: (Offer, ComplementaryEducation)](instance: E) -> E:
+    """The entry as stored. The instance itself may already carry the new values: a ModelForm
+    writes them onto it while it validates, before the service is called."""
+    return type(instance)._default_manager.select_related("municipality").get(pk=instance.pk)
+
+
+def _review_changed_publication(
+    instance: Offer | ComplementaryEducation,
+    stored: Offer | ComplementaryEducation,
+    actor: User,
+    *,
+    changed: bool,
+) -> None:
+    """A changed published entry goes back to review where its region reviews publications
+    (the county it was in or the one it moves to): otherwise an edit would publish, unreviewed,
+    text the region never saw."""
+    if (
+        changed
+        and stored.status == PublicationStatus.PUBLISHED
+        and instance.status == PublicationStatus.PUBLISHED
+        and _review_needed(actor, {stored.municipality.county_id, instance.municipality.county_id})
+    ):
+        instance.status = PublicationStatus.IN_REVIEW
+
+
+@contextlib.contextmanager
+def _history_paused(instance: Model) -> Iterator[None]:
+    """No history entries for the saves and M2M changes inside: the caller writes one entry
+    for the whole change (simple-history would write one per save and per M2M `set`)."""
+    instance.skip_history_when_saving = True  # type: ignore[attr-defined]  # read by simple-history
+    try:
+        yield
+    finally:
+        del instance.skip_history_when_saving  # type: ignore[attr-defined]
+
+
 def offer_create(*, actor: User, data: Mapping[str, Any]) -> Offer:
     """Create a draft offer for one of the actor's organisations."""
     offer = Offer()
     _apply(offer, data)
-    _require_editable(actor, offer.provider)
+    _require_editable(actor, offer.provider_id)
     offer.status = PublicationStatus.DRAFT
     with transaction.atomic():
         offer.full_clean()
@@ -92,29 +165,27 @@ def offer_create(*, actor: User, data: Mapping[str, Any]) -> Offer:
 
 
 def offer_update(*, offer: Offer, actor: User, data: Mapping[str, Any]) -> Offer:
-    _require_editable(actor, offer.provider)
-    if "provider" in data:
-        _require_editable(actor, data["provider"])
+    """Change an offer. A change to a published offer goes back to review where the region
+    reviews publications and the actor is no reviewer."""
+    stored = _stored(offer)
     _apply(offer, data)
+    # The stored provider, and the new one whether it comes in `data` or from a ModelForm.
+    _require_editable(actor, stored.provider_id, offer.provider_id)
     with transaction.atomic():
         offer.full_clean()
+        changed = _content(offer) != _content(stored)
+        _review_changed_publication(offer, stored, actor, changed=changed)
         offer.search_stems = offer_stems(offer)
         offer._history_user = actor  # type: ignore[attr-defined]
         offer.save()
     return offer
 
 
-def review_required(*, county_id: int) -> bool:
-    return RegionPolicy.objects.filter(county_id=county_id, review_required=True).exists()
-
-
 def _publish(instance: Offer | ComplementaryEducation, actor: User) -> None:
-    _require_editable(actor, instance.provider)
+    _require_editable(actor, instance.provider_id)
     if instance.status == PublicationStatus.ARCHIVED:
         raise ValidationError(_("An archived entry cannot be published; make a new one."))
-    if review_required(county_id=instance.municipality.county_id) and not user_has_perm(
-        actor, Perm.REVIEW_ATLAS
-    ):
+    if _review_needed(actor, {instance.municipality.county_id}):
         instance.status = PublicationStatus.IN_REVIEW
     else:
         instance.status = PublicationStatus.PUBLISHED
@@ -131,7 +202,7 @@ def offer_publish(*, offer: Offer, actor: User) -> Offer:
 
 
 def offer_archive(*, offer: Offer, actor: User) -> Offer:
-    _require_editable(actor, offer.provider)
+    _require_editable(actor, offer.provider_id)
     offer.status = PublicationStatus.ARCHIVED
     with transaction.atomic():
         offer._history_user = actor  # type: ignore[attr-defined]
@@ -141,7 +212,7 @@ def offer_archive(*, offer: Offer, actor: User) -> Offer:
 
 def offer_mark_reviewed(*, offer: Offer, actor: User) -> Offer:
     """Confirm the facts are still right, so the offer is no longer stale."""
-    _require_editable(actor, offer.provider)
+    _require_editable(actor, offer.provider_id)
     offer.last_reviewed = timezone.localdate()
     with transaction.atomic():
         offer._history_user = actor  # type: ignore[attr-defined]
@@ -153,22 +224,29 @@ def education_create(
     *,
     actor: User,
     data: Mapping[str, Any],
-    occupations: Iterable[Any] = (),
+    occupations: Iterable[Occupation] = (),
     closes_gaps_of: Iterable[ValidationModel] = (),
 ) -> ComplementaryEducation:
+    """Create draft education, with one history entry that includes its occupations and models."""
     education = ComplementaryEducation()
     _apply(education, data)
-    _require_editable(actor, education.provider)
+    _require_editable(actor, education.provider_id)
     education.status = PublicationStatus.DRAFT
+    occupations = list(occupations)
     with transaction.atomic():
         education.full_clean()
+        education.search_stems = education_stems(education, occupations=occupations)
         education._history_user = actor  # type: ignore[attr-defined]
-        education.save()
-        education.occupations.set(occupations)
-        education.closes_gaps_of.set(closes_gaps_of)
-        education.search_stems = education_stems(education)
-        education.save(update_fields=["search_stems"])
+        with _history_paused(education):
+            education.save()
+            education.occupations.set(occupations)
+            education.closes_gaps_of.set(closes_gaps_of)
+        EDUCATION_HISTORY.create_historical_record(education, "+")
     return education
+
+
+def _ids(items: Iterable[Any]) -> set[int]:
+    return {item.pk if hasattr(item, "pk") else int(item) for item in items}
 
 
 def education_update(
@@ -176,17 +254,29 @@ def education_update(
     education: ComplementaryEducation,
     actor: User,
     data: Mapping[str, Any],
-    occupations: Iterable[Any] | None = None,
+    occupations: Iterable[Occupation] | None = None,
     closes_gaps_of: Iterable[ValidationModel] | None = None,
 ) -> ComplementaryEducation:
-    _require_editable(actor, education.provider)
+    """Change education (one history entry, occupations and models included). A change to
+    published education goes back to review as `offer_update` explains."""
+    stored = _stored(education)
     _apply(education, data)
+    # The stored provider, and the new one whether it comes in `data` or from a ModelForm.
+    _require_editable(actor, stored.provider_id, education.provider_id)
+    changed = False
     with transaction.atomic():
         education.full_clean()
-        if occupations is not None:
-            education.occupations.set(occupations)
-        if closes_gaps_of is not None:
-            education.closes_gaps_of.set(closes_gaps_of)
+        with _history_paused(education):
+            if occupations is not None:
+                occupations = list(occupations)
+                changed |= _ids(occupations) != _ids(education.occupations.all())
+                education.occupations.set(occupations)
+            if closes_gaps_of is not None:
+                closes_gaps_of = list(closes_gaps_of)
+                changed |= _ids(closes_gaps_of) != _ids(education.closes_gaps_of.all())
+                education.closes_gaps_of.set(closes_gaps_of)
+        changed |= _content(education) != _content(stored)
+        _review_changed_publication(education, stored, actor, changed=changed)
         education.search_stems = education_stems(education)
         education._history_user = actor  # type: ignore[attr-defined]
         education.save()
@@ -196,6 +286,49 @@ def education_update(
 def education_publish(*, education: ComplementaryEducation, actor: User) -> ComplementaryEducation:
     _publish(education, actor)
     return education
+
+
+# --- What may be done next ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AtlasRights:
+    """What one person may do in the atlas, worked out once (one query) so that deciding the
+    actions of many rows asks the database nothing more."""
+
+    reviews: bool
+    editable_provider_ids: frozenset[int]
+
+
+def atlas_rights(*, user: User) -> AtlasRights:
+    perms = user_perms(user)
+    editable: frozenset[int] = frozenset()
+    if Perm.EDIT_OWN_ATLAS in perms:
+        editable = frozenset(
+            organisations_with_perm(user=user, perm=Perm.EDIT_OWN_ATLAS).values_list(
+                "pk", flat=True
+            )
+        )
+    return AtlasRights(reviews=Perm.REVIEW_ATLAS in perms, editable_provider_ids=editable)
+
+
+def allowed_actions(
+    entry: Offer | ComplementaryEducation, rights: AtlasRights
+) -> frozenset[Action]:
+    """The state changes the pages offer for an entry: "publish" (drafts, and entries awaiting
+    review for reviewers), "reviewed" (confirm a published entry) and "archive"."""
+    if entry.provider_id not in rights.editable_provider_ids:
+        return frozenset()
+    actions: set[Action] = set()
+    if entry.status == PublicationStatus.DRAFT or (
+        entry.status == PublicationStatus.IN_REVIEW and rights.reviews
+    ):
+        actions.add("publish")
+    if entry.status == PublicationStatus.PUBLISHED:
+        actions.add("reviewed")
+    if entry.status != PublicationStatus.ARCHIVED:
+        actions.add("archive")
+    return frozenset(actions)
 
 
 def search_stems_refresh(*, model_ids: Iterable[int] | None = None) -> int:
