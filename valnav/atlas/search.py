@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.db import connection
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.migrations.state import StateApps
+from django.db.models import BooleanField, Q
 from django.db.models.expressions import RawSQL
 
 from valnav.lib.stemming import stems
@@ -102,6 +103,23 @@ def query_stems(text: str) -> list[list[str]]:
                 forms.append(value.removesuffix(ending))
         alternatives.append(forms)
     return alternatives
+
+
+def stem_condition(table: str, forms: list[str]) -> Q:
+    """A filter for rows of `table` with a stem starting with any of `forms`.
+
+    PostgreSQL tests the row's own stored vector (its GIN index answers it); SQLite asks the FTS5
+    table for the matching rowids.
+    """
+    if connection.vendor == "postgresql":
+        return Q(
+            RawSQL(
+                f"{table}.search_vector @@ to_tsquery('simple', %s)",
+                [" | ".join(f"{form}:*" for form in forms)],
+                output_field=BooleanField(),
+            )
+        )
+    return Q(pk__in=ids_matching_stem(table, forms))
 
 
 def ids_matching_stem(table: str, forms: list[str]) -> RawSQL:

@@ -24,7 +24,7 @@ from django.db.models import (
 )
 
 from valnav.atlas.models import ComplementaryEducation, Offer, ValidationModel
-from valnav.atlas.search import ids_matching_stem, query_stems
+from valnav.atlas.search import query_stems, stem_condition
 from valnav.lib.geo import haversine_km
 from valnav.lib.stemming import stems, words
 from valnav.places.models import Municipality
@@ -172,7 +172,7 @@ def _word_conditions(
     for word in query_words:
         text = Q()
         for forms in query_stems(word):
-            text &= Q(pk__in=ids_matching_stem(table, forms))
+            text &= stem_condition(table, forms)
         if by_word.get(word):
             text |= Q(**{f"{model_field}__in": sorted(by_word[word])})
         conditions.append(text)
