@@ -15,6 +15,13 @@ from valnav.taxonomy.models import Occupation, fold
 
 SESSION_KEY = "valnav_route"
 STEPS = ("occupation", "municipality", "documents", "language")
+# The answer each question fills in; clearing it asks the question again.
+_ANSWER_FIELD = {
+    "occupation": "occupation_code",
+    "municipality": "municipality_code",
+    "documents": "documents",
+    "language": "language",
+}
 
 
 @dataclass
@@ -38,6 +45,14 @@ class RouteAnswers:
     @staticmethod
     def clear(session: SessionBase) -> None:
         session.pop(SESSION_KEY, None)
+
+    def back(self) -> None:
+        """Forget the answer to the question before the current one, so it is asked again."""
+        current = self.next_step()
+        index = STEPS.index(current) if current else len(STEPS)
+        if index == 0:
+            return
+        setattr(self, _ANSWER_FIELD[STEPS[index - 1]], "")
 
     def next_step(self) -> str | None:
         if not self.occupation_code:

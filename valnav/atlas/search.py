@@ -123,12 +123,8 @@ def stem_condition(table: str, forms: list[str]) -> Q:
 
 
 def ids_matching_stem(table: str, forms: list[str]) -> RawSQL:
-    """A subquery of the ids of `table` with a stem starting with any of `forms`."""
-    if connection.vendor == "postgresql":
-        return RawSQL(
-            f"SELECT id FROM {table} WHERE search_vector @@ to_tsquery('simple', %s)",
-            [" | ".join(f"{form}:*" for form in forms)],
-        )
+    """SQLite: a subquery of the FTS5 rowids of `table` with a stem starting with any of
+    `forms` (PostgreSQL tests the row's own vector instead, see `stem_condition`)."""
     expression = " OR ".join(f'"{form}" *' for form in forms)
     return RawSQL(
         f"SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH %s",

@@ -321,10 +321,15 @@ def offer_search_page(
 
 
 def education_search(
-    *, filters: SearchFilters, base: QuerySet[ComplementaryEducation] | None = None
+    *,
+    filters: SearchFilters,
+    base: QuerySet[ComplementaryEducation] | None = None,
+    origin: Origin | None = None,
 ) -> tuple[QuerySet[ComplementaryEducation], Origin | None]:
-    """Published complementary education matching `filters`, most relevant first, then nearest."""
-    origin = municipality_origin(filters.municipality)
+    """Published complementary education matching `filters`, most relevant first, then nearest.
+    Pass `origin` when the caller has it already (the search page shares the offers' one)."""
+    if origin is None:
+        origin = municipality_origin(filters.municipality)
     queryset = (
         base if base is not None else ComplementaryEducation.objects.published()
     ).select_related("provider", "municipality__county")

@@ -48,7 +48,7 @@ def search(request: HttpRequest) -> HttpResponse:
             page=min(int(number), MAX_PAGE) if number.isdigit() else 1,
             size=PAGE_SIZE,
         )
-        educations, _origin = education_search(filters=filters)
+        educations, _origin = education_search(filters=filters, origin=page.origin)
         context |= {
             "page": page,
             "origin": page.origin,
@@ -108,7 +108,7 @@ def route(request: HttpRequest) -> HttpResponse:
             RouteAnswers.clear(request.session)
             return redirect("atlas:route")
         if action == "back":
-            _route_back(answers)
+            answers.back()
             answers.save(request.session)
             return redirect("atlas:route")
         step = request.POST.get("step", "")
@@ -126,23 +126,6 @@ def route(request: HttpRequest) -> HttpResponse:
         return redirect("atlas:route-result")
     form = ROUTE_FORMS[current](initial=answers.__dict__)
     return render(request, ROUTE_TEMPLATES[current], _route_context(form, answers))
-
-
-def _route_back(answers: RouteAnswers) -> None:
-    step = answers.next_step()
-    order = list(STEPS)
-    current = order.index(step) if step else len(order)
-    if current == 0:
-        return
-    previous = order[current - 1]
-    if previous == "occupation":
-        answers.occupation_code = ""
-    elif previous == "municipality":
-        answers.municipality_code = ""
-    elif previous == "documents":
-        answers.documents = ""
-    elif previous == "language":
-        answers.language = ""
 
 
 def _route_context(form: RouteStepForm, answers: RouteAnswers) -> dict[str, object]:

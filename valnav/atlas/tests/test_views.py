@@ -269,3 +269,14 @@ def test_the_download_lists_what_the_page_lists(vard):
     assert [offer.pk for offer in page.context["page"].items] == [near.pk]
     exported = Client().get(reverse("atlas:export"), params).content.decode("utf-8-sig")
     assert len(exported.strip().splitlines()) == 2  # header and the one offer
+
+
+def test_route_finder_back_asks_the_previous_question_again(personas):
+    client = Client()
+    url = reverse("atlas:route")
+    client.post(url, {"step": "occupation", "occupation_text": "svetsare"})
+    client.post(url, {"step": "municipality", "municipality_code": "0483"})
+    client.post(url, {"step": "documents", "action": "back"})
+    page = client.get(url).content.decode()
+    assert 'name="municipality_code"' in page
+    assert client.session["valnav_route"]["occupation_code"] == "7212"
