@@ -202,6 +202,16 @@ STATICFILES_DIRS = [
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Evidence files: outside the web root, served only by views that check access.
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": os.environ.get("VALNAV_PRIVATE_ROOT", str(VAR_DIR / "private")),
+            "base_url": None,
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+        },
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -304,3 +314,21 @@ NINJA_PAGINATION_PER_PAGE = 100
 # Requests per minute to the open API: anonymous clients per address, API keys per key.
 VALNAV_API_ANONYMOUS_PER_MINUTE = int(os.environ.get("VALNAV_API_ANONYMOUS_PER_MINUTE", "120"))
 VALNAV_API_TOKEN_PER_MINUTE = int(os.environ.get("VALNAV_API_TOKEN_PER_MINUTE", "600"))
+
+# Casework. Evidence files: at most this size, and only these types (checked by content).
+VALNAV_EVIDENCE_MAX_BYTES = int(os.environ.get("VALNAV_EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))
+# Absolute address of this site, for links that leave it: the QR code on an intyg, the ids
+# inside a signed credential. Production sets it (docs/deploy.md).
+VALNAV_PUBLIC_URL = os.environ.get("VALNAV_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# The Ed25519 private key that signs credentials, PEM (PKCS#8). Development and tests keep
+# one in var/keys/, made on first use.
+VALNAV_CREDENTIAL_SIGNING_KEY = os.environ.get("VALNAV_CREDENTIAL_SIGNING_KEY", "")
+VALNAV_CREDENTIAL_KEY_FILE = VAR_DIR / "keys" / "credential-ed25519.pem"
+# Retention per record type in years after a case ended (None: kept permanently, as
+# issued intyg are under the archive law). `manage.py apply_retention` applies them.
+VALNAV_RETENTION_YEARS: dict[str, int | None] = {
+    "credential": None,
+    "evidence": int(os.environ.get("VALNAV_RETAIN_EVIDENCE_YEARS", "2")),
+    "working_notes": int(os.environ.get("VALNAV_RETAIN_NOTES_YEARS", "2")),
+    "individual": int(os.environ.get("VALNAV_RETAIN_INDIVIDUAL_YEARS", "5")),
+}

@@ -8,7 +8,7 @@ import secrets
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from valnav.casework.states import CaseState, Decision
@@ -171,6 +171,10 @@ class ValidationCase(BaseModel):
     )
     decision = models.CharField(_("decision"), max_length=16, choices=Decision.choices, blank=True)
     first_contact = models.DateField(_("first contact"))
+    # Set when the case reaches closed, withdrawn or referred: retention counts from here.
+    ended_on = models.DateField(_("ended"), null=True, blank=True)
+    # Set by `apply_retention` when the case's working material was culled.
+    culled_at = models.DateTimeField(_("working material culled"), null=True, blank=True)
     # Optimistic locking: every save through the services raises it by one, and a save based
     # on an older version is refused.
     version = models.PositiveIntegerField(_("version"), default=1)
@@ -355,3 +359,237 @@ class Referral(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.case}: {self.from_organisation_id} → {self.to_organisation_id}"
+
+
+class DocumentType(models.TextChoices):
+    """The document a recognition results in (DOMAIN.md §1: erkännande)."""
+
+    INTYG = "intyg", _("Certificate (intyg)")
+    KOMPETENSBEVIS = "kompetensbevis", _("Competence certificate (kompetensbevis)")
+    BRANSCHINTYG = "branschintyg", _("Industry certificate (branschintyg)")
+    YRKESBEVIS = "yrkesbevis", _("Trade certificate (yrkesbevis)")
+    BETYG = "betyg", _("Grade (betyg)")
+
+
+def evidence_path(instance: EvidenceFile, filename: str) -> str:
+    # A random name: the uploaded file's own name may carry personal data.
+    return f"evidence/{secrets.token_hex(2)}/{secrets.token_hex(16)}"
+
+
+def private_storage() -> object:
+    """Files that are never served by the web server: only by views that check access."""
+    from django.core.files.storage import storages
+
+    return storages["private"]
+
+
+class EvidenceFile(BaseModel):
+    """A file supporting the assessment of a case (or of one criterion): a photo of work done,
+    a reference, a certificate from abroad. Stored outside the web root under a random name."""
+
+    case = models.ForeignKey(
+        ValidationCase,
+        on_delete=models.CASCADE,
+        related_name="evidence",
+        verbose_name=_("case"),
+    )
+    assessment = models.ForeignKey(
+        CriterionAssessment,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="evidence",
+        verbose_name=_("criterion assessment"),
+    )
+    file = models.FileField(_("file"), storage=private_storage, upload_to=evidence_path)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+
+    class Meta:
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+        ordering = ["case", "created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case}: evidence {self.pk}"
+
+
+class PlanItemStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    STARTED = "started", _("Started")
+    FINISHED = "finished", _("Finished")
+    DROPPED = "dropped", _("Discontinued")
+
+
+class EducationPlanItem(BaseModel):
+    """One step of the complementary-education plan: a gap (criterion partly or not met) and
+    the education chosen to close it."""
+
+    case = models.ForeignKey(
+        ValidationCase,
+        on_delete=models.CASCADE,
+        related_name="plan_items",
+        verbose_name=_("case"),
+    )
+    criterion = models.ForeignKey(
+        "atlas.Criterion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("criterion"),
+    )
+    education = models.ForeignKey(
+        "atlas.ComplementaryEducation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="plan_items",
+        verbose_name=_("complementary education"),
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=PlanItemStatus.choices, default=PlanItemStatus.PLANNED
+    )
+    started_on = models.DateField(_("started"), null=True, blank=True)
+    finished_on = models.DateField(_("finished"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("education plan item")
+        verbose_name_plural = _("education plan items")
+        ordering = ["case", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(finished_on__isnull=True)
+                | Q(started_on__isnull=False, finished_on__gte=F("started_on")),
+                name="plan_item_finishes_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case}: plan item {self.pk}"
+
+
+def new_signing_key_id() -> str:
+    return "key-" + secrets.token_hex(6)
+
+
+class SigningKey(BaseModel):
+    """A public key credentials are signed with. The private half is never in the database:
+    it comes from VALNAV_CREDENTIAL_SIGNING_KEY (docs/deploy.md). Retired keys stay so that
+    credentials they signed still verify."""
+
+    kid = models.CharField(_("key id"), max_length=40, unique=True)
+    public_jwk = models.JSONField(_("public key (JWK)"))
+    retired_at = models.DateTimeField(_("retired"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("signing key")
+        verbose_name_plural = _("signing keys")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.kid
+
+
+def new_public_id() -> str:
+    """An unguessable id (144 random bits) for public links to a credential."""
+    return secrets.token_urlsafe(18)
+
+
+class StatusList(BaseModel):
+    """A W3C Bitstring Status List for revocation: each credential owns one bit."""
+
+    public_id = models.CharField(
+        _("public id"), max_length=40, unique=True, default=new_public_id, editable=False
+    )
+    purpose = models.CharField(_("purpose"), max_length=20, default="revocation")
+    # 131 072 bits (16 KiB), the specification's minimum, so no one learns from the list's size.
+    size = models.PositiveIntegerField(_("size in bits"), default=131072)
+    next_index = models.PositiveIntegerField(_("next free index"), default=0)
+
+    class Meta:
+        verbose_name = _("status list")
+        verbose_name_plural = _("status lists")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} {self.public_id}"
+
+
+class Credential(BaseModel):
+    """An issued document: the PDF intyg and the signed Open Badges 3.0 credential of the same
+    outcome. Kept permanently (archive law): anonymisation and culling never touch it."""
+
+    public_id = models.CharField(
+        _("public id"), max_length=40, unique=True, default=new_public_id, editable=False
+    )
+    case = models.ForeignKey(
+        ValidationCase,
+        on_delete=models.PROTECT,
+        related_name="credentials",
+        verbose_name=_("case"),
+    )
+    issuer = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="credentials",
+        verbose_name=_("issuer"),
+    )
+    document_type = models.CharField(_("document"), max_length=20, choices=DocumentType.choices)
+    decision = models.CharField(_("decision"), max_length=16, choices=Decision.choices)
+    title = models.CharField(_("title"), max_length=200)
+    issued_at = models.DateTimeField(_("issued"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("issued by"),
+    )
+    signer_name = models.CharField(_("signed by"), max_length=120)
+    signer_title = models.CharField(
+        _("signer's role"), max_length=120, help_text=_("For example: rektor.")
+    )
+    # The credential as signed (its JSON) and its compact JWS (VC-JWT, EdDSA / Ed25519).
+    payload = models.JSONField(_("credential"))
+    jws = models.TextField(_("signed credential"))
+    key = models.ForeignKey(
+        SigningKey, on_delete=models.PROTECT, related_name="+", verbose_name=_("signing key")
+    )
+    status_list = models.ForeignKey(
+        StatusList, on_delete=models.PROTECT, related_name="credentials"
+    )
+    status_index = models.PositiveIntegerField(_("status list index"))
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("revoked by"),
+    )
+    revocation_reason = models.CharField(_("why revoked"), max_length=200, blank=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    class Meta:
+        verbose_name = _("credential")
+        verbose_name_plural = _("credentials")
+        ordering = ["-issued_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["status_list", "status_index"], name="credential_one_status_bit"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case}: {self.document_type} {self.public_id[:6]}…"

@@ -181,6 +181,8 @@ def case_transition(
     }
     if to_state == CaseState.DECISION:
         changes["decision"] = decision
+    if not allowed_targets(to_state):  # closed, withdrawn or referred: retention starts
+        changes["ended_on"] = timezone.localdate()
     with transaction.atomic():
         updated = ValidationCase.objects.filter(pk=case.pk, version=expected_version).update(
             **changes

@@ -39,6 +39,12 @@ class Perm(enum.StrEnum):
     REVIEW_ATLAS = "review_atlas"  # see and publish every organisation's atlas entries
     IMPORT_ATLAS = "import_atlas"
     MANAGE_API_TOKENS = "manage_api_tokens"  # one's own tokens for writing through the API
+    # Casework. Which cases is decided by ValidationCase.objects.visible_to (own organisation
+    # and referrals); these say who gets the pages at all.
+    HANDLE_CASES = "handle_cases"
+    IMPORT_CASES = "import_cases"
+    VIEW_ACCESS_LOG = "view_access_log"  # search and export who read or wrote personal data
+    VIEW_CASE_STATISTICS = "view_case_statistics"  # aggregates only, suppressed below 5
 
 
 _EVERY_MEMBER = frozenset({Perm.VIEW_STAFF_PAGES})
@@ -52,11 +58,19 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
         Perm.REVIEW_ATLAS,
         Perm.IMPORT_ATLAS,
         Perm.MANAGE_API_TOKENS,
+        Perm.VIEW_CASE_STATISTICS,
     },
-    Role.ASSESSOR: _EVERY_MEMBER | {Perm.EDIT_OWN_ATLAS, Perm.IMPORT_ATLAS, Perm.MANAGE_API_TOKENS},
-    Role.GUIDANCE_COUNSELLOR: _EVERY_MEMBER,
+    Role.ASSESSOR: _EVERY_MEMBER
+    | {
+        Perm.EDIT_OWN_ATLAS,
+        Perm.IMPORT_ATLAS,
+        Perm.MANAGE_API_TOKENS,
+        Perm.HANDLE_CASES,
+        Perm.IMPORT_CASES,
+    },
+    Role.GUIDANCE_COUNSELLOR: _EVERY_MEMBER | {Perm.HANDLE_CASES},
     Role.COMMUNICATOR: _EVERY_MEMBER,
-    Role.PROJECT_MANAGER: _EVERY_MEMBER | {Perm.VIEW_ORGANISATIONS},
+    Role.PROJECT_MANAGER: _EVERY_MEMBER | {Perm.VIEW_ORGANISATIONS, Perm.VIEW_CASE_STATISTICS},
     Role.EMPLOYER_REPRESENTATIVE: _EVERY_MEMBER,
 }
 
