@@ -14,9 +14,28 @@ from django.db.models import Model
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.url_access import PERSONA_KEYS, api_atlas, atlas, atlas_import, foundation
+from tests.url_access import (
+    PERSONA_KEYS,
+    api_atlas,
+    atlas,
+    atlas_import,
+    casework_cases,
+    casework_credentials,
+    casework_import,
+    casework_privacy,
+    foundation,
+)
 
-AREAS = [foundation, atlas, atlas_import, api_atlas]
+AREAS = [
+    foundation,
+    atlas,
+    atlas_import,
+    api_atlas,
+    casework_cases,
+    casework_credentials,
+    casework_privacy,
+    casework_import,
+]
 
 EXPECTED: dict[str, dict[str, int]] = {}
 for area in AREAS:
