@@ -25,4 +25,11 @@ EXPECTED: dict[str, dict[str, int]] = {
     "api-v1:counties": everyone(200),
     "api-v1:municipalities": everyone(200),
     "api-v1:occupations": everyone(200),
+    "api-v1:occupation-detail": everyone(200),
 }
+
+
+def sample_kwargs(name: str) -> dict[str, str] | None:
+    if name == "api-v1:occupation-detail":
+        return {"code": "5321"}
+    return None

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import ForeignKey, ManyToManyField, Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -44,13 +44,8 @@ from valnav.atlas.services import (
     offer_update,
 )
 from valnav.core.decorators import require_perm
+from valnav.core.http import form_errors_from, member
 from valnav.core.permissions import Perm
-
-
-def _user(request: HttpRequest) -> User:
-    if not isinstance(request.user, User):
-        raise PermissionDenied
-    return request.user
 
 
 def _providers(user: User) -> QuerySet[Organisation]:
@@ -79,18 +74,10 @@ def _next_or_my_offers(request: HttpRequest) -> HttpResponse:
     return redirect("atlas:my-offers")
 
 
-def _form_errors_from(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 @require_GET
 @require_perm(Perm.EDIT_OWN_ATLAS)
 def my_offers(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = member(request)
     offers = (
         Offer.objects.editable_by(user)
         .select_related("model", "provider", "municipality")
@@ -117,7 +104,7 @@ def my_offers(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @require_perm(Perm.EDIT_OWN_ATLAS)
 def offer_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    user = _user(request)
+    user = member(request)
     offer = get_object_or_404(Offer.objects.editable_by(user), pk=pk) if pk else None
     form = OfferForm(request.POST or None, instance=offer, providers=_providers(user))
     if request.method == "POST" and form.is_valid():
@@ -140,14 +127,14 @@ def offer_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 else:
                     messages.success(request, gettext("The offer was saved."))
         except ValidationError as error:
-            _form_errors_from(form, error)
+            form_errors_from(form, error)
         else:
             return redirect("atlas:my-offers")
     return render(request, "atlas/offer_form.html", {"form": form, "offer": offer})
 
 
 def _state_change(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    user = _user(request)
+    user = member(request)
     offer = get_object_or_404(Offer.objects.editable_by(user), pk=pk)
     try:
         if action == "publish":
@@ -289,7 +276,7 @@ def _history(instance: Offer | ComplementaryEducation) -> list[HistoryEntry]:
 @require_GET
 @require_perm(Perm.EDIT_OWN_ATLAS)
 def offer_history(request: HttpRequest, pk: int) -> HttpResponse:
-    offers = Offer.objects.editable_by(_user(request)).select_related("model", "municipality")
+    offers = Offer.objects.editable_by(member(request)).select_related("model", "municipality")
     offer = get_object_or_404(offers, pk=pk)
     return render(request, "atlas/history.html", {"object": offer, "entries": _history(offer)})
 
@@ -297,7 +284,7 @@ def offer_history(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @require_perm(Perm.REVIEW_ATLAS)
 def review_queue(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = member(request)
     rights = atlas_rights(user=user)
     offers = (
         Offer.objects.editable_by(user)
@@ -319,7 +306,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @require_perm(Perm.EDIT_OWN_ATLAS)
 def education_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    user = _user(request)
+    user = member(request)
     education = (
         get_object_or_404(ComplementaryEducation.objects.editable_by(user), pk=pk) if pk else None
     )
@@ -362,7 +349,7 @@ def education_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 else:
                     messages.success(request, gettext("The education was saved."))
         except ValidationError as error:
-            _form_errors_from(form, error)
+            form_errors_from(form, error)
         else:
             return redirect("atlas:my-offers")
     return render(request, "atlas/education_form.html", {"form": form, "education": education})
@@ -371,7 +358,7 @@ def education_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 @require_POST
 @require_perm(Perm.EDIT_OWN_ATLAS)
 def education_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = member(request)
     education = get_object_or_404(ComplementaryEducation.objects.editable_by(user), pk=pk)
     try:
         education_publish(education=education, actor=user)
@@ -387,7 +374,7 @@ def education_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @require_perm(Perm.EDIT_OWN_ATLAS)
 def education_history(request: HttpRequest, pk: int) -> HttpResponse:
-    educations = ComplementaryEducation.objects.editable_by(_user(request))
+    educations = ComplementaryEducation.objects.editable_by(member(request))
     education = get_object_or_404(educations.select_related("municipality"), pk=pk)
     return render(
         request, "atlas/history.html", {"object": education, "entries": _history(education)}

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.params.functions import Query
@@ -33,3 +34,17 @@ def occupations(
     request: HttpRequest, q: str = "", level: int | None = Query(None, ge=1, le=4)
 ) -> list[Occupation]:
     return occupation_search(query=q, level=level)  # type: ignore[return-value]  # paginated lazily
+
+
+class Message(Schema):
+    detail: str
+
+
+@router.get(
+    "/occupations/{code}",
+    response={200: OccupationOut, 404: Message},
+    url_name="occupation-detail",
+    summary="One SSYK 2012 occupation by its code (the target of credentials' alignments)",
+)
+def occupation_detail(request: HttpRequest, code: str) -> Occupation:
+    return get_object_or_404(Occupation.objects.select_related("parent"), code=code)

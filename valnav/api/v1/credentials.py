@@ -1,0 +1,81 @@
+"""Verifiable credentials: the signed Open Badges 3.0 credential of an intyg, the status list
+that revokes it, the issuer's profile and the public keys. All public: a credential's id is
+unguessable, and what it holds is what its holder chose to show."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+
+from valnav.accounts.models import Organisation
+from valnav.casework.credentials import (
+    JWT_MEDIA_TYPE,
+    enveloped,
+    issuer_profile,
+    public_keys,
+    status_list_signed,
+)
+from valnav.casework.models import Credential, StatusList
+
+router = Router(tags=["credentials"])
+
+
+class Message(Schema):
+    detail: str
+
+
+def _answer(request: HttpRequest, jws: str) -> HttpResponse | dict[str, Any]:
+    """The bare VC-JWT for clients that ask for application/vc+jwt, else its JSON envelope."""
+    if f"application/{JWT_MEDIA_TYPE}" in request.headers.get("Accept", ""):
+        return HttpResponse(jws, content_type=f"application/{JWT_MEDIA_TYPE}")
+    return enveloped(jws)
+
+
+@router.get(
+    "/credentials/keys",
+    response=dict[str, Any],
+    url_name="credential-keys",
+    summary="The public keys (JWK Set) credentials are signed with",
+)
+def credential_keys(request: HttpRequest) -> dict[str, Any]:
+    return public_keys()
+
+
+@router.get(
+    "/credentials/status/{list_id}",
+    response={200: dict[str, Any], 404: Message},
+    url_name="credential-status-list",
+    summary="A signed Bitstring Status List: the bit of a revoked credential is set",
+)
+def credential_status_list(request: HttpRequest, list_id: str) -> HttpResponse | dict[str, Any]:
+    status_list = get_object_or_404(StatusList, public_id=list_id)
+    return _answer(request, status_list_signed(status_list))
+
+
+@router.get(
+    "/credentials/issuers/{organisation_id}",
+    response={200: dict[str, Any], 404: Message},
+    url_name="credential-issuer",
+    summary="The Open Badges issuer profile of an organisation",
+)
+def credential_issuer(request: HttpRequest, organisation_id: int) -> dict[str, Any]:
+    return issuer_profile(get_object_or_404(Organisation, pk=organisation_id))
+
+
+@router.get(
+    "/credentials/{public_id}",
+    response={200: dict[str, Any], 404: Message},
+    url_name="credential-detail",
+    summary="A signed OpenBadgeCredential (VC-JWT, EdDSA) by its unguessable id",
+    description=(
+        "Returns an EnvelopedVerifiableCredential whose id is a data: URL of the VC-JWT; send "
+        "`Accept: application/vc+jwt` for the bare JWT. A revoked credential is still returned: "
+        "its revocation is in the status list it names."
+    ),
+)
+def credential_detail(request: HttpRequest, public_id: str) -> HttpResponse | dict[str, Any]:
+    credential = get_object_or_404(Credential.objects.only("jws"), public_id=public_id)
+    return _answer(request, credential.jws)

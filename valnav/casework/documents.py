@@ -1,0 +1,34 @@
+"""The printable form of a credential: the PDF intyg with its QR code."""
+
+from __future__ import annotations
+
+import segno
+from django.utils import translation
+
+from valnav.casework.credentials import signed_outcome, verification_url
+from valnav.casework.models import Credential, CriterionResult
+from valnav.core.pdf import render_pdf
+
+
+def qr_svg_data_uri(url: str) -> str:
+    """A QR code of `url` as an SVG data URI: no image library, prints sharp at any size."""
+    return str(segno.make(url, error="m").svg_data_uri(scale=4, border=2))
+
+
+def credential_pdf(credential: Credential) -> bytes:
+    """The intyg as the person receives it: what was validated, which criteria were fully and
+    partly met, who signed, and a QR code to the public verification page."""
+    outcome = signed_outcome(credential.payload)
+    link = verification_url(credential)
+    with translation.override("sv"):  # an intyg is a Swedish document, whoever prints it
+        return render_pdf(
+            "casework/credential_pdf.html",
+            {
+                "credential": credential,
+                "holder": outcome.holder,
+                "met": outcome.named(CriterionResult.MET),
+                "partly": outcome.named(CriterionResult.PARTLY_MET),
+                "verification_link": link,
+                "qr": qr_svg_data_uri(link),
+            },
+        )

@@ -1,0 +1,26 @@
+"""Small helpers every member view needs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest
+
+from valnav.accounts.models import User
+
+
+def member(request: HttpRequest) -> User:
+    """The signed-in user (views behind require_perm); anyone else is refused."""
+    if not isinstance(request.user, User):
+        raise PermissionDenied
+    return request.user
+
+
+def form_errors_from(form: Any, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form: per field where it names one."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
