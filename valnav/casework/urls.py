@@ -1,12 +1,13 @@
-"""Casework URLs, one module per part so each can grow on its own."""
+"""Casework URLs, one module per part so each can grow on its own. Fixed paths under cases/
+(the importer's) come before the patterns that take a case reference there."""
 
 from valnav.casework import views_cases, views_credentials, views_import, views_privacy
 
 app_name = "casework"
 
 urlpatterns = (
-    views_cases.urlpatterns
+    views_import.urlpatterns
+    + views_cases.urlpatterns
     + views_credentials.urlpatterns
     + views_privacy.urlpatterns
-    + views_import.urlpatterns
 )
