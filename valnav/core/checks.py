@@ -64,3 +64,22 @@ def field_encryption_keys_set(app_configs: Any, **kwargs: Any) -> list[Error]:
         )
         for problem in problems
     ]
+
+
+@register(Tags.security, deploy=True)
+def credential_signing_configured(app_configs: Any, **kwargs: Any) -> list[Error]:
+    """Credentials are signed with a key of the deployment's own and name its public address
+    (valnav.casework.credentials); neither may fall back to the development defaults."""
+    if settings.DEBUG:
+        return []
+    problems: list[str] = []
+    if not settings.VALNAV_CREDENTIAL_SIGNING_KEY.strip():
+        problems.append("VALNAV_CREDENTIAL_SIGNING_KEY is not set.")
+    elif "PRIVATE KEY" not in settings.VALNAV_CREDENTIAL_SIGNING_KEY:
+        problems.append("VALNAV_CREDENTIAL_SIGNING_KEY is not a PEM private key.")
+    if not settings.VALNAV_PUBLIC_URL.startswith("https://"):
+        problems.append("VALNAV_PUBLIC_URL is not set to the site's https:// address.")
+    return [
+        Error(problem, hint="See docs/deploy.md, Credentials.", id="valnav.E004")
+        for problem in problems
+    ]

@@ -87,6 +87,15 @@ def test_check_deploy_is_clean_under_the_documented_production_environment(tmp_p
         "VALNAV_LOOKUP_HASH_KEY": (
             "BMZyJD-PeEiQvRdXT83jc2gz2zUBUntCWO_4i319nENlMRpNvulDNNRar7Tjcm5J"
         ),
+        # An example Ed25519 key (docs/deploy.md shows how to make one) and the public address.
+        "VALNAV_CREDENTIAL_SIGNING_KEY": "\n".join(
+            [
+                "-----BEGIN PRIVATE KEY-----",
+                "MC4CAQAwBQYDK2VwBCIEID7JhhAmWNwX53gu7qHWTuLKwRUeS/p7yGEga8q8hr7E",
+                "-----END PRIVATE KEY-----",
+            ]
+        ),
+        "VALNAV_PUBLIC_URL": "https://valnav.example.se",
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -117,3 +126,15 @@ def test_settings_refuse_to_start_without_a_secret_key_when_debug_is_off(tmp_pat
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_deploy_check_refuses_credentials_without_a_key_or_an_https_address(settings):
+    from valnav.core.checks import credential_signing_configured
+
+    settings.DEBUG = False
+    settings.VALNAV_CREDENTIAL_SIGNING_KEY = ""
+    settings.VALNAV_PUBLIC_URL = "http://127.0.0.1:8000"
+    errors = credential_signing_configured(None)
+    assert [error.id for error in errors] == ["valnav.E004", "valnav.E004"]
+    assert "VALNAV_CREDENTIAL_SIGNING_KEY" in errors[0].msg
+    assert "VALNAV_PUBLIC_URL" in errors[1].msg
