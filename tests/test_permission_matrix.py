@@ -23,6 +23,7 @@ from tests.url_access import (
     casework_credentials,
     casework_import,
     casework_privacy,
+    casework_statistics,
     foundation,
 )
 
@@ -35,6 +36,7 @@ AREAS = [
     casework_credentials,
     casework_privacy,
     casework_import,
+    casework_statistics,
 ]
 
 EXPECTED: dict[str, dict[str, int]] = {}
