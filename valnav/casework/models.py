@@ -7,6 +7,7 @@ import secrets
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.files.storage import Storage, storages
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -376,10 +377,8 @@ def evidence_path(instance: EvidenceFile, filename: str) -> str:
     return f"evidence/{secrets.token_hex(2)}/{secrets.token_hex(16)}"
 
 
-def private_storage() -> object:
+def private_storage() -> Storage:
     """Files that are never served by the web server: only by views that check access."""
-    from django.core.files.storage import storages
-
     return storages["private"]
 
 

@@ -29,8 +29,8 @@ def case_counts_by_municipality(*, county_code: str = "") -> list[MunicipalityCo
     municipalities = Municipality.objects.select_related("county").order_by("county__code", "name")
     if county_code:
         municipalities = municipalities.filter(county__code=county_code)
-    counts = {
-        row["municipality"]: row
+    counts: dict[int, dict[str, int]] = {
+        row["municipality"]: row  # type: ignore[misc]  # values() rows are plain dicts
         for row in ValidationCase.objects.filter(municipality__in=municipalities)
         .values("municipality")
         .annotate(
@@ -46,14 +46,21 @@ def case_counts_by_municipality(*, county_code: str = "") -> list[MunicipalityCo
         )
         .order_by()
     }
-    empty = {"started": 0, "full": 0, "partial": 0, "not_met": 0, "documented": 0}
     rows = []
     for municipality in municipalities:
-        row = counts.get(municipality.pk, empty)
+        row = counts.get(municipality.pk)
+
+        def count(key: str, row: dict[str, int] | None = row) -> int | str:
+            return suppress(int(row[key])) if row else 0
+
         rows.append(
             MunicipalityCounts(
                 municipality=municipality,
-                **{key: suppress(int(row[key])) for key in empty},
+                started=count("started"),
+                full=count("full"),
+                partial=count("partial"),
+                not_met=count("not_met"),
+                documented=count("documented"),
             )
         )
     return rows

@@ -3,6 +3,7 @@
 import hashlib
 import json
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -32,15 +33,16 @@ pytestmark = pytest.mark.django_db
 PROVENANCE = Path(__file__).resolve().parents[3] / "tests/data/schemas/openbadges-3.0/PROVENANCE.md"
 
 
-def official_schema(name: str) -> dict:
+def official_schema(name: str) -> dict[str, Any]:
     """The official schema, after checking the shipped copy is byte for byte the one in the
     provenance note."""
     data = (SCHEMA_DIR / name).read_bytes()
     assert f"{hashlib.sha256(data).hexdigest()}  {name}" in PROVENANCE.read_text()
-    return json.loads(data)
+    schema: dict[str, Any] = json.loads(data)
+    return schema
 
 
-def validate(instance: dict, schema_name: str) -> None:
+def validate(instance: dict[str, Any], schema_name: str) -> None:
     schema = official_schema(schema_name)
     jsonschema.Draft201909Validator(schema).validate(instance)
 
