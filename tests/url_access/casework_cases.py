@@ -1,5 +1,104 @@
-"""Casework URLs: filled in by their owner."""
+"""Case pages: the list, registering and opening, and one case of Komvux in Västerås.
+
+Who handles cases at all is Perm.HANDLE_CASES (assessors, counsellors, administrators); which
+cases is `ValidationCase.objects.visible_to`. So the administrator and the counsellor in Örebro
+get the pages but a 404 for the Västerås case, as anyone outside its organisation would.
+"""
 
 from __future__ import annotations
 
-EXPECTED: dict[str, dict[str, int]] = {}
+from typing import TYPE_CHECKING
+
+from tests.url_access import everyone, only
+
+if TYPE_CHECKING:
+    from valnav.casework.models import ValidationCase
+
+HANDLERS = {"admin", "assessor_vasteras_komvux", "counsellor_orebro"}
+OWN = "assessor_vasteras_komvux"
+
+
+def case_page(*, own: int = 200) -> dict[str, int]:
+    """Handlers outside the case's organisation get 404, its own assessor `own`."""
+    return only(HANDLERS) | dict.fromkeys(HANDLERS - {OWN}, 404) | {OWN: own}
+
+
+EXPECTED: dict[str, dict[str, int]] = {
+    "casework:case-list": only(HANDLERS),
+    "casework:case-new": only(HANDLERS),
+    "casework:individual-new": only(HANDLERS),
+    "casework:case-detail": case_page(),
+    # The sample evidence row has no stored file (the matrix writes no files): 404 even for
+    # the case's own assessor; tests/…/test_evidence.py downloads a real one.
+    "casework:evidence-file": case_page(own=404),
+    "casework:case-transition": everyone(405),  # POST only
+    "casework:case-assess": everyone(405),  # POST only
+    "casework:plan-item-add": everyone(405),  # POST only
+    "casework:plan-item-update": everyone(405),  # POST only
+    "casework:evidence-add": everyone(405),  # POST only
+    "casework:referral-new": everyone(405),  # POST only
+    "casework:referral-answer": everyone(405),  # POST only
+}
+
+
+def _sample_case() -> ValidationCase:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from valnav.accounts.models import Organisation, User
+    from valnav.atlas.tests.factories import ValidationModelFactory
+    from valnav.casework.models import EducationPlanItem, EvidenceFile, ValidationCase
+    from valnav.casework.services import case_open, individual_register
+    from valnav.places.models import Municipality
+
+    found = ValidationCase.objects.filter(komvux_course="Matrisens exempelkurs").first()
+    if found is not None:
+        return found
+    komvux = Organisation.objects.get(name="Västerås stad, Vuxenutbildningen")
+    assessor = User.objects.get(email="assessor_vasteras_komvux@valnav.example")
+    person = individual_register(
+        actor=assessor,
+        organisation=komvux,
+        data={
+            "given_name": "Amina",
+            "family_name": "Testsson",
+            "municipality": Municipality.objects.get(code="1980"),
+        },
+    )
+    model = ValidationModelFactory(name="Validering inom vård och omsorg", ssyk=["5321"])
+    criterion = model.criteria.create(position=1, code="VO-1", title="Vård- och omsorgsarbete")
+    case = case_open(
+        actor=assessor,
+        individual=person,
+        organisation=komvux,
+        first_contact=timezone.localdate() - timedelta(days=30),
+        target={"model": model, "komvux_course": "Matrisens exempelkurs"},
+    )
+    EducationPlanItem.objects.create(case=case, criterion=criterion)
+    EvidenceFile.objects.create(
+        case=case,
+        file="evidence/00/not-stored",
+        original_name="intyg.pdf",
+        content_type="application/pdf",
+        size=1,
+        sha256="0" * 64,
+        uploaded_by=assessor,
+    )
+    return case
+
+
+def sample_kwargs(name: str) -> dict[str, str] | None:
+    if name in {"casework:case-list", "casework:case-new", "casework:individual-new"}:
+        return None
+    case = _sample_case()
+    kwargs = {"reference": case.reference}
+    if name == "casework:case-assess":
+        kwargs["criterion"] = str(case.model.criteria.get().pk)
+    elif name == "casework:plan-item-update":
+        kwargs["pk"] = str(case.plan_items.get().pk)
+    elif name == "casework:evidence-file":
+        kwargs["pk"] = str(case.evidence.get().pk)
+    elif name == "casework:referral-answer":
+        kwargs["pk"] = "0"
+    return kwargs

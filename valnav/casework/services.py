@@ -4,30 +4,40 @@ why, and is logged in the access log."""
 
 from __future__ import annotations
 
+import hashlib
+import os
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+import filetype
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from valnav.accounts.models import Organisation, User
-from valnav.atlas.models import Criterion
+from valnav.atlas.models import ComplementaryEducation, Criterion
 from valnav.casework.models import (
     CASE_ROLES,
     AssessmentMethod,
     CaseTransition,
     CriterionAssessment,
     CriterionResult,
+    EducationPlanItem,
+    EvidenceFile,
     Individual,
+    PlanItemStatus,
     Referral,
     ReferralShare,
+    ReferralStatus,
     ValidationCase,
 )
 from valnav.casework.states import CaseState, Decision, allowed_targets
-from valnav.core.models import AccessAction
+from valnav.core.models import AccessAction, AccessLogEntry
 from valnav.core.permissions import Role
 from valnav.core.services import access_log_record
 from valnav.lib import fieldcrypto
@@ -146,6 +156,20 @@ def case_open(
     return case
 
 
+# Only an assessor decides and documents.
+ASSESSOR_ONLY_TARGETS = (CaseState.DECISION, CaseState.DOCUMENTED)
+
+
+def _concurrent_edit_error() -> ConcurrentEditError:
+    return ConcurrentEditError(
+        _(
+            "Someone else changed this case after you opened it. Nothing was saved; "
+            "reload the case to see their change and try again."
+        ),
+        code="concurrent_edit",
+    )
+
+
 def case_transition(
     *,
     case: ValidationCase,
@@ -159,9 +183,13 @@ def case_transition(
     decision without its result, or a case saved by someone else since `expected_version`."""
     to_state = CaseState(to_state)
     roles: tuple[str, ...] = CASE_ROLES
-    if to_state in (CaseState.DECISION, CaseState.DOCUMENTED):
-        roles = (Role.ASSESSOR,)  # only an assessor decides and documents
+    if to_state in ASSESSOR_ONLY_TARGETS:
+        roles = (Role.ASSESSOR,)
     _require_role(actor, case.organisation, roles)
+    if expected_version != case.version:
+        # Chosen against a version the case no longer has: refuse before judging the target
+        # against a state the user never saw.
+        raise _concurrent_edit_error()
     current = CaseState(case.state)
     if to_state not in allowed_targets(current):
         raise ValidationError(
@@ -188,13 +216,7 @@ def case_transition(
             **changes
         )
         if not updated:
-            raise ConcurrentEditError(
-                _(
-                    "Someone else changed this case after you opened it. Nothing was saved; "
-                    "reload the case to see their change and try again."
-                ),
-                code="concurrent_edit",
-            )
+            raise _concurrent_edit_error()
         CaseTransition.objects.create(
             case=case,
             from_state=current,
@@ -305,3 +327,248 @@ def referral_send(
             purpose=_("Referred to another organisation with consent"),
         )
     return referral
+
+
+def case_transition_targets(*, case: ValidationCase, actor: User) -> tuple[CaseState, ...]:
+    """The states `actor` may move the case to now (what case_transition would accept)."""
+    roles = case_roles(actor, case.organisation)
+    if not roles:
+        return ()
+    targets = allowed_targets(case.state)
+    if Role.ASSESSOR not in roles:
+        targets = tuple(state for state in targets if state not in ASSESSOR_ONLY_TARGETS)
+    return targets
+
+
+def case_views_log(*, actor: User, cases: Sequence[ValidationCase], purpose: str) -> None:
+    """One VIEW entry per case shown, in one query: a list page costs the same however many
+    rows it shows."""
+    AccessLogEntry.objects.bulk_create(
+        [
+            AccessLogEntry(
+                actor=actor,
+                action=AccessAction.VIEW,
+                record_type="casework.validationcase",
+                record_ref=case.reference,
+                purpose=purpose[:200],
+            )
+            for case in cases
+        ]
+    )
+
+
+def referral_respond(*, referral: Referral, actor: User, accept: bool) -> Referral:
+    """The receiving organisation accepts or declines a referral it has not yet answered. A
+    declined referral no longer shows the case to the receiver."""
+    _require_role(actor, referral.to_organisation, CASE_ROLES)
+    if referral.status != ReferralStatus.SENT:
+        raise ValidationError(
+            _("This referral has already been answered (%(status)s).")
+            % {"status": ReferralStatus(referral.status).label},
+            code="already_answered",
+        )
+    referral.status = ReferralStatus.ACCEPTED if accept else ReferralStatus.DECLINED
+    with transaction.atomic():
+        referral.full_clean()
+        referral.save(update_fields=["status", "updated_at"])
+        access_log_record(
+            actor=actor,
+            action=AccessAction.UPDATE,
+            record_type="casework.validationcase",
+            record_ref=referral.case.reference,
+            purpose=_("Referral accepted") if accept else _("Referral declined"),
+        )
+    return referral
+
+
+def _check_plan_dates(status: str, started_on: date | None, finished_on: date | None) -> None:
+    errors: dict[str, str] = {}
+    if status in (PlanItemStatus.STARTED, PlanItemStatus.FINISHED) and started_on is None:
+        errors["started_on"] = _("Give the date the education started.")
+    if status == PlanItemStatus.FINISHED and finished_on is None:
+        errors["finished_on"] = _("Give the date the education finished.")
+    if started_on and finished_on and finished_on < started_on:
+        errors["finished_on"] = _("The education cannot finish before it started.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def plan_item_add(
+    *,
+    case: ValidationCase,
+    actor: User,
+    criterion: Criterion | None = None,
+    education: ComplementaryEducation | None = None,
+    status: PlanItemStatus | str = PlanItemStatus.PLANNED,
+    started_on: date | None = None,
+    finished_on: date | None = None,
+    note: str = "",
+) -> EducationPlanItem:
+    """Add a step to the complementary-education plan: a gap of the case's model and the
+    education chosen to close it."""
+    _require_role(actor, case.organisation, CASE_ROLES)
+    if criterion is not None and criterion.model_id != case.model_id:
+        raise ValidationError(
+            {"criterion": _("The criterion is not part of this case's validation model.")},
+            code="foreign_criterion",
+        )
+    if criterion is None and education is None:
+        raise ValidationError(
+            {"education": _("Choose the gap, the education or both.")}, code="empty_plan_item"
+        )
+    _check_plan_dates(status, started_on, finished_on)
+    item = EducationPlanItem(
+        case=case,
+        criterion=criterion,
+        education=education,
+        status=status,
+        started_on=started_on,
+        finished_on=finished_on,
+        note=note,
+    )
+    with transaction.atomic():
+        item.full_clean()
+        item.save()
+        access_log_record(
+            actor=actor,
+            action=AccessAction.UPDATE,
+            record_type="casework.validationcase",
+            record_ref=case.reference,
+            purpose=_("Education plan changed"),
+        )
+    return item
+
+
+def plan_item_update(
+    *,
+    item: EducationPlanItem,
+    actor: User,
+    status: PlanItemStatus | str,
+    started_on: date | None = None,
+    finished_on: date | None = None,
+    note: str = "",
+) -> EducationPlanItem:
+    """Record how a step of the plan is going: started, finished or discontinued."""
+    case = item.case
+    _require_role(actor, case.organisation, CASE_ROLES)
+    _check_plan_dates(status, started_on, finished_on)
+    item.status = status
+    item.started_on = started_on
+    item.finished_on = finished_on
+    item.note = note
+    with transaction.atomic():
+        item.full_clean()
+        item.save()
+        access_log_record(
+            actor=actor,
+            action=AccessAction.UPDATE,
+            record_type="casework.validationcase",
+            record_ref=case.reference,
+            purpose=_("Education plan changed"),
+        )
+    return item
+
+
+# What evidence may be, decided by the file's content (never its name or the browser's word):
+# documents and photos an assessor can open without special software. HEIC is what iPhones
+# take photos in.
+EVIDENCE_TYPES: dict[str, str] = {
+    "application/pdf": "pdf",
+    "image/png": "png",
+    "image/jpeg": "jpg",
+    "image/webp": "webp",
+    "image/heic": "heic",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+    "application/vnd.oasis.opendocument.text": "odt",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
+}
+_SIGNATURE_BYTES = 8192  # what filetype reads to recognise a type
+
+
+def evidence_type_names() -> str:
+    return ", ".join(sorted({extension.upper() for extension in EVIDENCE_TYPES.values()}))
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f}".replace(".0", "")
+
+
+def evidence_add(
+    *,
+    case: ValidationCase,
+    actor: User,
+    upload: UploadedFile[bytes],
+    assessment: CriterionAssessment | None = None,
+    description: str = "",
+) -> EvidenceFile:
+    """Store a file supporting the case. Its type is recognised from its content; the stored
+    name is random and the original name is kept only as data. If the database write fails,
+    the stored file is removed again: no file without its row."""
+    _require_role(actor, case.organisation, CASE_ROLES)
+    if assessment is not None and assessment.case_id != case.pk:
+        raise ValidationError(
+            {"assessment": _("The criterion assessment belongs to another case.")},
+            code="foreign_assessment",
+        )
+    size = upload.size or 0
+    limit = settings.VALNAV_EVIDENCE_MAX_BYTES
+    if size > limit:
+        raise ValidationError(
+            {
+                "file": _("The file is %(size)s MB; at most %(limit)s MB is allowed.")
+                % {"size": _megabytes(size), "limit": _megabytes(limit)}
+            },
+            code="too_large",
+        )
+    if size == 0:
+        raise ValidationError({"file": _("The file is empty.")}, code="empty")
+    upload.seek(0)
+    kind = filetype.guess(upload.read(_SIGNATURE_BYTES))
+    upload.seek(0)
+    if kind is None or kind.mime not in EVIDENCE_TYPES:
+        raise ValidationError(
+            {
+                "file": _(
+                    "The file's content is not one of the allowed types (%(types)s), whatever "
+                    "its name says."
+                )
+                % {"types": evidence_type_names()}
+            },
+            code="type_not_allowed",
+        )
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    # Only the last part of the name, without control characters: it is shown and offered as
+    # the download's name, so the extension follows the content.
+    stem, _extension = os.path.splitext(os.path.basename(upload.name or ""))
+    stem = "".join(char for char in stem if char.isprintable()).strip()[:180] or "bevis"
+    evidence = EvidenceFile(
+        case=case,
+        assessment=assessment,
+        original_name=f"{stem}.{EVIDENCE_TYPES[kind.mime]}",
+        content_type=kind.mime,
+        size=size,
+        sha256=digest.hexdigest(),
+        description=description,
+        uploaded_by=actor,
+    )
+    evidence.full_clean(exclude=["file"])
+    evidence.file.save("upload", upload, save=False)
+    try:
+        with transaction.atomic():
+            evidence.full_clean()
+            evidence.save()
+            access_log_record(
+                actor=actor,
+                action=AccessAction.CREATE,
+                record_type="casework.evidencefile",
+                record_ref=case.reference,
+                purpose=_("Evidence file added"),
+            )
+    except BaseException:
+        if evidence.file.name:
+            evidence.file.storage.delete(evidence.file.name)
+        raise
+    return evidence

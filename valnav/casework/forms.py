@@ -1,0 +1,425 @@
+"""Forms that parse what assessors and counsellors send about cases. They check the shape of
+the input; the rules live in casework.services, whose ValidationErrors are mapped back onto
+these fields (see `add_service_errors`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any, cast
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from valnav.accounts.models import Organisation
+from valnav.atlas.models import ComplementaryEducation, Criterion, ValidationModel
+from valnav.casework.models import (
+    AssessmentMethod,
+    CriterionAssessment,
+    CriterionResult,
+    Gender,
+    PlanItemStatus,
+    ReferralShare,
+)
+from valnav.casework.services import OPTIONAL_ITEMS, evidence_type_names
+from valnav.casework.states import CaseState, Decision
+from valnav.places.models import Municipality
+from valnav.taxonomy.models import Occupation
+
+
+def _model_choice(form: forms.Form, name: str) -> forms.ModelChoiceField[Any]:
+    return cast(forms.ModelChoiceField[Any], form.fields[name])
+
+
+def _choice(form: forms.Form, name: str) -> forms.ChoiceField:
+    return cast(forms.ChoiceField, form.fields[name])
+
+
+def add_service_errors(
+    form: forms.Form, error: ValidationError, *, moved: dict[str, str] | None = None
+) -> None:
+    """Show a service's ValidationError on the form: each field's message on that field (or on
+    the field `moved` names for it), anything else at the top of the form."""
+    moved = moved or {}
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            target = moved.get(field, field)
+            form.add_error(target if target in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class CaseFilterForm(forms.Form):
+    """The case list's filters. A bad value drops that filter only."""
+
+    q = forms.CharField(
+        label=_("Case reference or pseudonym"),
+        required=False,
+        max_length=12,
+        help_text=_("For example V-7K3M9Q2X or P-7K3M9Q2X. Names cannot be searched."),
+    )
+    state = forms.ChoiceField(
+        label=_("State"),
+        required=False,
+        choices=[("", _("All states")), *CaseState.choices],
+    )
+    only_open = forms.BooleanField(label=_("Only open cases"), required=False)
+
+    def filters(self) -> tuple[str, bool, str]:
+        """(state, only open, query) of the valid fields."""
+        self.is_valid()
+        data = self.cleaned_data
+        return data.get("state", ""), bool(data.get("only_open")), data.get("q", "")
+
+
+PURPOSE_HELP = _("Why it is recorded, e.g. follow-up of equal treatment. Required with the item.")
+
+
+class IndividualForm(forms.Form):
+    """A person to validate. Each optional item comes with the purpose it is recorded for."""
+
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(),
+        label=_("Registering organisation"),
+        empty_label=None,
+    )
+    given_name = forms.CharField(label=_("Given name"), max_length=100)
+    family_name = forms.CharField(label=_("Family name"), max_length=100)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    phone = forms.CharField(label=_("Telephone"), max_length=40, required=False)
+    personnummer = forms.CharField(
+        label=_("Personnummer"),
+        required=False,
+        max_length=13,
+        help_text=_(
+            "Only when clearly justified, e.g. for a certificate. 10 or 12 digits, e.g. "
+            "19811218-9876. It is stored encrypted and never shown in lists."
+        ),
+    )
+    municipality = forms.ModelChoiceField(
+        queryset=Municipality.objects.defer("boundary").order_by("name"),
+        label=_("Home municipality"),
+    )
+    protected_identity = forms.BooleanField(
+        label=_("Protected identity"),
+        required=False,
+        help_text=_(
+            "The person has protected personal data (skyddad identitet). Name and contact are "
+            "then shown only to the responsible assessor."
+        ),
+    )
+    gender = forms.ChoiceField(
+        label=_("Gender"),
+        required=False,
+        choices=[("", _("Not recorded")), *Gender.choices],
+    )
+    gender_purpose = forms.CharField(
+        label=_("Purpose of recording gender"),
+        required=False,
+        max_length=200,
+        help_text=PURPOSE_HELP,
+    )
+    birth_year = forms.IntegerField(
+        label=_("Birth year"), required=False, min_value=1900, max_value=2100
+    )
+    birth_year_purpose = forms.CharField(
+        label=_("Purpose of recording the birth year"),
+        required=False,
+        max_length=200,
+        help_text=PURPOSE_HELP,
+    )
+    born_abroad = forms.TypedChoiceField(
+        label=_("Born abroad"),
+        required=False,
+        choices=[("", _("Not recorded")), ("yes", _("Yes")), ("no", _("No"))],
+        coerce=lambda value: value == "yes",
+        empty_value=None,
+    )
+    born_abroad_purpose = forms.CharField(
+        label=_("Purpose of recording birth abroad"),
+        required=False,
+        max_length=200,
+        help_text=PURPOSE_HELP,
+    )
+    languages = forms.CharField(
+        label=_("Languages"),
+        required=False,
+        max_length=120,
+        help_text=_("For example: Swedish, Arabic."),
+    )
+    languages_purpose = forms.CharField(
+        label=_("Purpose of recording languages"),
+        required=False,
+        max_length=200,
+        help_text=PURPOSE_HELP,
+    )
+
+    IDENTITY_FIELDS = (
+        "organisation",
+        "given_name",
+        "family_name",
+        "email",
+        "phone",
+        "personnummer",
+        "municipality",
+        "protected_identity",
+    )
+
+    def __init__(self, *args: Any, organisations: QuerySet[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _model_choice(self, "organisation").queryset = organisations
+
+    def identity_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.IDENTITY_FIELDS]
+
+    def optional_fields(self) -> list[forms.BoundField]:
+        return [self[name] for item in OPTIONAL_ITEMS for name in (item, f"{item}_purpose")]
+
+    def service_arguments(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "organisation": data["organisation"],
+            "personnummer": data["personnummer"],
+            "data": {
+                "given_name": data["given_name"],
+                "family_name": data["family_name"],
+                "email": data["email"],
+                "phone": data["phone"],
+                "municipality": data["municipality"],
+                "protected_identity": data["protected_identity"],
+                "gender": data["gender"],
+                "birth_year": data["birth_year"],
+                "born_abroad": data["born_abroad"],
+                "languages": data["languages"],
+            },
+            "purposes": {item: data[f"{item}_purpose"] for item in OPTIONAL_ITEMS},
+        }
+
+    def purpose_targets(self) -> dict[str, str]:
+        """Where a service error about an optional item belongs: on its purpose field when the
+        purpose is what is missing."""
+        data = getattr(self, "cleaned_data", {})
+        return {
+            item: f"{item}_purpose"
+            for item in OPTIONAL_ITEMS
+            if not (data.get(f"{item}_purpose") or "").strip()
+        }
+
+
+class CaseForm(forms.Form):
+    """Open a case for a registered person, towards a model, an occupation or a course."""
+
+    individual = forms.CharField(
+        label=_("The person's pseudonym"),
+        max_length=12,
+        help_text=_("For example P-7K3M9Q2X. Register the person first if they are new."),
+    )
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(),
+        label=_("Responsible organisation"),
+        empty_label=None,
+    )
+    model = forms.ModelChoiceField(
+        queryset=ValidationModel.objects.active().order_by("name"),
+        label=_("Validation model"),
+        required=False,
+        empty_label=_("None"),
+    )
+    occupation = forms.ModelChoiceField(
+        queryset=Occupation.objects.filter(level=4).order_by("code"),
+        label=_("Occupation (SSYK)"),
+        required=False,
+        empty_label=_("None"),
+    )
+    komvux_course = forms.CharField(
+        label=_("Komvux course or package"),
+        required=False,
+        max_length=120,
+    )
+    first_contact = forms.DateField(
+        label=_("First contact"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Empty means today."),
+    )
+    reason = forms.CharField(
+        label=_("Note on the first contact"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        organisations: QuerySet[Organisation],
+        find_individual: Any,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        _model_choice(self, "organisation").queryset = organisations
+        self._find_individual = find_individual
+
+    def clean_individual(self) -> object:
+        found = self._find_individual(self.cleaned_data["individual"])
+        if found is None:
+            raise ValidationError(
+                _("No person with this pseudonym is registered by your organisations."),
+                code="unknown_individual",
+            )
+        return found
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not (data.get("model") or data.get("occupation") or data.get("komvux_course")):
+            self.add_error(
+                "model", _("Choose a validation model, an occupation or a Komvux course.")
+            )
+        return data
+
+    def target(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "model": data["model"],
+            "occupation": data["occupation"],
+            "komvux_course": data["komvux_course"],
+        }
+
+
+class TransitionForm(forms.Form):
+    """Move the case on. `version` is the case's version when the page was rendered: the
+    service refuses the move if someone else has saved the case since."""
+
+    to_state = forms.ChoiceField(label=_("New state"), choices=CaseState.choices)
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        required=False,
+        choices=[("", _("Choose the decision")), *Decision.choices],
+        help_text=_("Only when the new state is Decision. Suggested from the criteria results."),
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Shown in the case history. No more personal data than needed."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args: Any, targets: Sequence[CaseState], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Any state parses, so that a target which is no longer allowed reaches the service
+        # and gets its message; only the allowed ones are offered.
+        _choice(self, "to_state").widget.choices = [(s.value, s.label) for s in targets]
+        if CaseState.DECISION not in targets:
+            del self.fields["decision"]
+
+
+class AssessmentForm(forms.Form):
+    result = forms.ChoiceField(label=_("Result"), choices=CriterionResult.choices)
+    method = forms.ChoiceField(label=_("Method"), choices=AssessmentMethod.choices)
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000)
+
+
+class PlanItemForm(forms.Form):
+    criterion = forms.ModelChoiceField(
+        queryset=Criterion.objects.none(),
+        label=_("Gap (criterion)"),
+        required=False,
+        empty_label=_("None"),
+    )
+    education = forms.ModelChoiceField(
+        queryset=ComplementaryEducation.objects.none(),
+        label=_("Complementary education"),
+        required=False,
+        empty_label=_("None"),
+    )
+    status = forms.ChoiceField(label=_("Status"), choices=PlanItemStatus.choices)
+    started_on = forms.DateField(label=_("Started"), required=False, widget=DateInput())
+    finished_on = forms.DateField(label=_("Finished"), required=False, widget=DateInput())
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000)
+
+    def __init__(
+        self,
+        *args: Any,
+        criteria: QuerySet[Criterion] | None = None,
+        educations: QuerySet[ComplementaryEducation] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        if criteria is None or educations is None:  # an update: the item keeps both
+            del self.fields["criterion"]
+            del self.fields["education"]
+            return
+        _model_choice(self, "criterion").queryset = criteria
+        _model_choice(self, "education").queryset = educations
+
+
+class _AssessmentChoiceField(forms.ModelChoiceField[CriterionAssessment]):
+    def label_from_instance(self, obj: CriterionAssessment) -> str:
+        return str(obj.criterion)
+
+
+class EvidenceForm(forms.Form):
+    file = forms.FileField(label=_("File"))
+    description = forms.CharField(label=_("Description"), required=False, max_length=200)
+    assessment = _AssessmentChoiceField(
+        queryset=CriterionAssessment.objects.none(),
+        label=_("Supports the criterion"),
+        required=False,
+        empty_label=_("The case as a whole"),
+    )
+
+    def __init__(
+        self, *args: Any, assessments: QuerySet[CriterionAssessment], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        limit = settings.VALNAV_EVIDENCE_MAX_BYTES // (1024 * 1024)
+        self.fields["file"].help_text = _(
+            "Allowed: %(types)s, at most %(limit)s MB. The type is checked from the file's "
+            "content, not its name."
+        ) % {"types": evidence_type_names(), "limit": limit}
+        _model_choice(self, "assessment").queryset = assessments
+
+
+class ReferralForm(forms.Form):
+    to_organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(), label=_("Refer to")
+    )
+    shares = forms.MultipleChoiceField(
+        label=_("Share with the receiver"),
+        required=False,
+        choices=ReferralShare.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The receiver sees the case reference and state, and only what you tick."),
+    )
+    consent_how = forms.CharField(
+        label=_("How the person consented"),
+        max_length=200,
+        help_text=_("For example: orally at the meeting on 2026-11-20, noted by the counsellor."),
+    )
+    message = forms.CharField(
+        label=_("Message to the receiver"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, organisations: Iterable[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _model_choice(self, "to_organisation").queryset = cast(
+            QuerySet[Organisation], organisations
+        )
+
+
+class ReferralAnswerForm(forms.Form):
+    answer = forms.ChoiceField(choices=[("accept", _("Accept")), ("decline", _("Decline"))])
