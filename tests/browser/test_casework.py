@@ -1,19 +1,24 @@
 """Casework in a real browser: an assessor registers a person, opens a case, takes it through
 mapping to assessment, records the criteria (htmx rows), decides and sees the complementary
-education nearest the person. axe on every page on the way."""
+education nearest the person, issues the intyg and its credential; the QR code's link verifies
+it, and after revocation it no longer does, on the page and with `credential_verify`. axe on
+every page on the way."""
 
 from __future__ import annotations
 
+import io
 import re
 from typing import Any
 
 import pytest
+from django.core.management import CommandError, call_command
 from playwright.sync_api import expect
 
 from tests.browser.helpers import field_label, main_nav, sv, url
 from valnav.accounts.personas import DEMO_PASSWORD, PERSONAS_BY_KEY
 from valnav.atlas.models import Criterion, ModelKind
 from valnav.atlas.tests.factories import EducationFactory, ValidationModelFactory
+from valnav.casework.documents import qr_svg_data_uri
 from valnav.casework.models import ValidationCase
 from valnav.casework.states import CaseState, Decision
 from valnav.places.models import Municipality
@@ -66,9 +71,10 @@ def assess(page: Any, criterion: Criterion, result: str, method: str) -> None:
     )
 
 
-def test_an_assessor_takes_a_case_from_registration_to_a_partial_decision(
-    page, server, check_a11y, vard
+def test_an_assessor_takes_a_case_from_registration_to_a_verifiable_intyg(
+    page, server, check_a11y, vard, settings, tmp_path
 ):
+    settings.VALNAV_PUBLIC_URL = server  # the QR code points at this test server
     log_in(page, server, "assessor_vasteras_komvux")
     main_nav(page).get_by_role("link", name=sv("Cases")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(sv("Cases"))
@@ -129,3 +135,51 @@ def test_an_assessor_takes_a_case_from_registration_to_a_partial_decision(
     expect(suggestions.locator("tbody tr").first).to_contain_text("Hallstahammar")
     expect(suggestions.locator("tbody tr").first).to_contain_text("km")
     expect(page.get_by_role("main")).to_contain_text("Två kriterier uppfyllda, etik delvis")
+
+    # Document the decision: the intyg and its credential.
+    page.get_by_role("link", name=sv("Issue a document")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(sv("Issue a document"))
+    check_a11y(page)
+    page.get_by_label(field_label("Signed by")).fill("Rebecka Rektor")
+    page.get_by_role("button", name=sv("Sign and issue")).click()
+    expect(page.get_by_role("status").first).to_contain_text(sv("Valid"))
+    check_a11y(page)
+    credential = case.credentials.get()
+    case.refresh_from_db()
+    assert case.state == CaseState.DOCUMENTED
+    with page.expect_download() as download:
+        page.get_by_role("link", name=sv("Download the intyg (PDF)")).click()
+    assert download.value.suggested_filename.endswith(".pdf")
+
+    # The QR code encodes the verification link shown beside it; a phone would open it.
+    link = page.get_by_role("link", name=re.compile(re.escape(credential.public_id)))
+    verification_link = link.get_attribute("href")
+    assert verification_link == url(
+        server, "casework:credential-verify", public_id=credential.public_id
+    )
+    qr = page.get_by_role("img", name=re.compile("QR"))
+    assert qr.get_attribute("src") == qr_svg_data_uri(verification_link)
+    holder_file = tmp_path / "intyg.json"
+    holder_file.write_text(
+        page.request.get(f"{server}/api/v1/credentials/{credential.public_id}").text()
+    )
+    call_command("credential_verify", str(holder_file), stdout=io.StringIO())  # exit 0: valid
+
+    visitor = page.context.browser.new_page()
+    visitor.goto(verification_link)
+    expect(visitor.locator("[data-status]")).to_have_attribute("data-status", "valid")
+    expect(visitor.get_by_role("main")).to_contain_text("Amina Testsson")
+    check_a11y(visitor)
+
+    # Revoked: the same link and the holder's file no longer verify.
+    page.get_by_label(field_label("Why is the document revoked?")).fill("Utfärdat av misstag")
+    page.get_by_role("button", name=sv("Revoke the document")).click()
+    expect(page.get_by_role("status").first).to_contain_text("Utfärdat av misstag")
+    check_a11y(page)
+    visitor.reload()
+    expect(visitor.locator("[data-status]")).to_have_attribute("data-status", "revoked")
+    check_a11y(visitor)
+    visitor.close()
+    with pytest.raises(CommandError) as failed:
+        call_command("credential_verify", str(holder_file), stdout=io.StringIO())
+    assert failed.value.returncode == 1
