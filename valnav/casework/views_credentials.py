@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -48,6 +49,20 @@ def _own_case(request: HttpRequest, reference: str) -> ValidationCase:
     if not case_view_for(user=request.user, case=case).full:
         raise Http404
     return case
+
+
+def _log(
+    request: HttpRequest, credential: Credential, action: AccessAction, purpose: str | Promise
+) -> None:
+    """A document names its holder: every showing of it goes to the access log (anonymous
+    visitors of the verification page without an actor)."""
+    access_log_record(
+        actor=request.user if isinstance(request.user, User) else None,
+        action=action,
+        record_type="casework.credential",
+        record_ref=credential.case.reference,
+        purpose=str(purpose),
+    )
 
 
 def _is_assessor(user: User, case: ValidationCase) -> bool:
@@ -123,13 +138,7 @@ def _case_credential(request: HttpRequest, reference: str, public_id: str) -> Cr
 @require_perm(Perm.HANDLE_CASES)
 def credential_detail(request: HttpRequest, reference: str, public_id: str) -> HttpResponse:
     credential = _case_credential(request, reference, public_id)
-    access_log_record(
-        actor=member(request),
-        action=AccessAction.VIEW,
-        record_type="casework.credential",
-        record_ref=credential.case.reference,
-        purpose=str(_("Document viewed")),
-    )
+    _log(request, credential, AccessAction.VIEW, _("Document viewed"))
     return render(request, "casework/credential_detail.html", _detail_context(request, credential))
 
 
@@ -151,13 +160,7 @@ def _detail_context(request: HttpRequest, credential: Credential) -> dict[str, o
 @require_perm(Perm.HANDLE_CASES)
 def credential_pdf_view(request: HttpRequest, reference: str, public_id: str) -> HttpResponse:
     credential = _case_credential(request, reference, public_id)
-    access_log_record(
-        actor=member(request),
-        action=AccessAction.EXPORT,
-        record_type="casework.credential",
-        record_ref=credential.case.reference,
-        purpose=str(_("Document printed as PDF")),
-    )
+    _log(request, credential, AccessAction.EXPORT, _("Document printed as PDF"))
     response = HttpResponse(credential_pdf(credential), content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="{credential.document_type}-{credential.case.reference}.pdf"'
@@ -195,13 +198,7 @@ def credential_verify_view(request: HttpRequest, public_id: str) -> HttpResponse
         Credential.objects.select_related("issuer", "case"), public_id=public_id
     )
     verification = credential_verify_stored(credential)
-    access_log_record(
-        actor=request.user if isinstance(request.user, User) else None,
-        action=AccessAction.VIEW,
-        record_type="casework.credential",
-        record_ref=credential.case.reference,
-        purpose=str(_("Document verified on the public page")),
-    )
+    _log(request, credential, AccessAction.VIEW, _("Document verified on the public page"))
     outcome = signed_outcome(verification.claims or credential.payload)
     response = render(
         request,
