@@ -1,5 +1,10 @@
-"""Casework URLs: filled in by their owner."""
+"""Importing cases from a spreadsheet: assessors (and administrators, who see the page but
+import only where they are assessors)."""
 
 from __future__ import annotations
 
-EXPECTED: dict[str, dict[str, int]] = {}
+from tests.url_access import only
+
+EXPECTED: dict[str, dict[str, int]] = {
+    "casework:import": only({"admin", "assessor_vasteras_komvux"}),
+}
