@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from valnav.accounts.personas import DEMO_PASSWORD, PERSONAS
 from valnav.demo.atlas import demo_atlas_seed
+from valnav.demo.casework import seed_cases
 from valnav.demo.services import demo_accounts_seed
 from valnav.places.models import Municipality
 
@@ -20,6 +21,8 @@ class Command(BaseCommand):
             raise CommandError("Run `manage.py import_reference` first: demo data needs places.")
         counts = demo_accounts_seed()
         offers, educations = demo_atlas_seed()
+        cases = seed_cases()
+        self.stdout.write(f"Demo cases: {cases} created.")
         self.stdout.write(
             f"Demo data: {counts.organisations} organisations, {counts.users} users, "
             f"{offers} offers and {educations} complementary educations created."

@@ -1,0 +1,115 @@
+"""The demo cases: idempotent, spread over the process, and one for the assessor persona."""
+
+import io
+import itertools
+from collections import Counter
+
+import pytest
+from django.core.management import call_command
+
+from valnav.casework.models import (
+    CaseTransition,
+    CriterionAssessment,
+    EducationPlanItem,
+    Individual,
+    ValidationCase,
+)
+from valnav.casework.selectors import case_decision_summary
+from valnav.casework.states import TRANSITIONS, CaseState
+from valnav.demo.casework import seed_cases
+
+pytestmark = pytest.mark.django_db
+
+
+def counts():
+    return {
+        model.__name__: model.objects.count()
+        for model in (
+            Individual,
+            ValidationCase,
+            CaseTransition,
+            CriterionAssessment,
+            EducationPlanItem,
+        )
+    }
+
+
+@pytest.fixture
+def seeded(reference_data):
+    call_command("seed_demo", stdout=io.StringIO())
+    return counts()
+
+
+def test_seed_demo_twice_gives_the_same_counts(seeded):
+    call_command("seed_demo", stdout=io.StringIO())
+    assert counts() == seeded
+    assert seed_cases() == 0
+
+
+def test_a_deleted_demo_case_comes_back_the_same(seeded):
+    case = ValidationCase.objects.get(reference="DEMO-007")
+    before = (case.state, case.first_contact, case.model_id, case.decision)
+    case.transitions.all().delete()
+    case.assessments.all().delete()
+    case.plan_items.all().delete()
+    individual = case.individual
+    case.delete()
+    individual.delete()
+    assert seed_cases() == 1
+    again = ValidationCase.objects.get(reference="DEMO-007")
+    assert (again.state, again.first_contact, again.model_id, again.decision) == before
+
+
+def test_the_demo_cases_are_marked_and_spread_over_the_process(seeded):
+    cases = ValidationCase.objects.all()
+    assert 35 <= cases.count() <= 45
+    assert not cases.filter(is_demo=False).exists()
+    assert not Individual.objects.filter(is_demo=False).exists()
+    assert all(
+        person.given_name == "Demo" and person.family_name.startswith("Person ")
+        for person in Individual.objects.all()
+    )
+    states = Counter(cases.values_list("state", flat=True))
+    assert len(states) >= 10
+    assert set(cases.exclude(decision="").values_list("decision", flat=True)) == {
+        "full",
+        "partial",
+        "not_met",
+    }
+    assert set(cases.values_list("organisation__name", flat=True)) == {
+        "Västerås stad, Vuxenutbildningen",
+        "Örebro kommun, Vuxenutbildning och vägledning",
+    }
+    assert EducationPlanItem.objects.exists()
+
+
+def test_each_history_follows_the_process_and_its_dates(seeded):
+    for case in ValidationCase.objects.prefetch_related("transitions"):
+        history = list(case.transitions.all())
+        assert history[0].to_state == CaseState.INQUIRY
+        assert history[-1].to_state == case.state
+        for before, after in itertools.pairwise(history):
+            assert after.from_state == before.to_state
+            assert after.to_state in TRANSITIONS[CaseState(after.from_state)]
+            assert before.at <= after.at
+        assert case.ended_on is None or case.ended_on >= case.first_contact
+
+
+def test_the_assessor_persona_has_a_case_in_assessment_to_try(seeded, personas):
+    case = ValidationCase.objects.get(reference="DEMO-001")
+    assert case.organisation.name == "Västerås stad, Vuxenutbildningen"
+    assert case.state == CaseState.ASSESSMENT
+    assert case.model.criteria.exists()
+    assert personas["assessor_vasteras_komvux"] in case.assessors.all()
+    summary = case_decision_summary(case)
+    assert summary.unassessed
+    assert len(summary.unassessed) < len(summary.lines)
+
+
+def test_decided_cases_have_assessments_that_agree(seeded):
+    for case in ValidationCase.objects.filter(
+        organisation__name="Västerås stad, Vuxenutbildningen",
+        state__in=["decision", "documented", "closed"],
+    ):
+        summary = case_decision_summary(case)
+        assert summary.suggested == case.decision, case.reference
