@@ -3,7 +3,8 @@
 For each database: 100 000 offers and 20 000 education rows are generated, then the search
 endpoint's p50/p95 through the full Django stack is printed beside the bare SQL of its page
 query, and offers imported per second from a 100 000-row CSV. Sizes: BENCH_OFFERS,
-BENCH_EDUCATIONS, BENCH_ROUNDS.
+BENCH_EDUCATIONS, BENCH_ROUNDS. Then the assessor's case list among BENCH_CASES cases
+(bench/run_cases.py).
 """
 
 from __future__ import annotations
@@ -19,9 +20,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run(database_url: str, label: str) -> int:
+def run(database_url: str, label: str, module: str = "bench.run_db") -> int:
     return subprocess.call(  # noqa: S603  (our own module)
-        [sys.executable, "-m", "bench.run_db", database_url, label], cwd=ROOT
+        [sys.executable, "-m", module, database_url, label], cwd=ROOT
     )
 
 
@@ -77,12 +78,15 @@ def postgres_url() -> tuple[str | None, list[str]]:
 def main() -> None:
     sqlite_dir = Path(tempfile.mkdtemp(prefix="valnav-bench-sqlite-"))
     failures = run(f"sqlite:///{sqlite_dir / 'bench.sqlite3'}", "SQLite")
+    # The case list in a database of its own (bench.run_cases flushes what it runs on).
+    failures += run(f"sqlite:///{sqlite_dir / 'cases.sqlite3'}", "SQLite", "bench.run_cases")
     url, stop = postgres_url()
     if url is None:
         print("[PostgreSQL] not run: install the postgresql package to include it")
     else:
         try:
             failures += run(url, "PostgreSQL")
+            failures += run(url, "PostgreSQL", "bench.run_cases")
         finally:
             if stop:
                 subprocess.call(stop, stdout=subprocess.DEVNULL)  # noqa: S603

@@ -4,6 +4,7 @@ identifies (personnummer), and every read and write is logged (core.AccessLogEnt
 from __future__ import annotations
 
 import secrets
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.files.storage import Storage, storages
@@ -15,6 +16,10 @@ from django.utils.translation import gettext_lazy as _
 from valnav.casework.states import CaseState, Decision
 from valnav.core.models import BaseModel
 from valnav.core.permissions import Role
+
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
+    from django.db.models.sql.compiler import SQLCompiler
 
 # Roles that handle cases inside their own organisation (DOMAIN.md §7: secrecy per organisation).
 CASE_ROLES = (Role.ASSESSOR, Role.GUIDANCE_COUNSELLOR)
@@ -96,6 +101,25 @@ class Individual(BaseModel):
         return self.pseudonym
 
 
+class _AnyOf(models.Lookup[object]):
+    """`field IN (subquery)`, which on PostgreSQL is written `field = ANY(ARRAY(subquery))`.
+
+    PostgreSQL runs an IN subquery under OR as a filter on every row (a sequential scan: 95 ms
+    for a million cases). ARRAY(subquery) is computed once, and `= ANY` of it can use an index,
+    so both sides of visible_to's OR become index scans (11 ms; bench/run_cases.py)."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
+    ) -> tuple[str, tuple[str | int, ...]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)  # "(SELECT …)"
+        template = "{} = ANY(ARRAY{})" if connection.vendor == "postgresql" else "{} IN {}"
+        return template.format(lhs, rhs), (*lhs_params, *rhs_params)
+
+
 class ValidationCaseQuerySet(models.QuerySet["ValidationCase"]):
     def visible_to(self, user: object) -> ValidationCaseQuerySet:
         """Cases of the organisations where the user is an assessor or a counsellor. Regional
@@ -106,11 +130,17 @@ class ValidationCaseQuerySet(models.QuerySet["ValidationCase"]):
         organisations = memberships.values("organisation_id")
         # Also cases referred to the user's organisations; what of them is shown is decided by
         # the referral's `shares` (casework.selectors.case_view_for).
-        referred = Referral.objects.filter(
-            to_organisation_id__in=organisations,
-            status__in=[ReferralStatus.SENT, ReferralStatus.ACCEPTED],
-        ).values("case_id")
-        return self.filter(Q(organisation_id__in=organisations) | Q(pk__in=referred))
+        referred = (
+            Referral.objects.filter(
+                to_organisation_id__in=organisations,
+                status__in=[ReferralStatus.SENT, ReferralStatus.ACCEPTED],
+            )
+            .order_by()
+            .values("case_id")
+        )
+        return self.filter(
+            _AnyOf(F("organisation_id"), organisations.order_by()) | _AnyOf(F("pk"), referred)
+        )
 
     def open(self) -> ValidationCaseQuerySet:
         return self.exclude(state__in=[CaseState.CLOSED, CaseState.WITHDRAWN, CaseState.REFERRED])

@@ -36,13 +36,12 @@ class _CaseListQuerySet(ValidationCaseQuerySet):
     @overload
     def __getitem__(self, k: int) -> ValidationCase: ...
     @overload
-    def __getitem__(self, k: str) -> Any: ...
-    @overload
     def __getitem__(self, k: slice) -> Self: ...
-    def __getitem__(self, k: int | str | slice) -> ValidationCase | Any | Self:
+    def __getitem__(self, k: int | slice) -> ValidationCase | Self:
+        if isinstance(k, int):
+            return super().__getitem__(k)
         if (
-            isinstance(k, slice)
-            and k.step is None
+            k.step is None
             and self._result_cache is None
             and self._iterable_class is ModelIterable
             and not self.query.is_sliced
