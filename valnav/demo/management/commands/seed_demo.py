@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from valnav.accounts.personas import DEMO_PASSWORD, PERSONAS
 from valnav.demo.atlas import demo_atlas_seed
 from valnav.demo.casework import seed_cases
+from valnav.demo.credentials import OUT_DIR, seed_credentials
 from valnav.demo.services import demo_accounts_seed
 from valnav.places.models import Municipality
 
@@ -22,7 +23,12 @@ class Command(BaseCommand):
         counts = demo_accounts_seed()
         offers, educations = demo_atlas_seed()
         cases = seed_cases()
+        documents = seed_credentials()
         self.stdout.write(f"Demo cases: {cases} created.")
+        self.stdout.write(
+            f"Demo documents: {documents} issued; as their holders have them in {OUT_DIR} "
+            "(try manage.py credential_verify on one; the one named …-revoked.json fails)."
+        )
         self.stdout.write(
             f"Demo data: {counts.organisations} organisations, {counts.users} users, "
             f"{offers} offers and {educations} complementary educations created."
