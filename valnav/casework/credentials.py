@@ -481,7 +481,8 @@ def credential_issue(
         raise ValidationError(errors)
     key, private_key = signing_key_current()
     issued_at = timezone.now().replace(microsecond=0)
-    with transaction.atomic():
+    # The document is Swedish whatever language the assessor's pages are in.
+    with translation.override("sv"), transaction.atomic():
         status_list = _status_list_for_update()
         index = status_list.next_index
         status_list.next_index = index + 1

@@ -9,6 +9,7 @@ import jsonschema
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
+from django.utils import translation
 from joserfc import jws as joserfc_jws
 from joserfc.jwk import OKPKey
 
@@ -233,3 +234,16 @@ def test_credential_verify_command_exits_0_when_valid_and_1_after_revocation(
     assert error.value.returncode == 1
     with pytest.raises(CommandError):
         call_command("credential_verify", f"http://127.0.0.1:8000/verifiera/{issued.public_id}/")
+
+
+def test_the_document_is_swedish_whatever_the_assessors_language(decided, personas):
+    with translation.override("en"):
+        credential = credential_issue(
+            case=decided,
+            actor=personas["assessor_vasteras_komvux"],
+            document_type=DocumentType.INTYG,
+            signer_name="Rebecka Rektor",
+            signer_title="rektor",
+        )
+    assert credential.payload["name"].startswith("Intyg: ")
+    assert "Delvis uppfyllt" in credential.payload["description"]
