@@ -38,6 +38,9 @@ EXPECTED: dict[str, dict[str, int]] = {
     "casework:evidence-add": everyone(405),  # POST only
     "casework:referral-new": everyone(405),  # POST only
     "casework:referral-answer": everyone(405),  # POST only
+    # The API: the same visibility, the session or a token; no one signed in gets 401.
+    "api-v1:case-list": only(HANDLERS) | {"anonymous": 401},
+    "api-v1:case-detail": case_page() | {"anonymous": 401},
 }
 
 
@@ -89,7 +92,12 @@ def _sample_case() -> ValidationCase:
 
 
 def sample_kwargs(name: str) -> dict[str, str] | None:
-    if name in {"casework:case-list", "casework:case-new", "casework:individual-new"}:
+    if name in {
+        "casework:case-list",
+        "casework:case-new",
+        "casework:individual-new",
+        "api-v1:case-list",
+    }:
         return None
     case = _sample_case()
     kwargs = {"reference": case.reference}

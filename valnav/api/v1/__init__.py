@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 
 from valnav.api.auth import AnonymousThrottle, TokenThrottle
 from valnav.api.v1.atlas import router as atlas_router
+from valnav.api.v1.casework import router as casework_router
 from valnav.api.v1.credentials import router as credentials_router
 from valnav.api.v1.hsds import router as hsds_router
 from valnav.api.v1.places import router as places_router
@@ -41,3 +42,4 @@ api.add_router("/", taxonomy_router)
 api.add_router("/", atlas_router)
 api.add_router("/hsds/", hsds_router)
 api.add_router("/", credentials_router)
+api.add_router("/", casework_router)
