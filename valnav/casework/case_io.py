@@ -28,7 +28,6 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from valnav.accounts.models import Membership, Organisation
 from valnav.atlas.models import ValidationModel
@@ -49,6 +48,7 @@ from valnav.casework.models import (
     ValidationCase,
     new_case_reference,
 )
+from valnav.casework.services import PERSONNUMMER_MESSAGES
 from valnav.casework.states import TRANSITIONS, CaseState, Decision
 from valnav.core.models import AccessAction, AccessLogEntry
 from valnav.core.permissions import ROLE_PERMISSIONS, Perm, Role, user_has_perm
@@ -162,15 +162,6 @@ GENDER_WORDS = _words(
         ),
     ]
 )
-
-# The msgids of casework.services.PERSONNUMMER_MESSAGES, translated when shown rather than when
-# the module is imported, so that each import reports in its own language.
-PERSONNUMMER_MESSAGES = {
-    "format": gettext_lazy("A personnummer has 10 or 12 digits, e.g. 19811218-9876."),
-    "date": gettext_lazy("The personnummer does not contain a real date."),
-    "checksum": gettext_lazy("The check digit (the last digit) of the personnummer is wrong."),
-    "future": gettext_lazy("The personnummer has a birth date in the future."),
-}
 
 # --- The process as a history -----------------------------------------------------------------
 

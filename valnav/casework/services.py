@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from valnav.accounts.models import Organisation, User
 from valnav.atlas.models import ComplementaryEducation, Criterion
@@ -107,11 +108,12 @@ def individual_register(
     return individual
 
 
+# Lazy: translated when shown, so each user (and each import) reads them in their language.
 PERSONNUMMER_MESSAGES = {
-    "format": _("A personnummer has 10 or 12 digits, e.g. 19811218-9876."),
-    "date": _("The personnummer does not contain a real date."),
-    "checksum": _("The check digit (the last digit) of the personnummer is wrong."),
-    "future": _("The personnummer has a birth date in the future."),
+    "format": gettext_lazy("A personnummer has 10 or 12 digits, e.g. 19811218-9876."),
+    "date": gettext_lazy("The personnummer does not contain a real date."),
+    "checksum": gettext_lazy("The check digit (the last digit) of the personnummer is wrong."),
+    "future": gettext_lazy("The personnummer has a birth date in the future."),
 }
 
 
