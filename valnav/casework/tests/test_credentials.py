@@ -110,6 +110,9 @@ def test_issuing_documents_the_decision(issued):
     assert issued.title in last.reason
 
 
+# RFC 9864 (2025) names the algorithm "Ed25519" and deprecates "EdDSA"; we sign as "EdDSA"
+# because that is what Open Badges and VC-JOSE verifiers (and PyJWT) know today.
+@pytest.mark.filterwarnings("ignore:EdDSA is deprecated via RFC 9864")
 def test_the_signature_verifies_with_an_independent_jose_library(issued, client):
     keys = client.get("/api/v1/credentials/keys").json()["keys"]
     key_data = next(k for k in keys if k["kid"] == issued.key.kid)
