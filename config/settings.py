@@ -337,3 +337,6 @@ VALNAV_RETENTION_YEARS: dict[str, int | None] = {
     "working_notes": int(os.environ.get("VALNAV_RETAIN_NOTES_YEARS", "2")),
     "individual": int(os.environ.get("VALNAV_RETAIN_INDIVIDUAL_YEARS", "5")),
 }
+
+# Error reports replace every POST value and local variable: they may be personal data.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "valnav.core.errors.PersonalDataReporterFilter"
