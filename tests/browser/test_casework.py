@@ -142,7 +142,9 @@ def test_an_assessor_takes_a_case_from_registration_to_a_verifiable_intyg(
     check_a11y(page)
     page.get_by_label(field_label("Signed by")).fill("Rebecka Rektor")
     page.get_by_role("button", name=sv("Sign and issue")).click()
-    expect(page.get_by_role("status").first).to_contain_text(sv("Valid"))
+    expect(page.get_by_role("status").first).to_contain_text(
+        sv("Valid: the signature, the Open Badges schema and the status list check out.")
+    )
     check_a11y(page)
     credential = case.credentials.get()
     case.refresh_from_db()
