@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "valnav.taxonomy",
     "valnav.atlas",
     "valnav.casework",
+    "valnav.insights",
     "valnav.api",
     "valnav.demo",
 ]

@@ -20,6 +20,7 @@ urlpatterns += i18n_patterns(
     path("", include("valnav.accounts.urls")),
     path("", include("valnav.atlas.urls")),
     path("", include("valnav.casework.urls")),
+    path("", include("valnav.insights.urls")),
     path("", include("valnav.api.urls")),
     prefix_default_language=False,
 )

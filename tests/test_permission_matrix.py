@@ -25,6 +25,9 @@ from tests.url_access import (
     casework_privacy,
     casework_statistics,
     foundation,
+    insights_demand,
+    insights_equity,
+    insights_value,
 )
 
 AREAS = [
@@ -37,6 +40,9 @@ AREAS = [
     casework_privacy,
     casework_import,
     casework_statistics,
+    insights_demand,
+    insights_equity,
+    insights_value,
 ]
 
 EXPECTED: dict[str, dict[str, int]] = {}

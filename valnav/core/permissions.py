@@ -45,6 +45,9 @@ class Perm(enum.StrEnum):
     IMPORT_CASES = "import_cases"
     VIEW_ACCESS_LOG = "view_access_log"  # search and export who read or wrote personal data
     VIEW_CASE_STATISTICS = "view_case_statistics"  # aggregates only, suppressed below 5
+    # Insights: demand, gaps, equity, focus scoring and value. Public figures need no perm.
+    VIEW_INSIGHTS = "view_insights"
+    IMPORT_DEMAND = "import_demand"  # Yrkesbarometer and population files
 
 
 _EVERY_MEMBER = frozenset({Perm.VIEW_STAFF_PAGES})
@@ -59,6 +62,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
         Perm.IMPORT_ATLAS,
         Perm.MANAGE_API_TOKENS,
         Perm.VIEW_CASE_STATISTICS,
+        Perm.VIEW_INSIGHTS,
+        Perm.IMPORT_DEMAND,
     },
     Role.ASSESSOR: _EVERY_MEMBER
     | {
@@ -70,7 +75,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     },
     Role.GUIDANCE_COUNSELLOR: _EVERY_MEMBER | {Perm.HANDLE_CASES},
     Role.COMMUNICATOR: _EVERY_MEMBER,
-    Role.PROJECT_MANAGER: _EVERY_MEMBER | {Perm.VIEW_ORGANISATIONS, Perm.VIEW_CASE_STATISTICS},
+    Role.PROJECT_MANAGER: _EVERY_MEMBER
+    | {Perm.VIEW_ORGANISATIONS, Perm.VIEW_CASE_STATISTICS, Perm.VIEW_INSIGHTS},
     Role.EMPLOYER_REPRESENTATIVE: _EVERY_MEMBER,
 }
 

@@ -1,0 +1,8 @@
+"""Insights URLs: demand against supply, equity across municipalities, the value of
+validation; one module per part."""
+
+from valnav.insights import views_demand, views_equity, views_value
+
+app_name = "insights"
+
+urlpatterns = views_demand.urlpatterns + views_equity.urlpatterns + views_value.urlpatterns
