@@ -1,5 +1,10 @@
-"""Insights URLs: filled in by their owner."""
+"""The value calculator: for those who see insights (strategists, project management)."""
 
 from __future__ import annotations
 
-EXPECTED: dict[str, dict[str, int]] = {}
+from tests.url_access import only
+
+EXPECTED: dict[str, dict[str, int]] = {
+    "insights:value": only({"admin", "rua_vastmanland", "project_manager"}),
+    "insights:value-pdf": only({"admin", "rua_vastmanland", "project_manager"}),
+}
