@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from valnav.core.models import ReferenceRowModel
+from valnav.core.models import BaseModel, ReferenceRowModel
 
 
 class County(ReferenceRowModel):
@@ -62,3 +62,37 @@ class Municipality(ReferenceRowModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class MunicipalityPopulation(BaseModel):
+    """Inhabitants of a municipality in an age band at the end of a year (SCB's Folkmängd
+    efter region, ålder och år). Imported by `import_population` from SCB's file; Valnav ships
+    no figures of its own, so a missing row means "not imported", never zero."""
+
+    AGE_20_64 = "20-64"
+
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="populations",
+        verbose_name=_("municipality"),
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    age_band = models.CharField(_("age band"), max_length=8, default=AGE_20_64)
+    count = models.PositiveIntegerField(_("inhabitants"))
+    source = models.CharField(_("source"), max_length=200)
+    source_url = models.URLField(_("source address"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("municipality population")
+        verbose_name_plural = _("municipality populations")
+        ordering = ["municipality__code", "-year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "year", "age_band"],
+                name="municipality_population_unique_year_band",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality} {self.year} ({self.age_band}): {self.count}"
