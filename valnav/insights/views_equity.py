@@ -1,5 +1,122 @@
-"""Placeholder: filled in by its owner."""
+"""Likvärdighet across municipalities: a page and its CSV, suppressed figures only."""
 
-from django.urls import URLPattern
+from __future__ import annotations
 
-urlpatterns: list[URLPattern] = []
+import csv
+
+from django import forms
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import URLPattern, path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from valnav.casework.facts import SUPPRESS_BELOW
+from valnav.core.decorators import require_perm
+from valnav.core.permissions import Perm
+from valnav.insights.equity import HIDDEN, AreaEquity, Equity, Share, municipality_equity
+from valnav.lib.csv_io import spreadsheet_safe
+from valnav.places.models import County
+
+
+class EquityFilterForm(forms.Form):
+    county = forms.ChoiceField(label=gettext_lazy("County"), required=False)
+    since = forms.DateField(
+        label=gettext_lazy("First contact from"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    until = forms.DateField(
+        label=gettext_lazy("First contact until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # Form's own signature
+        self.fields["county"].choices = [  # type: ignore[attr-defined]  # a ChoiceField
+            ("", _("All of Östra Mellansverige")),
+            *((county.code, county.name) for county in County.objects.order_by("code")),
+        ]
+
+
+def _equity(request: HttpRequest) -> tuple[EquityFilterForm, Equity]:
+    form = EquityFilterForm(request.GET)
+    filters = form.cleaned_data if form.is_valid() else {}
+    equity = municipality_equity(
+        county_code=filters.get("county") or None,
+        since=filters.get("since"),
+        until=filters.get("until"),
+    )
+    return form, equity
+
+
+@require_GET
+@require_perm(Perm.VIEW_INSIGHTS)
+def equity_page(request: HttpRequest) -> HttpResponse:
+    form, equity = _equity(request)
+    return render(
+        request,
+        "insights/equity.html",
+        {
+            "form": form,
+            "equity": equity,
+            "suppress_below": SUPPRESS_BELOW,
+            "hidden_mark": HIDDEN,
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+def _share_cells(share: Share | None) -> list[str]:
+    if share is None:
+        return ["", "", ""]
+    return [f"{share.value * 100:.1f}", f"{share.low * 100:.1f}", f"{share.high * 100:.1f}"]
+
+
+def _number(value: float | None, digits: int) -> str:
+    return "" if value is None else f"{value:.{digits}f}"
+
+
+@require_GET
+@require_perm(Perm.VIEW_INSIGHTS)
+def equity_csv(request: HttpRequest) -> HttpResponse:
+    _form, equity = _equity(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="likvardighet.csv"'
+    response.write("\ufeff")  # so that Excel reads UTF-8
+    writer = csv.writer(response, delimiter=";")
+    header = ["niva", "kod", "namn", "grupp", "paborjade", "avgjorda", "per_10000_20_64"]
+    header += ["befolkning_20_64", "befolkning_ar", "median_dagar_till_beslut"]
+    for name in ("helt", "delvis", "ej", "kompletterande_utbildning"):
+        header += [f"andel_{name}_procent", f"andel_{name}_lag", f"andel_{name}_hog"]
+    writer.writerow(header)
+    areas: list[AreaEquity] = []
+    for county in equity.counties:
+        areas += [*county.municipalities, county.county]
+    areas.append(equity.oms)
+    for area in areas:
+        for figures in area.figures:
+            row = [
+                area.kind,
+                area.code,
+                area.name,
+                figures.label,
+                str(figures.started),
+                str(figures.completed),
+                _number(figures.per_10000, 1),
+                "" if area.population is None else str(area.population),
+                "" if area.population_year is None else str(area.population_year),
+                _number(figures.median_days, 1),
+            ]
+            for share in (figures.full, figures.partial, figures.not_met, figures.complementary):
+                row += _share_cells(share)
+            writer.writerow([spreadsheet_safe(cell) for cell in row])
+    return response
+
+
+urlpatterns: list[URLPattern] = [
+    path(gettext_lazy("insights/equity/"), equity_page, name="equity"),
+    path(gettext_lazy("insights/equity.csv"), equity_csv, name="equity-csv"),
+]

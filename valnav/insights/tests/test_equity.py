@@ -1,0 +1,207 @@
+import csv
+import io
+from dataclasses import fields, is_dataclass
+from datetime import date, datetime, time, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from valnav.accounts.models import Organisation
+from valnav.casework.models import CaseTransition, Individual, ValidationCase
+from valnav.casework.states import CaseState
+from valnav.insights.equity import HIDDEN, municipality_equity
+from valnav.places.models import Municipality, MunicipalityPopulation
+
+pytestmark = pytest.mark.django_db
+
+START = date(2025, 1, 10)
+
+
+@pytest.fixture
+def organisation(personas):
+    return Organisation.objects.get(name="Västerås stad, Vuxenutbildningen")
+
+
+def _case(
+    organisation, code, *, decision="", days=30, gender="", born_abroad=None, complementary=False
+):
+    municipality = Municipality.objects.get(code=code)
+    person = Individual.objects.create(
+        organisation=organisation,
+        municipality=municipality,
+        gender=gender,
+        born_abroad=born_abroad,
+    )
+    case = ValidationCase.objects.create(
+        individual=person,
+        organisation=organisation,
+        municipality=municipality,
+        first_contact=START,
+        komvux_course="Vård och omsorg",
+        decision=decision,
+        state=CaseState.DECISION if decision else CaseState.ASSESSMENT,
+    )
+    if decision:
+        at = timezone.make_aware(datetime.combine(START + timedelta(days=days), time(12)))
+        CaseTransition.objects.create(
+            case=case, from_state=CaseState.ASSESSMENT, to_state=CaseState.DECISION, at=at
+        )
+        if complementary:
+            CaseTransition.objects.create(
+                case=case,
+                from_state=CaseState.DOCUMENTED,
+                to_state=CaseState.COMPLEMENTARY_EDUCATION,
+                at=at + timedelta(days=5),
+            )
+    return case
+
+
+def _area(equity, code):
+    for county in equity.counties:
+        for area in (*county.municipalities, county.county):
+            if area.code == code:
+                return area
+    raise LookupError(code)
+
+
+@pytest.fixture
+def cases(organisation):
+    # Västerås: 12 decided (8 full, 2 partial, 2 not met), 3 undecided; Köping: 2 decided.
+    for index in range(8):
+        _case(
+            organisation,
+            "1980",
+            decision="full",
+            days=20 + index,
+            gender="woman" if index < 5 else "man",
+            born_abroad=index % 2 == 0,
+            complementary=index < 6,
+        )
+    for decision in ("partial", "partial", "not_met", "not_met"):
+        _case(organisation, "1980", decision=decision, days=40, gender="man", born_abroad=False)
+    for _ in range(3):
+        _case(organisation, "1980", gender="woman")
+    _case(organisation, "1983", decision="full", gender="woman")
+    _case(organisation, "1983", decision="partial", gender="man")
+    # Sala: six undecided, so that a county total less Västerås does not give Köping alone.
+    for _ in range(6):
+        _case(organisation, "1981", gender="man", born_abroad=True)
+
+
+def _numbers(value):
+    """Every number a reader sees in the result (counts, shares, rates, medians)."""
+    if is_dataclass(value) and not isinstance(value, type):
+        for field in fields(value):
+            yield from _numbers(getattr(value, field.name))
+    elif isinstance(value, tuple | list):
+        for item in value:
+            yield from _numbers(item)
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        yield value
+
+
+def test_counts_shares_and_medians_unpublished(cases):
+    equity = municipality_equity(county_code="19", published=False)
+    vasteras = _area(equity, "1980").total
+    assert (vasteras.started, vasteras.completed) == (15, 12)
+    assert vasteras.full.value == pytest.approx(8 / 12)
+    assert vasteras.complementary.value == pytest.approx(6 / 12)
+    assert vasteras.median_days == 25.5
+    assert _area(equity, "19").total.started == 23
+    assert equity.oms.total.started == 23
+    assert [county.code for county in equity.counties] == ["19"]
+
+
+def test_published_figures_show_small_counts_as_under_five(cases):
+    equity = municipality_equity(county_code="19")
+    koping = _area(equity, "1983").total
+    assert (koping.started, koping.completed) == ("<5", "<5")
+    assert koping.full is None
+    assert koping.median_days is None
+    vasteras = _area(equity, "1980")
+    assert vasteras.total.started == 15
+    # The partly and not met (two each) may not be shown as shares of twelve.
+    assert vasteras.total.partial is None
+    assert vasteras.total.not_met is None
+
+
+def test_no_count_of_one_to_four_people_is_published_or_derivable(cases):
+    equity = municipality_equity()
+    numbers = list(_numbers(equity))
+    assert numbers
+    # Shares, rates and medians are floats; the ints are counts (and years, none here).
+    counts = [n for n in numbers if isinstance(n, int)]
+    assert not [n for n in counts if 0 < n < 5]
+    # The county total (23) less Västerås (15) and Sala (6) would reveal Köping's two: the
+    # smallest other count is held back.
+    assert _area(equity, "19").total.started == 23
+    assert _area(equity, "1980").total.started == 15
+    assert _area(equity, "1981").total.started == HIDDEN
+    # A shown share times a shown denominator never gives a count of one to four.
+    for area in (*equity.counties[0].municipalities, equity.counties[0].county, equity.oms):
+        for figures in area.figures:
+            for share in (figures.full, figures.partial, figures.not_met, figures.complementary):
+                if share is not None:
+                    assert isinstance(figures.completed, int)
+                    count = round(share.value * figures.completed)
+                    assert not 0 < count < 5
+                    assert not 0 < figures.completed - count < 5
+
+
+def test_shares_carry_wilson_intervals(cases):
+    full = _area(municipality_equity(published=False), "1980").total.full
+    assert str(full) == "67 % (39–86 %)"
+
+
+def test_rate_per_ten_thousand_needs_imported_population(cases):
+    assert _area(municipality_equity(published=False), "1980").total.per_10000 is None
+    MunicipalityPopulation.objects.create(
+        municipality=Municipality.objects.get(code="1980"),
+        year=2024,
+        count=90_000,
+        source="SCB",
+    )
+    area = _area(municipality_equity(), "1980")
+    assert area.population == 90_000
+    assert area.total.per_10000 == pytest.approx(15 * 10_000 / 90_000)
+
+
+def test_period_bounds_first_contact(cases):
+    equity = municipality_equity(since=START + timedelta(days=1), published=False)
+    assert equity.oms.total.started == 0
+
+
+def test_queries_do_not_grow_with_cases(organisation):
+    _case(organisation, "1980", decision="full")
+    with CaptureQueriesContext(connection) as few:
+        municipality_equity()
+    for _ in range(10):
+        _case(organisation, "1883", decision="partial", gender="man")
+    with CaptureQueriesContext(connection) as many:
+        municipality_equity()
+    assert len(many) == len(few) <= 5
+
+
+def test_page_lists_municipalities_and_explains_missing_population(client, personas, cases):
+    client.force_login(personas["rua_vastmanland"])
+    response = client.get(reverse("insights:equity"), {"county": "19"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Västerås" in body
+    assert "import_population" in body
+    assert "Wilson" in body
+
+
+def test_csv_holds_the_same_suppressed_figures(client, personas, cases):
+    client.force_login(personas["project_manager"])
+    response = client.get(reverse("insights:equity-csv"), {"county": "19"})
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    koping = next(row for row in rows if row[1] == "1983" and row[3] == rows[1][3])
+    assert koping[4:6] == ["<5", "<5"]
+    for row in rows[1:]:
+        for cell in row[4:6]:
+            assert cell in {"<5", HIDDEN} or not 0 < int(cell) < 5
