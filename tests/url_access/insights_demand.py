@@ -1,5 +1,15 @@
-"""Insights URLs: filled in by their owner."""
+"""Demand data: regional strategists and project managers read it; strategists import it and
+set the shortage rule."""
 
 from __future__ import annotations
 
-EXPECTED: dict[str, dict[str, int]] = {}
+from tests.url_access import only
+
+READERS = {"admin", "rua_vastmanland", "project_manager"}
+IMPORTERS = {"admin", "rua_vastmanland"}
+
+EXPECTED: dict[str, dict[str, int]] = {
+    "insights:demand": only(READERS),
+    "insights:demand-import": only(IMPORTERS),
+    "insights:demand-rule": only(IMPORTERS),
+}

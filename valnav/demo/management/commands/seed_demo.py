@@ -10,6 +10,7 @@ from valnav.accounts.personas import DEMO_PASSWORD, PERSONAS
 from valnav.demo.atlas import demo_atlas_seed
 from valnav.demo.casework import seed_cases
 from valnav.demo.credentials import OUT_DIR, seed_credentials
+from valnav.demo.demand import seed_demand
 from valnav.demo.services import demo_accounts_seed
 from valnav.places.models import Municipality
 
@@ -24,6 +25,7 @@ class Command(BaseCommand):
         offers, educations = demo_atlas_seed()
         cases = seed_cases()
         documents = seed_credentials()
+        self.stdout.write(f"Demo demand observations: {seed_demand()} created.")
         self.stdout.write(f"Demo cases: {cases} created.")
         self.stdout.write(
             f"Demo documents: {documents} issued; as their holders have them in {OUT_DIR} "

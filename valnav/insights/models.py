@@ -1,0 +1,172 @@
+"""Labour-market demand: Arbetsförmedlingen's Yrkesbarometer per län and omgång, and the rule
+that calls an occupation a bristyrke.
+
+*Yrkesbarometer* is Arbetsförmedlingen's twice-yearly assessment, per occupation and län, of the
+job opportunities (jobbmöjligheter), the recruitment situation (rekryteringssituation, summed up
+in a 1–5 bristindex) and the outlook (prognos). An *omgång* is one such round, e.g. "2026-1".
+
+"Bristyrke" has no legal definition (DOMAIN.md §4): Valnav derives it from the bristindex with a
+threshold kept as data (`ShortageRule`), so a region can change it and see what changed.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from valnav.core.models import BaseModel
+from valnav.places.models import County
+from valnav.taxonomy.models import Occupation
+
+YRKESBAROMETER = "Arbetsförmedlingen Yrkesbarometer"
+INDEX_MIN = Decimal("1.00")
+INDEX_MAX = Decimal("5.00")
+
+
+class Outlook(models.TextChoices):
+    """The direction of demand a prognos gives."""
+
+    INCREASING = "increasing", _("Increasing")
+    UNCHANGED = "unchanged", _("Unchanged")
+    DECREASING = "decreasing", _("Decreasing")
+
+
+class DemandObservationQuerySet(models.QuerySet["DemandObservation"]):
+    def in_round(self, round: str) -> DemandObservationQuerySet:
+        return self.filter(round=round)
+
+    def with_places(self) -> DemandObservationQuerySet:
+        return self.select_related("county", "occupation")
+
+
+class DemandObservation(BaseModel):
+    """One occupation in one län (or the whole country) in one round of one source."""
+
+    source = models.CharField(_("source"), max_length=100, default=YRKESBAROMETER)
+    round = models.CharField(_("round (omgång)"), max_length=20, help_text=_("For example 2026-1."))
+    county = models.ForeignKey(
+        County,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="demand_observations",
+        verbose_name=_("county"),
+        help_text=_("Empty for the whole country."),
+    )
+    occupation = models.ForeignKey(
+        Occupation,
+        on_delete=models.PROTECT,
+        related_name="demand_observations",
+        verbose_name=_("occupation (SSYK)"),
+    )
+    occupation_area = models.CharField(
+        _("occupation area (yrkesområde)"), max_length=200, blank=True
+    )
+    yb_occupation = models.CharField(_("Yrkesbarometer occupation"), max_length=200, blank=True)
+    yb_concept_id = models.CharField(_("Yrkesbarometer concept id"), max_length=40, blank=True)
+    recruitment_situation = models.TextField(
+        _("recruitment situation (rekryteringssituation)"), blank=True
+    )
+    shortage_index = models.DecimalField(
+        _("shortage index (1–5)"),
+        max_digits=3,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("5 is the greatest shortage of workers, 1 the greatest surplus."),
+    )
+    job_opportunities = models.TextField(_("job opportunities (jobbmöjligheter)"), blank=True)
+    outlook_1y = models.CharField(
+        _("outlook in one year"), max_length=12, choices=Outlook.choices, blank=True
+    )
+    outlook_5y = models.CharField(
+        _("outlook in five years"), max_length=12, choices=Outlook.choices, blank=True
+    )
+    highest_assessment_level = models.CharField(
+        _("highest assessment level (högsta bedömningsnivå)"), max_length=100, blank=True
+    )
+    taxonomy_version = models.CharField(_("taxonomy version"), max_length=20, blank=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+    imported_at = models.DateTimeField(_("imported"))
+
+    objects = DemandObservationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("demand observation")
+        verbose_name_plural = _("demand observations")
+        ordering = ["-round", "county__code", "occupation__code"]
+        constraints = [
+            # Two constraints rather than nulls_distinct=False, which SQLite does not enforce:
+            # the whole country (no county) is one row per key too.
+            models.UniqueConstraint(
+                fields=["source", "round", "county", "occupation", "yb_concept_id"],
+                condition=models.Q(county__isnull=False),
+                name="demandobservation_unique_in_county",
+            ),
+            models.UniqueConstraint(
+                fields=["source", "round", "occupation", "yb_concept_id"],
+                condition=models.Q(county__isnull=True),
+                name="demandobservation_unique_national",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(shortage_index__isnull=True)
+                | models.Q(shortage_index__gte=INDEX_MIN, shortage_index__lte=INDEX_MAX),
+                name="demandobservation_index_1_to_5",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(round=""), name="demandobservation_round_not_empty"
+            ),
+        ]
+        indexes = [models.Index(fields=["round", "county"], name="demandobs_round_county")]
+
+    def __str__(self) -> str:
+        place = self.county.name if self.county else _("Sweden")
+        return f"{self.round} {place} {self.occupation.code}"
+
+
+class ShortageRule(BaseModel):
+    """When an observation counts as shortage (bristyrke): its index above `threshold` in one of
+    the latest `rounds_counted` rounds of its source. One row is active at a time."""
+
+    threshold = models.DecimalField(
+        _("threshold on the shortage index"),
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("4.00"),
+        help_text=_("An index above this counts as shortage (4.00: 4.01–5.00 is a shortage)."),
+    )
+    rounds_counted = models.PositiveSmallIntegerField(
+        _("rounds counted"),
+        default=1,
+        help_text=_("How many of the latest rounds count; 1 is the latest only."),
+    )
+    description = models.TextField(
+        _("description"),
+        blank=True,
+        help_text=_("How the rule is explained to readers of the demand page."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("shortage rule")
+        verbose_name_plural = _("shortage rules")
+        ordering = ["-is_active", "-updated_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_active"],
+                condition=models.Q(is_active=True),
+                name="shortagerule_one_active",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(threshold__gte=INDEX_MIN, threshold__lte=INDEX_MAX),
+                name="shortagerule_threshold_1_to_5",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(rounds_counted__gte=1), name="shortagerule_rounds_at_least_1"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("Shortage above %(threshold)s") % {"threshold": self.threshold}
