@@ -170,3 +170,42 @@ class ShortageRule(BaseModel):
 
     def __str__(self) -> str:
         return _("Shortage above %(threshold)s") % {"threshold": self.threshold}
+
+
+class FocusScenario(models.Model):
+    """A strategist's named set of weights for focus-branch scoring (valnav.insights.focus),
+    kept so that scenarios can be reopened and compared. Private to the person who saved it."""
+
+    name = models.CharField(_("name"), max_length=100)
+    county = models.ForeignKey(
+        County,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="focus_scenarios",
+        verbose_name=_("county"),
+        help_text=_("Empty for all of Östra Mellansverige."),
+    )
+    weights = models.JSONField(
+        _("weights"), default=dict, help_text=_("Weight 0–5 per criterion, by criterion key.")
+    )
+    created_by = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.CASCADE,
+        related_name="focus_scenarios",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("focus scenario")
+        verbose_name_plural = _("focus scenarios")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["created_by", "name"], name="focusscenario_unique_name_per_user"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
