@@ -27,6 +27,8 @@ from tests.url_access import (
     foundation,
     insights_demand,
     insights_equity,
+    insights_focus,
+    insights_gaps,
     insights_value,
 )
 
@@ -42,6 +44,8 @@ AREAS = [
     casework_statistics,
     insights_demand,
     insights_equity,
+    insights_focus,
+    insights_gaps,
     insights_value,
 ]
 

@@ -1,8 +1,20 @@
 """Insights URLs: demand against supply, equity across municipalities, the value of
 validation; one module per part."""
 
-from valnav.insights import views_demand, views_equity, views_value
+from valnav.insights import (
+    views_demand,
+    views_equity,
+    views_focus,
+    views_gaps,
+    views_value,
+)
 
 app_name = "insights"
 
-urlpatterns = views_demand.urlpatterns + views_equity.urlpatterns + views_value.urlpatterns
+urlpatterns = (
+    views_demand.urlpatterns
+    + views_equity.urlpatterns
+    + views_gaps.urlpatterns
+    + views_value.urlpatterns
+    + views_focus.urlpatterns
+)

@@ -1,0 +1,125 @@
+"""Insights through the API: the gap analysis (labour demand against validation supply) for
+readers of insights, with a token or the session of the pages. Counts of people are suppressed
+as on the pages: 0, "<5" or five or more."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Literal
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+from ninja.errors import HttpError
+from ninja.params.functions import Query
+from ninja.security import django_auth
+
+from valnav.accounts.models import User
+from valnav.api.auth import ApiTokenAuth, request_token
+from valnav.core.permissions import Perm, user_has_perm
+from valnav.insights.gaps import GapRow, gap_analysis
+
+router = Router(tags=["insights"])
+
+# A token, or the signed-in session of the pages (reads only), as for cases.
+INSIGHTS_AUTH = [ApiTokenAuth(), django_auth]
+MAX_GAPS_PAGE = 1000
+
+
+class Message(Schema):
+    detail: str
+
+
+class DemandOut(Schema):
+    round: str = Field(description="the Yrkesbarometer round (omgång)")
+    shortage_index: Decimal | None = Field(description="1–5; the county's, for a municipality")
+    shortage: bool = Field(description="a shortage by the active rule")
+
+
+class SupplyOut(Schema):
+    offers: int = Field(description="published offers in the area whose model covers it")
+    capacity_per_year: int
+    median_lead_time_weeks: float | None
+    nearest_offer_km: float | None = Field(
+        description="centroid to the nearest such offer in Östra Mellansverige; null: none"
+    )
+    cases: int | Literal["<5"] = Field(description='cases started: 0, "<5" or five or more')
+
+
+class GapOut(Schema):
+    occupation: str = Field(description="SSYK 2012 code")
+    county_code: str | None = Field(description="set for a county's row")
+    municipality_code: str | None = Field(description="set for a municipality's row")
+    demand: DemandOut
+    supply: SupplyOut
+    shortage_strength: float = Field(description="max(shortage index − 3, 0)")
+    supply_factor: float = Field(description="1 / (1 + offers)")
+    distance_factor: float = Field(description="1 + min(km, 200) / 100; 3 without any offer")
+    gap_index: float = Field(description="strength × supply factor × distance factor")
+
+
+class GapPage(Schema):
+    round: str | None
+    count: int
+    items: list[GapOut]
+
+
+def _caller(request: HttpRequest) -> User:
+    token = request_token(request)
+    user = token.user if token is not None else getattr(request, "auth", None)
+    if not isinstance(user, User) or not user_has_perm(user, Perm.VIEW_INSIGHTS):
+        raise HttpError(403, "Only readers of insights read the gap analysis.")
+    return user
+
+
+def _out(row: GapRow) -> GapOut:
+    supply = row.supply
+    return GapOut(
+        occupation=row.occupation_code,
+        county_code=row.county_code if row.level == "county" else None,
+        municipality_code=row.municipality_code,
+        demand=DemandOut(
+            round=row.demand.round,
+            shortage_index=row.demand.shortage_index,
+            shortage=row.demand.shortage,
+        ),
+        supply=SupplyOut(
+            offers=supply.offers,
+            capacity_per_year=supply.capacity_per_year,
+            median_lead_time_weeks=supply.median_lead_time_weeks,
+            nearest_offer_km=supply.nearest_offer_km,
+            cases="<5" if isinstance(supply.cases, str) else supply.cases,
+        ),
+        shortage_strength=row.shortage_strength,
+        supply_factor=row.supply_factor,
+        distance_factor=row.distance_factor,
+        gap_index=row.gap_index,
+    )
+
+
+@router.get(
+    "/insights/gaps",
+    response={200: GapPage, 401: Message, 403: Message},
+    auth=INSIGHTS_AUTH,
+    url_name="insights-gaps",
+    summary="Gaps between labour demand and validation supply, largest first",
+)
+def gap_list(
+    request: HttpRequest,
+    county: str | None = Query(None, pattern=r"^[0-9]{2}$", description="county code"),
+    municipality: str | None = Query(None, pattern=r"^[0-9]{4}$", description="municipality"),
+    occupation: str | None = Query(None, pattern=r"^[0-9]{1,4}$", description="SSYK code"),
+    limit: int = Query(100, ge=1, le=MAX_GAPS_PAGE),
+    offset: int = Query(0, ge=0),
+) -> GapPage:
+    _caller(request)
+    analysis = gap_analysis(
+        county_code=county, municipality_code=municipality, occupation_code=occupation
+    )
+    rows = analysis.rows
+    if county and municipality:
+        rows = [row for row in rows if row.county_code == county]
+    return GapPage(
+        round=analysis.round,
+        count=len(rows),
+        items=[_out(row) for row in rows[offset : offset + limit]],
+    )

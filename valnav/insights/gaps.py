@@ -1,0 +1,326 @@
+"""Gap analysis: labour demand (the Yrkesbarometer's shortage index) against validation supply
+(published offers whose model covers the occupation), per county and per municipality.
+
+The gap index is deliberately simple, so that a reader can recompute it by hand (docs/gap-index.md):
+
+    gap index = shortage strength × supply factor × distance factor
+
+- shortage strength = max(shortage index − 3, 0): 0 for balance or surplus, up to 2 at index 5;
+- supply factor = 1 / (1 + offers in the area): 1 without any offer, ½ with one, ⅓ with two, …;
+- distance factor = 1 + min(km to the nearest offer, 200) / 100: 1 with an offer on the spot, 3 at
+  200 km or more, or when no offer anywhere covers the occupation.
+
+A municipality has no observation of its own: it takes its county's. Distances run between
+centroids (places.County and places.Municipality): from the area's centroid to the centroid of the
+nearest municipality with an offer anywhere in Östra Mellansverige.
+
+Everything is read in a fixed number of queries, whatever the number of rows, and aggregated in
+one pass in Python. Counts of people (cases) leave this module already suppressed (`suppress`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from statistics import median
+from typing import Literal
+
+from valnav.atlas.models import Offer, ValidationModel
+from valnav.casework.facts import case_facts, suppress
+from valnav.insights.demand import demand_rounds, shortage_rule_active
+from valnav.insights.models import DemandObservation, ShortageRule
+from valnav.lib.geo import haversine_km
+from valnav.places.models import County, Municipality
+from valnav.places.selectors import MapData, map_center, municipality_geojson
+
+BALANCE = Decimal("3")  # the index where demand and supply meet; above it, workers are short
+DISTANCE_CAP_KM = 200.0
+DISTANCE_SCALE_KM = 100.0
+TOP_PER_COUNTY = 20
+
+type Level = Literal["county", "municipality"]
+
+
+@dataclass(frozen=True)
+class Demand:
+    round: str
+    shortage_index: Decimal | None  # the highest of the county's observations in the round
+    shortage: bool  # by the active rule
+
+
+@dataclass(frozen=True)
+class Supply:
+    offers: int
+    capacity_per_year: int
+    median_lead_time_weeks: float | None
+    nearest_offer_km: float | None  # None: no published offer anywhere covers the occupation
+    cases: int | str  # suppressed: 0, "<5" or five or more
+
+
+@dataclass(frozen=True)
+class GapRow:
+    level: Level
+    county_code: str
+    county_name: str
+    municipality_code: str | None
+    municipality_name: str | None
+    occupation_code: str
+    occupation_name: str
+    demand: Demand
+    supply: Supply
+    shortage_strength: float
+    supply_factor: float
+    distance_factor: float
+    gap_index: float
+
+    @property
+    def area_name(self) -> str:
+        return self.municipality_name or self.county_name
+
+
+@dataclass(frozen=True)
+class GapAnalysis:
+    round: str | None
+    rule: ShortageRule
+    rows: list[GapRow]  # largest gap first
+
+    def county_rows(self, county_code: str) -> list[GapRow]:
+        return [r for r in self.rows if r.level == "county" and r.county_code == county_code]
+
+    def top(self, county_code: str, limit: int = TOP_PER_COUNTY) -> list[GapRow]:
+        return self.county_rows(county_code)[:limit]
+
+    def largest_by_municipality(self) -> dict[str, GapRow]:
+        """Each municipality's largest gap (rows are sorted, so the first seen)."""
+        largest: dict[str, GapRow] = {}
+        for row in self.rows:
+            if row.municipality_code is not None:
+                largest.setdefault(row.municipality_code, row)
+        return largest
+
+
+def shortage_strength(index: Decimal | None) -> float:
+    return float(max((index or BALANCE) - BALANCE, Decimal(0)))
+
+
+def supply_factor(offers: int) -> float:
+    return 1 / (1 + offers)
+
+
+def distance_factor(km: float | None) -> float:
+    capped = DISTANCE_CAP_KM if km is None else min(km, DISTANCE_CAP_KM)
+    return 1 + capped / DISTANCE_SCALE_KM
+
+
+def gap_index(index: Decimal | None, offers: int, km: float | None) -> float:
+    return round(shortage_strength(index) * supply_factor(offers) * distance_factor(km), 2)
+
+
+@dataclass
+class _Offers:
+    """The published offers covering one occupation in one area."""
+
+    count: int = 0
+    capacity: int = 0
+    lead_times: list[int] = field(default_factory=list)
+
+    def add(self, capacity: int | None, lead_time: int | None) -> None:
+        self.count += 1
+        self.capacity += capacity or 0
+        if lead_time is not None:
+            self.lead_times.append(lead_time)
+
+    def median_lead_time(self) -> float | None:
+        return float(median(self.lead_times)) if self.lead_times else None
+
+
+def _demand(
+    rule: ShortageRule, *, county_code: str | None, occupation_code: str | None
+) -> tuple[str | None, dict[tuple[str, str], Demand], dict[str, str]]:
+    """Per (county code, SSYK code): the latest round's highest index and the shortage flag by
+    the rule (any counted round above the threshold, as `is_shortage`). Also the SSYK names."""
+    rounds = demand_rounds()
+    if not rounds:
+        return None, {}, {}
+    latest = rounds[0]
+    counted = rounds[: rule.rounds_counted]
+    observations = DemandObservation.objects.filter(round__in=counted, county__isnull=False)
+    if county_code:
+        observations = observations.filter(county__code=county_code)
+    if occupation_code:
+        observations = observations.filter(occupation__code__startswith=occupation_code)
+    indexes: dict[tuple[str, str], Decimal | None] = {}
+    shortages: set[tuple[str, str]] = set()
+    names: dict[str, str] = {}
+    for round_name, county, code, name, index in observations.values_list(
+        "round", "county__code", "occupation__code", "occupation__name_sv", "shortage_index"
+    ):
+        key = (county, code)
+        names[code] = name
+        if round_name == latest:
+            known = indexes.get(key)
+            indexes[key] = (
+                index if known is None or (index is not None and index > known) else known
+            )
+        if index is not None and index > rule.threshold:
+            shortages.add(key)
+    demand = {
+        key: Demand(round=latest, shortage_index=index, shortage=key in shortages)
+        for key, index in indexes.items()
+    }
+    return latest, demand, names
+
+
+def _model_occupations() -> dict[int, set[str]]:
+    pairs = ValidationModel.occupations.through.objects.values_list(
+        "validationmodel_id", "occupation__code"
+    )
+    covered: dict[int, set[str]] = defaultdict(set)
+    for model_id, code in pairs:
+        covered[model_id].add(code)
+    return covered
+
+
+def _nearest(origin: tuple[float, float], places: Iterable[tuple[float, float]]) -> float | None:
+    distances = [haversine_km(origin[0], origin[1], lat, lon) for lat, lon in places]
+    return round(min(distances), 1) if distances else None
+
+
+def gap_analysis(
+    *,
+    county_code: str | None = None,
+    municipality_code: str | None = None,
+    occupation_code: str | None = None,
+) -> GapAnalysis:
+    """Demand against supply per county × occupation and municipality × occupation, largest
+    gap first. `municipality_code` gives that municipality's rows only; `occupation_code` may be
+    an SSYK code of any level (its four-digit groups)."""
+    rule = shortage_rule_active()
+    municipalities = list(Municipality.objects.select_related("county").order_by("code"))
+    by_municipality_id = {m.pk: m for m in municipalities}
+    chosen = next((m for m in municipalities if m.code == municipality_code), None)
+    if municipality_code and chosen is None:
+        return GapAnalysis(round=None, rule=rule, rows=[])
+    if chosen is not None:
+        county_code = chosen.county.code
+    latest, demand, names = _demand(rule, county_code=county_code, occupation_code=occupation_code)
+    if latest is None:
+        return GapAnalysis(round=None, rule=rule, rows=[])
+    counties = {c.code: c for c in County.objects.filter(code__in={k[0] for k in demand})}
+    covered = _model_occupations()
+    wanted = set(names)
+
+    # One pass over every published offer: per area and occupation, and where each occupation
+    # is offered at all (for the distance, which looks across all of Östra Mellansverige).
+    by_municipality: dict[tuple[str, str], _Offers] = defaultdict(_Offers)
+    by_county: dict[tuple[str, str], _Offers] = defaultdict(_Offers)
+    offered_in: dict[str, set[int]] = defaultdict(set)
+    for municipality_id, model_id, capacity, lead_time in Offer.objects.published().values_list(
+        "municipality_id", "model_id", "capacity_per_year", "lead_time_weeks"
+    ):
+        municipality = by_municipality_id[municipality_id]
+        for code in covered.get(model_id, set()) & wanted:
+            by_municipality[(municipality.code, code)].add(capacity, lead_time)
+            by_county[(municipality.county.code, code)].add(capacity, lead_time)
+            offered_in[code].add(municipality_id)
+
+    # Cases for the occupation, or for a model that covers it; each case counted once.
+    cases_municipality: dict[tuple[str, str], int] = defaultdict(int)
+    cases_county: dict[tuple[str, str], int] = defaultdict(int)
+    for fact in case_facts(county=county_code):
+        codes = set(covered.get(fact.model_id, set())) if fact.model_id is not None else set()
+        if fact.occupation_ssyk:
+            codes.add(fact.occupation_ssyk)
+        for code in codes & wanted:
+            if fact.county_code:
+                cases_county[(fact.county_code, code)] += 1
+            if fact.municipality_code:
+                cases_municipality[(fact.municipality_code, code)] += 1
+
+    def offer_places(code: str) -> list[tuple[float, float]]:
+        places = (by_municipality_id[pk] for pk in offered_in.get(code, set()))
+        return [(m.centroid_lat, m.centroid_lon) for m in places]
+
+    places_by_code = {code: offer_places(code) for code in wanted}
+    rows: list[GapRow] = []
+    for (county, code), observed in demand.items():
+        if county not in counties:
+            continue
+        areas: list[tuple[Level, str, str | None, str | None, float, float]] = []
+        place = counties[county]
+        if chosen is None:
+            areas.append(("county", county, None, None, place.centroid_lat, place.centroid_lon))
+        for m in municipalities:
+            if m.county.code == county and (chosen is None or m.pk == chosen.pk):
+                areas.append(
+                    ("municipality", county, m.code, m.name, m.centroid_lat, m.centroid_lon)
+                )
+        for level, county_key, m_code, m_name, lat, lon in areas:
+            key = (m_code or county_key, code)
+            offers = (by_municipality if m_code else by_county).get(key) or _Offers()
+            cases = (cases_municipality if m_code else cases_county).get(key, 0)
+            km = 0.0 if offers.count else _nearest((lat, lon), places_by_code[code])
+            rows.append(
+                GapRow(
+                    level=level,
+                    county_code=county,
+                    county_name=place.name,
+                    municipality_code=m_code,
+                    municipality_name=m_name,
+                    occupation_code=code,
+                    occupation_name=names[code],
+                    demand=observed,
+                    supply=Supply(
+                        offers=offers.count,
+                        capacity_per_year=offers.capacity,
+                        median_lead_time_weeks=offers.median_lead_time(),
+                        nearest_offer_km=km,
+                        cases=suppress(cases),
+                    ),
+                    shortage_strength=shortage_strength(observed.shortage_index),
+                    supply_factor=round(supply_factor(offers.count), 4),
+                    distance_factor=round(distance_factor(km), 4),
+                    gap_index=gap_index(observed.shortage_index, offers.count, km),
+                )
+            )
+    rows.sort(
+        key=lambda r: (
+            -r.gap_index,
+            r.level,
+            r.county_code,
+            r.municipality_code or "",
+            r.occupation_code,
+        )
+    )
+    return GapAnalysis(round=latest, rule=rule, rows=rows)
+
+
+def gap_map_data(
+    analysis: GapAnalysis, *, municipalities: list[Municipality], label: str
+) -> MapData:
+    """The municipalities coloured by their largest gap; zero (no gap) stays white."""
+    largest = analysis.largest_by_municipality()
+    values = [largest[m.code].gap_index if m.code in largest else 0.0 for m in municipalities]
+    texts = [
+        f"{m.name}: {largest[m.code].gap_index} ({largest[m.code].occupation_code} "
+        f"{largest[m.code].occupation_name})"
+        if m.code in largest
+        else f"{m.name}: 0"
+        for m in municipalities
+    ]
+    return {
+        "geojson": municipality_geojson(municipalities),
+        "locations": [m.code for m in municipalities],
+        "z": values,
+        "text": texts,
+        "customdata": [m.county.name for m in municipalities],
+        "hovertemplate": "%{text}<br>%{customdata}<extra></extra>",
+        "colorscale": [(0.0, "#ffffff"), (0.0001, "#fde0c5"), (1.0, "#8c2d04")],
+        "zmin": 0,
+        "zmax": max([*values, 1.0]),
+        "center": map_center(municipalities),
+        "showscale": True,
+        "colorbar_title": label,
+    }

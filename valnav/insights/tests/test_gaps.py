@@ -1,0 +1,325 @@
+import csv
+import io
+import json
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.url_access import PERSONA_KEYS
+from tests.url_access.insights_gaps import EXPECTED
+from valnav.accounts.models import Organisation
+from valnav.api.services import api_token_create
+from valnav.atlas.tests.factories import OfferFactory, ValidationModelFactory
+from valnav.casework.models import Individual, ValidationCase
+from valnav.casework.states import CaseState
+from valnav.insights.demand import shortage_rule_update
+from valnav.insights.gaps import distance_factor, gap_analysis, gap_index
+from valnav.insights.models import DemandObservation
+from valnav.lib.geo import haversine_km
+from valnav.places.models import County, Municipality
+from valnav.taxonomy.models import Occupation
+
+pytestmark = pytest.mark.django_db
+
+NURSE = "5321"  # undersköterskor: high shortage, no offers unless a test adds one
+ELECTRICIAN = "7411"  # elektriker: shortage, offered in Västerås
+LAWYER = "2611"  # advokater: surplus, so no gap whatever the supply
+
+
+@pytest.fixture(autouse=True)
+def _no_throttle():
+    cache.clear()  # the API's rate limits count in the cache
+
+
+def _observe(county: str, code: str, index: str, round: str = "2026-1") -> DemandObservation:
+    return DemandObservation.objects.create(
+        round=round,
+        county=County.objects.get(code=county),
+        occupation=Occupation.objects.get(code=code),
+        shortage_index=Decimal(index),
+        imported_at=timezone.now(),
+    )
+
+
+@pytest.fixture
+def demand(reference_data):
+    _observe("19", NURSE, "4.80")
+    _observe("19", ELECTRICIAN, "4.50")
+    _observe("19", LAWYER, "2.00")
+    _observe("18", NURSE, "4.20")
+    OfferFactory(
+        model__ssyk=[ELECTRICIAN],
+        municipality=Municipality.objects.get(code="1980"),
+        capacity_per_year=20,
+        lead_time_weeks=6,
+    )
+
+
+def _row(analysis, code, *, county=None, municipality=None):
+    for row in analysis.rows:
+        if row.occupation_code != code:
+            continue
+        if municipality is not None and row.municipality_code == municipality:
+            return row
+        if county is not None and row.level == "county" and row.county_code == county:
+            return row
+    raise LookupError((code, county, municipality))
+
+
+def _cases(count: int, *, code: str, municipality: str = "1980") -> None:
+    organisation = Organisation.objects.get(name="Västerås stad, Vuxenutbildningen")
+    place = Municipality.objects.get(code=municipality)
+    occupation = Occupation.objects.get(code=code)
+    for _number in range(count):
+        person = Individual.objects.create(organisation=organisation, municipality=place)
+        ValidationCase.objects.create(
+            individual=person,
+            organisation=organisation,
+            municipality=place,
+            occupation=occupation,
+            first_contact=date(2026, 1, 15),
+            komvux_course="Vård och omsorg",
+            state=CaseState.ASSESSMENT,
+        )
+
+
+def test_formula_parts():
+    assert distance_factor(0) == 1
+    assert distance_factor(50) == 1.5
+    assert distance_factor(500) == 3
+    assert distance_factor(None) == 3
+    assert gap_index(Decimal("5.00"), 0, None) == 6
+    assert gap_index(Decimal("4.00"), 1, 0) == 0.5
+    assert gap_index(Decimal("2.50"), 0, None) == 0
+    assert gap_index(None, 0, None) == 0
+
+
+def test_ranking_puts_high_shortage_without_offers_first(demand):
+    analysis = gap_analysis(county_code="19")
+    county_rows = analysis.county_rows("19")
+    assert [row.occupation_code for row in county_rows] == [NURSE, ELECTRICIAN, LAWYER]
+    nurse = county_rows[0]
+    assert nurse.supply.offers == 0
+    assert nurse.supply.nearest_offer_km is None
+    assert nurse.gap_index == pytest.approx(1.8 * 1 * 3)
+    assert county_rows[-1].gap_index == 0  # a surplus is no gap
+    # Every municipality of the county takes the county's demand.
+    vasteras = _row(analysis, NURSE, municipality="1980")
+    assert vasteras.demand.shortage_index == Decimal("4.80")
+    assert vasteras.demand.shortage
+    assert analysis.largest_by_municipality()["1983"].occupation_code == NURSE
+    # Other counties are left out when one is asked for.
+    assert {row.county_code for row in analysis.rows} == {"19"}
+
+
+def test_an_offer_in_the_municipality_lowers_the_gap(demand):
+    before = _row(gap_analysis(county_code="19"), NURSE, municipality="1983")
+    OfferFactory(
+        model__ssyk=[NURSE],
+        municipality=Municipality.objects.get(code="1983"),
+        capacity_per_year=12,
+        lead_time_weeks=4,
+    )
+    analysis = gap_analysis(county_code="19")
+    after = _row(analysis, NURSE, municipality="1983")
+    assert after.supply.offers == 1
+    assert after.supply.capacity_per_year == 12
+    assert after.supply.median_lead_time_weeks == 4
+    assert after.supply.nearest_offer_km == 0
+    assert after.gap_index == pytest.approx(1.8 * 0.5 * 1)
+    assert after.gap_index < before.gap_index
+    # The neighbours gain too: the offer is now within reach.
+    assert _row(analysis, NURSE, municipality="1980").gap_index < before.gap_index
+    assert _row(analysis, NURSE, county="19").supply.offers == 1
+
+
+def test_supply_covers_only_published_offers_of_models_for_the_occupation(demand):
+    OfferFactory(model__ssyk=[NURSE], status="draft")
+    OfferFactory(model__ssyk=[LAWYER], capacity_per_year=5)
+    OfferFactory(model__ssyk=[ELECTRICIAN], capacity_per_year=10, lead_time_weeks=10)
+    analysis = gap_analysis(county_code="19")
+    electrician = _row(analysis, ELECTRICIAN, municipality="1980")
+    assert electrician.supply.offers == 2
+    assert electrician.supply.capacity_per_year == 30
+    assert electrician.supply.median_lead_time_weeks == 8
+    assert _row(analysis, NURSE, municipality="1980").supply.offers == 0
+
+
+def test_distance_runs_to_the_nearest_offer_anywhere_in_the_region(demand):
+    model = ValidationModelFactory(ssyk=[NURSE])
+    orebro = Municipality.objects.get(code="1880")
+    uppsala = Municipality.objects.get(code="0380")
+    OfferFactory(model=model, municipality=orebro)
+    OfferFactory(model=model, municipality=uppsala)
+    analysis = gap_analysis(county_code="19")
+    kungsor = Municipality.objects.get(code="1984")
+    expected = min(
+        haversine_km(kungsor.centroid_lat, kungsor.centroid_lon, m.centroid_lat, m.centroid_lon)
+        for m in (orebro, uppsala)
+    )
+    row = _row(analysis, NURSE, municipality="1984")
+    assert row.supply.nearest_offer_km == pytest.approx(expected, abs=0.1)
+    assert row.supply.offers == 0
+    assert row.distance_factor == pytest.approx(distance_factor(row.supply.nearest_offer_km))
+    # An offer in the municipality itself is at distance 0.
+    assert _row(analysis, ELECTRICIAN, municipality="1980").supply.nearest_offer_km == 0
+
+
+def test_shortage_follows_the_active_rule_and_latest_round(demand):
+    _observe("19", NURSE, "2.00", round="2025-2")
+    _observe("19", LAWYER, "4.90", round="2025-2")
+    analysis = gap_analysis(county_code="19", occupation_code=NURSE)
+    assert analysis.round == "2026-1"
+    assert {row.occupation_code for row in analysis.rows} == {NURSE}
+    row = _row(analysis, NURSE, county="19")
+    assert row.demand.shortage_index == Decimal("4.80")
+    assert row.demand.shortage
+    assert not _row(gap_analysis(county_code="19"), LAWYER, county="19").demand.shortage
+    # Counting two rounds, the earlier shortage counts; the index stays the latest round's.
+    shortage_rule_update(threshold=Decimal("4.00"), rounds_counted=2, description="Två omgångar.")
+    lawyer = _row(gap_analysis(county_code="19"), LAWYER, county="19")
+    assert lawyer.demand.shortage
+    assert lawyer.demand.shortage_index == Decimal("2.00")
+    assert lawyer.gap_index == 0
+
+
+def test_municipality_filter_gives_that_municipality_only(demand):
+    analysis = gap_analysis(municipality_code="1983")
+    assert {row.municipality_code for row in analysis.rows} == {"1983"}
+    assert gap_analysis(municipality_code="9999").rows == []
+
+
+def test_query_count_does_not_grow_with_data(personas, demand):
+    def count() -> int:
+        with CaptureQueriesContext(connection) as context:
+            gap_analysis()
+        return len(context.captured_queries)
+
+    small = count()
+    for code in ("5120", "2611", "7411"):
+        for county in ("03", "04", "05"):
+            _observe(county, code, "4.60")
+    for municipality in ("0380", "1880", "0580", "1983"):
+        OfferFactory(
+            model__ssyk=[NURSE, "5120"], municipality=Municipality.objects.get(code=municipality)
+        )
+    _cases(6, code=NURSE)
+    _cases(2, code="5120", municipality="1983")
+    assert count() == small
+
+
+def test_cases_are_counted_and_suppressed_everywhere(personas, demand):
+    _cases(3, code=NURSE, municipality="1983")
+    _cases(7, code=NURSE, municipality="1980")
+    analysis = gap_analysis(county_code="19")
+    assert _row(analysis, NURSE, municipality="1983").supply.cases == "<5"
+    assert _row(analysis, NURSE, municipality="1980").supply.cases == 7
+    assert _row(analysis, NURSE, county="19").supply.cases == 10
+    assert _row(analysis, NURSE, municipality="1984").supply.cases == 0
+
+    client = Client()
+    client.force_login(personas["rua_vastmanland"])
+    page = client.get(reverse("insights:gaps"), {"county": "19"}).content.decode()
+    assert "&lt;5" in page
+    assert '<td class="num people">7</td>' in page
+    for small in range(1, 5):
+        assert f'<td class="num people">{small}</td>' not in page
+
+    response = client.get(reverse("insights:gaps-csv"), {"county": "19"})
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    cases = {row["arenden"] for row in rows}
+    assert "<5" in cases
+    assert not cases & {"1", "2", "3", "4"}
+
+    body = client.get("/api/v1/insights/gaps", {"county": "19"}).json()
+    values = {item["supply"]["cases"] for item in body["items"]}
+    assert "<5" in values
+    assert not values & {1, 2, 3, 4}
+
+
+def test_page_shows_ranking_formula_map_and_table(personas, demand, django_assert_max_num_queries):
+    client = Client()
+    client.force_login(personas["project_manager"])
+    with django_assert_max_num_queries(20):
+        response = client.get(reverse("insights:gaps"), {"county": "19"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert body.index(NURSE) < body.index(ELECTRICIAN)
+    assert "<caption>" in body
+    assert "1 / (1 + " in body  # the formula is on the page
+    assert 'data-choropleth data-source="gap-map-data"' in body
+    assert "<script>" not in body  # data in json_script only, no inline script
+    map_data = json.loads(json.dumps(response.context["map_data"]))
+    assert len(map_data["locations"]) == Municipality.objects.filter(county__code="19").count()
+    assert max(map_data["z"]) == pytest.approx(5.4)
+
+
+def test_page_defaults_to_the_users_county(personas, demand):
+    client = Client()
+    client.force_login(personas["rua_vastmanland"])
+    response = client.get(reverse("insights:gaps"))
+    assert response.status_code == 200
+    assert response.context["county"].code == "19"
+
+
+def test_page_refuses_others(personas):
+    client = Client()
+    client.force_login(personas["assessor_vasteras_komvux"])
+    assert client.get(reverse("insights:gaps")).status_code == 403
+    assert client.get(reverse("insights:gaps-csv")).status_code == 403
+    assert Client().get(reverse("insights:gaps")).status_code == 302
+
+
+def test_api_answers_readers_with_session_or_token(personas, demand):
+    url = reverse("api-v1:insights-gaps")
+    client = Client()
+    client.force_login(personas["rua_vastmanland"])
+    body = client.get(url, {"municipality": "1983", "occupation": NURSE}).json()
+    assert body["round"] == "2026-1"
+    assert body["count"] == 1
+    item = body["items"][0]
+    assert item["occupation"] == NURSE
+    assert item["municipality_code"] == "1983"
+    assert item["county_code"] is None
+    assert item["demand"] == {"round": "2026-1", "shortage_index": "4.80", "shortage": True}
+    assert item["supply"]["offers"] == 0
+    assert item["supply"]["cases"] == 0
+    assert item["gap_index"] == pytest.approx(
+        item["shortage_strength"] * item["supply_factor"] * item["distance_factor"], abs=0.01
+    )
+    counties = client.get(url, {"county": "19"}).json()["items"]
+    assert counties[0]["occupation"] == NURSE
+    assert any(i["county_code"] == "19" and i["municipality_code"] is None for i in counties)
+
+    secret = api_token_create(actor=personas["admin"], name="gaps").secret
+    token_client = Client(headers={"Authorization": f"Bearer {secret}"})
+    assert token_client.get(url, {"county": "19"}).status_code == 200
+
+
+def test_api_refuses_anonymous_and_others(personas, demand):
+    url = reverse("api-v1:insights-gaps")
+    assert Client().get(url).status_code == 401
+    client = Client()
+    client.force_login(personas["assessor_vasteras_komvux"])
+    assert client.get(url).status_code == 403
+    secret = api_token_create(actor=personas["assessor_vasteras_komvux"], name="gaps").secret
+    token_client = Client(headers={"Authorization": f"Bearer {secret}"})
+    assert token_client.get(url).status_code == 403
+    assert Client().get(url, {"county": "1"}).status_code in {401, 422}
+
+
+@pytest.mark.parametrize("persona", PERSONA_KEYS)
+def test_each_persona_gets_the_documented_answer(persona, personas):
+    client = Client()
+    if persona != "anonymous":
+        client.force_login(personas[persona])
+    for name, answers in EXPECTED.items():
+        cache.clear()
+        assert client.get(reverse(name)).status_code == answers[persona], name
