@@ -209,3 +209,40 @@ class FocusScenario(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class AggregateStatistic(BaseModel):
+    """Validations a municipality reported as totals for a year, for municipalities not yet
+    using casework (valnav.insights.aggregates). Counts of people: never published below five."""
+
+    municipality = models.ForeignKey(
+        "places.Municipality",
+        on_delete=models.PROTECT,
+        related_name="aggregate_statistics",
+        verbose_name=_("municipality"),
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    started = models.PositiveIntegerField(_("validations started"))
+    completed = models.PositiveIntegerField(_("completed (decision)"))
+    full = models.PositiveIntegerField(_("fully met"))
+    partial = models.PositiveIntegerField(_("partly met"))
+    not_met = models.PositiveIntegerField(_("not met"))
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    imported_at = models.DateTimeField(_("imported"))
+
+    class Meta:
+        verbose_name = _("aggregate statistic")
+        verbose_name_plural = _("aggregate statistics")
+        ordering = ["municipality__code", "year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "year"], name="aggregatestatistic_unique_year"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(completed__lte=models.F("started")),
+                name="aggregatestatistic_completed_le_started",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality_id} {self.year}"

@@ -15,9 +15,11 @@ from django.views.decorators.http import require_GET
 from valnav.casework.facts import SUPPRESS_BELOW
 from valnav.core.decorators import require_perm
 from valnav.core.permissions import Perm
+from valnav.insights.aggregates import reported_statistics
 from valnav.insights.equity import HIDDEN, AreaEquity, Equity, Share, municipality_equity
+from valnav.insights.equity_trend import equity_trend
 from valnav.lib.csv_io import spreadsheet_safe
-from valnav.places.models import County
+from valnav.places.models import County, Municipality
 
 
 class EquityFilterForm(forms.Form):
@@ -32,12 +34,17 @@ class EquityFilterForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+    municipality = forms.ChoiceField(label=gettext_lazy("Over time for"), required=False)
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # Form's own signature
         self.fields["county"].choices = [  # type: ignore[attr-defined]  # a ChoiceField
             ("", _("All of Östra Mellansverige")),
             *((county.code, county.name) for county in County.objects.order_by("code")),
+        ]
+        self.fields["municipality"].choices = [  # type: ignore[attr-defined]  # a ChoiceField
+            ("", "–"),
+            *((m.code, m.name) for m in Municipality.objects.order_by("name")),
         ]
 
 
@@ -56,12 +63,16 @@ def _equity(request: HttpRequest) -> tuple[EquityFilterForm, Equity]:
 @require_perm(Perm.VIEW_INSIGHTS)
 def equity_page(request: HttpRequest) -> HttpResponse:
     form, equity = _equity(request)
+    filters = form.cleaned_data if form.is_valid() else {}
+    code = filters.get("municipality") or ""
     return render(
         request,
         "insights/equity.html",
         {
             "form": form,
             "equity": equity,
+            "reported": reported_statistics(county_code=filters.get("county") or None),
+            "trend": equity_trend(municipality_code=code) if code else None,
             "suppress_below": SUPPRESS_BELOW,
             "hidden_mark": HIDDEN,
             "query": request.GET.urlencode(),
