@@ -11,6 +11,7 @@ from valnav.api.v1.casework import router as casework_router
 from valnav.api.v1.credentials import router as credentials_router
 from valnav.api.v1.hsds import router as hsds_router
 from valnav.api.v1.insights import router as insights_router
+from valnav.api.v1.insights_equity import router as insights_equity_router
 from valnav.api.v1.insights_focus import router as insights_focus_router
 from valnav.api.v1.places import router as places_router
 from valnav.api.v1.taxonomy import router as taxonomy_router
@@ -47,3 +48,4 @@ api.add_router("/", credentials_router)
 api.add_router("/", casework_router)
 api.add_router("/", insights_router)
 api.add_router("/", insights_focus_router)
+api.add_router("/", insights_equity_router)
