@@ -2,6 +2,7 @@
 validation; one module per part."""
 
 from valnav.insights import (
+    views_dashboards,
     views_demand,
     views_equity,
     views_focus,
@@ -17,4 +18,5 @@ urlpatterns = (
     + views_gaps.urlpatterns
     + views_value.urlpatterns
     + views_focus.urlpatterns
+    + views_dashboards.urlpatterns
 )
