@@ -1,6 +1,7 @@
 """Insights in a real browser: the regional strategist for Västmanland opens the gaps (map and
 table), changes the weights of focus-branch scoring and sees the ranking change with its parts,
-saves two scenarios and compares them, and reads the equity figures. axe on every page."""
+saves two scenarios and compares them, reads the equity figures and exports the dashboard as
+PDF and Excel. axe on every page."""
 
 from __future__ import annotations
 
@@ -80,3 +81,16 @@ def test_a_strategist_finds_the_gaps_and_weighs_focus_branches(
     page.goto(url(server, "insights:equity"))
     expect(page.get_by_role("main").locator("table").first).to_be_visible()
     check_a11y(page)
+
+    # The strategist's dashboard, with charts and their tables, exported as PDF and Excel.
+    page.goto(url(server, "insights:dashboard") + "?audience=strategist&county=19")
+    expect(page.locator("main table").first).to_be_visible()
+    expect(page.locator("main .js-plotly-plot").first).to_be_visible()
+    check_a11y(page)
+    for label, suffix in (
+        ("Download the dashboard as PDF", ".pdf"),
+        ("Download the dashboard as Excel", ".xlsx"),
+    ):
+        with page.expect_download() as download:
+            page.get_by_role("link", name=sv(label)).click()
+        assert download.value.suggested_filename.endswith(suffix)
