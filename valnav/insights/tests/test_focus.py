@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from valnav.accounts.models import Organisation
 from valnav.api.services import api_token_create
@@ -247,7 +248,7 @@ def test_comparing_two_scenarios_shows_each_branch_in_both(demand, personas):
     bygg = next(row for row in rows if row.branch.key == "bygg")
     assert bygg.rank_a == 1
     assert bygg.total_b == 0
-    assert "Rank in S3" in response.content.decode()
+    assert gettext("Rank in %(name)s") % {"name": "S3"} in response.content.decode()
     assert focus_compare(a=a, b=b) == rows
     assert _client(user).get(reverse("insights:focus-compare")).status_code == 200
 
