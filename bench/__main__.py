@@ -4,7 +4,7 @@ For each database: 100 000 offers and 20 000 education rows are generated, then 
 endpoint's p50/p95 through the full Django stack is printed beside the bare SQL of its page
 query, and offers imported per second from a 100 000-row CSV. Sizes: BENCH_OFFERS,
 BENCH_EDUCATIONS, BENCH_ROUNDS. Then the assessor's case list among BENCH_CASES cases
-(bench/run_cases.py).
+(bench/run_cases.py), and the insights pages among as many (bench/run_insights.py).
 """
 
 from __future__ import annotations
@@ -80,6 +80,7 @@ def main() -> None:
     failures = run(f"sqlite:///{sqlite_dir / 'bench.sqlite3'}", "SQLite")
     # The case list in a database of its own (bench.run_cases flushes what it runs on).
     failures += run(f"sqlite:///{sqlite_dir / 'cases.sqlite3'}", "SQLite", "bench.run_cases")
+    failures += run(f"sqlite:///{sqlite_dir / 'insights.sqlite3'}", "SQLite", "bench.run_insights")
     url, stop = postgres_url()
     if url is None:
         print("[PostgreSQL] not run: install the postgresql package to include it")
@@ -87,6 +88,7 @@ def main() -> None:
         try:
             failures += run(url, "PostgreSQL")
             failures += run(url, "PostgreSQL", "bench.run_cases")
+            failures += run(url, "PostgreSQL", "bench.run_insights")
         finally:
             if stop:
                 subprocess.call(stop, stdout=subprocess.DEVNULL)  # noqa: S603

@@ -52,6 +52,8 @@ PUBLISHED_MEASURES = ("started", "completed", *SHARE_MEASURES)
 MEASURES = (*PUBLISHED_MEASURES, "not_complementary")
 
 Cell = tuple[str, str, str]  # (area, group, measure)
+# Decision.values builds a new list on every access: looked up once, not per case and cell.
+DECISIONS = frozenset(Decision.values)
 
 
 def group_label(group: str) -> str:
@@ -134,7 +136,7 @@ def _groups(fact: CaseFact) -> tuple[str, str, str]:
 
 def _measures(fact: CaseFact) -> list[str]:
     measures = ["started"]
-    if fact.decision in Decision.values:
+    if fact.decision in DECISIONS:
         measures += ["completed", fact.decision]
         measures.append(
             "complementary" if fact.complementary_started is not None else "not_complementary"
@@ -331,12 +333,15 @@ def municipality_equity(
         if fact.municipality_code is None or fact.county_code is None:
             continue  # a case without a home municipality belongs to no area
         areas = ("oms", f"c{fact.county_code}", f"m{fact.municipality_code}")
+        groups = _groups(fact)
+        measures = _measures(fact)
+        decided_days = fact.days_to_decision if fact.decision in DECISIONS else None
         for area in areas:
-            for group in _groups(fact):
-                for measure in _measures(fact):
+            for group in groups:
+                for measure in measures:
                     counts[(area, group, measure)] += 1
-                if fact.decision in Decision.values and fact.days_to_decision is not None:
-                    days[(area, group)].append(fact.days_to_decision)
+                if decided_days is not None:
+                    days[(area, group)].append(decided_days)
 
     suppressor = _Suppressor(counts, _relations(codes_by_county))
     if published:
