@@ -6,13 +6,11 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import translation
-from django.utils.translation import gettext as _
+from django.core.management.base import CommandParser
+from django.utils.translation import gettext_lazy
 
-from valnav.accounts.models import User
 from valnav.atlas.offer_io import offers_import
+from valnav.core.importing import FileImportCommand
 
 # Files with more rows than this get a progress bar.
 PROGRESS_FROM_ROWS = 2000
@@ -50,49 +48,28 @@ class ProgressBar:
             self.out.flush()
 
 
-class Command(BaseCommand):
+class Command(FileImportCommand):
     help = (
         "Import offers from a CSV (comma or semicolon; UTF-8 or Windows-1252) or XLSX file. "
         "Nothing is written if any row has an error; the errors are listed by row and column."
     )
+    checked_message = gettext_lazy(
+        "Checked %(file)s: %(created)s new, %(updated)s changed, %(unchanged)s "
+        "unchanged. Dry run: nothing was written."
+    )
+    imported_message = gettext_lazy(
+        "Imported %(file)s: %(created)s new, %(updated)s changed, %(unchanged)s unchanged."
+    )
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", type=Path, help="the CSV or XLSX file")
-        parser.add_argument(
-            "--dry-run", action="store_true", help="check the file and report, write nothing"
-        )
+    def add_import_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--user",
             metavar="EMAIL",
             help="import as this user: their permissions apply and the history names them",
         )
-        parser.add_argument(
-            "--language",
-            default=settings.LANGUAGE_CODE,
-            choices=[code for code, _name in settings.LANGUAGES],
-            help="language of the messages (default: %(default)s)",
-        )
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        with translation.override(options["language"]):
-            self._import(options)
-
-    def _import(self, options: dict[str, Any]) -> None:
-        path: Path = options["file"]
-        try:
-            source = path.read_bytes()
-        except OSError as error:
-            raise CommandError(
-                _("Cannot read %(file)s: %(reason)s") % {"file": path, "reason": error.strerror}
-            ) from error
-        actor: User | None = None
-        if options["user"]:
-            actor = User.objects.filter(email__iexact=options["user"], is_active=True).first()
-            if actor is None:
-                raise CommandError(
-                    _("No active user has the e-mail address %(email)s.")
-                    % {"email": options["user"]}
-                )
+    def run_import(self, *, path: Path, source: bytes, options: dict[str, Any]) -> Any:
+        actor = self.active_user(options["user"])
         bar = ProgressBar(getattr(self.stderr, "_out", sys.stderr), dry_run=options["dry_run"])
         report = offers_import(
             actor=actor,
@@ -102,25 +79,4 @@ class Command(BaseCommand):
             progress=bar,
         )
         bar.close()
-        if report.errors:
-            for row_error in report.errors:
-                self.stderr.write(str(row_error))
-            raise CommandError(
-                _("%(count)s errors in %(file)s; nothing was imported.")
-                % {"count": len(report.errors), "file": path.name}
-            )
-        counts = {
-            "created": report.created,
-            "updated": report.updated,
-            "unchanged": report.unchanged,
-        }
-        if report.dry_run:
-            summary = _(
-                "Checked %(file)s: %(created)s new, %(updated)s changed, %(unchanged)s "
-                "unchanged. Dry run: nothing was written."
-            )
-        else:
-            summary = _(
-                "Imported %(file)s: %(created)s new, %(updated)s changed, %(unchanged)s unchanged."
-            )
-        self.stdout.write(summary % {"file": path.name, **counts})
+        return report

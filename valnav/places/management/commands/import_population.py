@@ -5,66 +5,27 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import translation
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from valnav.core.importing import FileImportCommand
 from valnav.places.population_io import population_import
 
 
-class Command(BaseCommand):
+class Command(FileImportCommand):
     help = (
         "Import inhabitants aged 20–64 per municipality and year from a CSV file (columns "
         "kommunkod, år, antal 20–64 år) exported from SCB's statistikdatabasen, table "
         "Folkmängd efter region, ålder och år. Nothing is written if any row has an error."
     )
+    file_help = "the CSV file"
+    checked_message = gettext_lazy(
+        "Checked %(file)s: %(created)s new, %(updated)s changed and %(unchanged)s "
+        "unchanged population figures. Dry run: nothing was written."
+    )
+    imported_message = gettext_lazy(
+        "Imported %(file)s: %(created)s new, %(updated)s changed and %(unchanged)s "
+        "unchanged population figures."
+    )
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", type=Path, help="the CSV file")
-        parser.add_argument(
-            "--dry-run", action="store_true", help="check the file and report, write nothing"
-        )
-        parser.add_argument(
-            "--language",
-            default=settings.LANGUAGE_CODE,
-            choices=[code for code, _name in settings.LANGUAGES],
-            help="language of the messages (default: %(default)s)",
-        )
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        with translation.override(options["language"]):
-            self._import(options["file"], dry_run=options["dry_run"])
-
-    def _import(self, path: Path, *, dry_run: bool) -> None:
-        try:
-            source = path.read_bytes()
-        except OSError as error:
-            raise CommandError(
-                _("Cannot read %(file)s: %(reason)s") % {"file": path, "reason": error.strerror}
-            ) from error
-        report = population_import(source=source, dry_run=dry_run)
-        if report.errors:
-            for row_error in report.errors:
-                self.stderr.write(str(row_error))
-            raise CommandError(
-                _("%(count)s errors in %(file)s; nothing was imported.")
-                % {"count": len(report.errors), "file": path.name}
-            )
-        counts = {
-            "file": path.name,
-            "created": report.created,
-            "updated": report.updated,
-            "unchanged": report.unchanged,
-        }
-        if dry_run:
-            summary = _(
-                "Checked %(file)s: %(created)s new, %(updated)s changed and %(unchanged)s "
-                "unchanged population figures. Dry run: nothing was written."
-            )
-        else:
-            summary = _(
-                "Imported %(file)s: %(created)s new, %(updated)s changed and %(unchanged)s "
-                "unchanged population figures."
-            )
-        self.stdout.write(summary % counts)
+    def run_import(self, *, path: Path, source: bytes, options: dict[str, Any]) -> Any:
+        return population_import(source=source, dry_run=options["dry_run"])
