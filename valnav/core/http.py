@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 
-from valnav.accounts.models import User
+if TYPE_CHECKING:  # core imports no app at run time (docs/architecture.md)
+    from valnav.accounts.models import User
 
 
 def member(request: HttpRequest) -> User:
     """The signed-in user (views behind require_perm); anyone else is refused."""
-    if not isinstance(request.user, User):
+    user = request.user
+    if not isinstance(user, get_user_model()):
         raise PermissionDenied
-    return request.user
+    return user
 
 
 def form_errors_from(form: Any, error: ValidationError) -> None:
