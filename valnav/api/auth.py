@@ -12,13 +12,14 @@ from typing import Any, Final
 
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
-from ninja.errors import AuthenticationError
-from ninja.security import HttpBearer
+from ninja.errors import AuthenticationError, HttpError
+from ninja.security import HttpBearer, django_auth
 from ninja.throttling import AnonRateThrottle, SimpleRateThrottle
 
 from valnav.accounts.models import User
 from valnav.api.models import ApiToken
 from valnav.api.services import api_token_authenticate
+from valnav.core.permissions import Perm, user_has_perm
 
 
 class ApiTokenAuth(HttpBearer):
@@ -92,3 +93,17 @@ class TokenThrottle(SimpleRateThrottle):
         if token is None:
             return None
         return self.cache_format % {"scope": self.scope, "ident": token.pk}
+
+
+# For member reads: a token, or the signed-in session of the pages (reads only: Ninja checks
+# CSRF on unsafe methods), so a page's own scripts and a member's system read alike.
+MEMBER_READ_AUTH: Final[list[Any]] = [ApiTokenAuth(), django_auth]
+
+
+def api_member(request: HttpRequest, perm: Perm) -> User:
+    """The user of a request that passed MEMBER_READ_AUTH, if they hold `perm`; else 403."""
+    token = request_token(request)
+    user = token.user if token is not None else getattr(request, "auth", None)
+    if not isinstance(user, User) or not user_has_perm(user, perm):
+        raise HttpError(403, "You do not have access to this.")
+    return user

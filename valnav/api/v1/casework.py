@@ -10,21 +10,17 @@ from datetime import date
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
-from ninja.errors import HttpError
 from ninja.params.functions import Query
-from ninja.security import django_auth
 
 from valnav.accounts.models import User
-from valnav.api.auth import ApiTokenAuth, request_token
+from valnav.api.auth import MEMBER_READ_AUTH, api_member
 from valnav.casework.models import ValidationCase
 from valnav.casework.selectors import case_list_for_user, case_view_for
 from valnav.casework.services import case_views_log
-from valnav.core.permissions import Perm, user_has_perm
+from valnav.core.permissions import Perm
 
 router = Router(tags=["cases"])
 
-# A token, or the signed-in session of the pages (reads only: Ninja checks CSRF on writes).
-CASE_AUTH = [ApiTokenAuth(), django_auth]
 MAX_CASES_PAGE = 100
 
 
@@ -61,11 +57,7 @@ class CasePage(Schema):
 
 
 def _caller(request: HttpRequest) -> User:
-    token = request_token(request)
-    user = token.user if token is not None else getattr(request, "auth", None)
-    if not isinstance(user, User) or not user_has_perm(user, Perm.HANDLE_CASES):
-        raise HttpError(403, "Only assessors and counsellors read cases.")
-    return user
+    return api_member(request, Perm.HANDLE_CASES)
 
 
 def _out(user: User, case: ValidationCase) -> CaseOut:
@@ -103,7 +95,7 @@ def _out(user: User, case: ValidationCase) -> CaseOut:
 @router.get(
     "/cases",
     response={200: CasePage, 401: Message, 403: Message},
-    auth=CASE_AUTH,
+    auth=MEMBER_READ_AUTH,
     url_name="case-list",
     summary="The cases the caller handles, newest first contact first",
 )
@@ -122,7 +114,7 @@ def case_list(
 @router.get(
     "/cases/{reference}",
     response={200: CaseOut, 401: Message, 403: Message, 404: Message},
-    auth=CASE_AUTH,
+    auth=MEMBER_READ_AUTH,
     url_name="case-detail",
     summary="One case by its reference; 404 unless the caller's organisation handles it",
 )

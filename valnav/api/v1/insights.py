@@ -9,19 +9,15 @@ from typing import Literal
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
-from ninja.errors import HttpError
 from ninja.params.functions import Query
-from ninja.security import django_auth
 
 from valnav.accounts.models import User
-from valnav.api.auth import ApiTokenAuth, request_token
-from valnav.core.permissions import Perm, user_has_perm
+from valnav.api.auth import MEMBER_READ_AUTH, api_member
+from valnav.core.permissions import Perm
 from valnav.insights.gaps import GapRow, gap_analysis
 
 router = Router(tags=["insights"])
 
-# A token, or the signed-in session of the pages (reads only), as for cases.
-INSIGHTS_AUTH = [ApiTokenAuth(), django_auth]
 MAX_GAPS_PAGE = 1000
 
 
@@ -64,11 +60,7 @@ class GapPage(Schema):
 
 
 def _caller(request: HttpRequest) -> User:
-    token = request_token(request)
-    user = token.user if token is not None else getattr(request, "auth", None)
-    if not isinstance(user, User) or not user_has_perm(user, Perm.VIEW_INSIGHTS):
-        raise HttpError(403, "Only readers of insights read the gap analysis.")
-    return user
+    return api_member(request, Perm.VIEW_INSIGHTS)
 
 
 def _out(row: GapRow) -> GapOut:
@@ -99,7 +91,7 @@ def _out(row: GapRow) -> GapOut:
 @router.get(
     "/insights/gaps",
     response={200: GapPage, 401: Message, 403: Message},
-    auth=INSIGHTS_AUTH,
+    auth=MEMBER_READ_AUTH,
     url_name="insights-gaps",
     summary="Gaps between labour demand and validation supply, largest first",
 )

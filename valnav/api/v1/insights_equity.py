@@ -10,7 +10,8 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.params.functions import Query
 
-from valnav.api.v1.insights import INSIGHTS_AUTH, Message, _caller
+from valnav.api.auth import MEMBER_READ_AUTH
+from valnav.api.v1.insights import Message, _caller
 from valnav.insights.equity import AreaEquity, Figures, Share, municipality_equity
 
 router = Router(tags=["insights"])
@@ -112,7 +113,7 @@ def _area(area: AreaEquity, county_code: str | None) -> AreaOut:
 @router.get(
     "/insights/equity",
     response={200: EquityOut, 401: Message, 403: Message},
-    auth=INSIGHTS_AUTH,
+    auth=MEMBER_READ_AUTH,
     url_name="insights-equity",
     summary="Equity across municipalities: published, suppressed figures",
     description=SUPPRESSION,

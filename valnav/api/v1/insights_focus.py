@@ -9,18 +9,14 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.params.functions import Query
-from ninja.security import django_auth
 
 from valnav.accounts.models import User
-from valnav.api.auth import ApiTokenAuth, request_token
-from valnav.core.permissions import Perm, user_has_perm
+from valnav.api.auth import MEMBER_READ_AUTH, api_member
+from valnav.core.permissions import Perm
 from valnav.insights.focus import focus_scenarios_for_user, focus_scores
 from valnav.places.models import County
 
 router = Router(tags=["insights"])
-
-# A token, or the signed-in session of the pages (a read: no CSRF surface).
-FOCUS_AUTH = [ApiTokenAuth(), django_auth]
 
 
 class Message(Schema):
@@ -55,17 +51,13 @@ class FocusOut(Schema):
 
 
 def _caller(request: HttpRequest) -> User:
-    token = request_token(request)
-    user = token.user if token is not None else getattr(request, "auth", None)
-    if not isinstance(user, User) or not user_has_perm(user, Perm.VIEW_INSIGHTS):
-        raise HttpError(403, "Only those who see insights read focus scoring.")
-    return user
+    return api_member(request, Perm.VIEW_INSIGHTS)
 
 
 @router.get(
     "/insights/focus",
     response={200: FocusOut, 400: Message, 401: Message, 403: Message, 404: Message},
-    auth=FOCUS_AUTH,
+    auth=MEMBER_READ_AUTH,
     url_name="insights-focus",
     summary="Branches ranked for focus, by a saved scenario's weights or the defaults",
 )
