@@ -6,7 +6,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -18,6 +17,7 @@ from valnav.accounts.models import User
 from valnav.api.models import ApiToken
 from valnav.api.services import NewToken, api_token_create, api_token_revoke
 from valnav.core.decorators import require_perm
+from valnav.core.http import member
 from valnav.core.permissions import Perm
 
 
@@ -27,13 +27,6 @@ class TokenCreateForm(forms.Form):
         max_length=100,
         help_text=gettext_lazy("What the key is for, e.g. the program that uses it."),
     )
-
-
-def _member(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User):  # require_perm lets only signed-in users through
-        raise PermissionDenied
-    return user
 
 
 def _page(
@@ -50,7 +43,7 @@ def _page(
 @require_GET
 @require_perm(Perm.MANAGE_API_TOKENS)
 def token_list(request: HttpRequest) -> HttpResponse:
-    return _page(request, _member(request), TokenCreateForm())
+    return _page(request, member(request), TokenCreateForm())
 
 
 @require_POST
@@ -59,7 +52,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
 def token_create(request: HttpRequest) -> HttpResponse:
     """Answers with the page itself rather than a redirect, so that the secret is never stored,
     not even for one request in the session."""
-    user = _member(request)
+    user = member(request)
     form = TokenCreateForm(request.POST)
     if not form.is_valid():
         return _page(request, user, form)
@@ -70,7 +63,7 @@ def token_create(request: HttpRequest) -> HttpResponse:
 @require_POST
 @require_perm(Perm.MANAGE_API_TOKENS)
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _member(request)
+    user = member(request)
     token = get_object_or_404(ApiToken.objects.for_user(user), pk=pk)
     api_token_revoke(token=token, actor=user)
     messages.success(request, _("The key “%(name)s” is revoked.") % {"name": token.name})

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
@@ -19,7 +19,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from valnav.accounts.models import User
 from valnav.atlas.forms import SearchForm
 from valnav.atlas.models import Offer, PublicationStatus
 from valnav.atlas.offer_io import COLUMNS, ExportFormat, offers_export
@@ -32,6 +31,7 @@ from valnav.atlas.tasks import (
     import_job_get,
 )
 from valnav.core.decorators import require_perm
+from valnav.core.http import member
 from valnav.core.permissions import Perm
 
 MAX_UPLOAD_BYTES = 64 * 1024 * 1024
@@ -78,13 +78,6 @@ class ExportForm(forms.Form):
     format = forms.ChoiceField(required=False, choices=[("csv", "CSV"), ("xlsx", "XLSX")])
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User):  # require_perm lets only signed-in users through
-        raise PermissionDenied
-    return user
-
-
 def _job_url(job: ImportJob) -> str:
     return f"{reverse('atlas:import')}?job={job.id}"
 
@@ -111,7 +104,7 @@ def _job_context(job: ImportJob) -> dict[str, Any]:
 @require_perm(Perm.IMPORT_ATLAS)
 def import_view(request: HttpRequest) -> HttpResponse:
     """Upload a file (GET, POST), see its preview or progress (?job=…), apply it (POST job)."""
-    user = _user(request)
+    user = member(request)
     form = ImportUploadForm()
     if request.method == "POST" and "job" in request.POST:
         job = import_job_get(job_id=request.POST["job"], actor=user)
@@ -140,7 +133,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
 @require_perm(Perm.IMPORT_ATLAS)
 def import_progress_view(request: HttpRequest, job: str) -> HttpResponse:
     """The job's progress or, once done, its preview or result: an htmx-polled fragment."""
-    found = import_job_get(job_id=job, actor=_user(request))
+    found = import_job_get(job_id=job, actor=member(request))
     if found is None:
         raise Http404
     context = _job_context(found)

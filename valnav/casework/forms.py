@@ -1,6 +1,6 @@
 """Forms that parse what assessors and counsellors send about cases. They check the shape of
 the input; the rules live in casework.services, whose ValidationErrors are mapped back onto
-these fields (see `add_service_errors`)."""
+these fields (see `valnav.core.http.form_errors_from`)."""
 
 from __future__ import annotations
 
@@ -35,20 +35,6 @@ def _model_choice(form: forms.Form, name: str) -> forms.ModelChoiceField[Any]:
 
 def _choice(form: forms.Form, name: str) -> forms.ChoiceField:
     return cast(forms.ChoiceField, form.fields[name])
-
-
-def add_service_errors(
-    form: forms.Form, error: ValidationError, *, moved: dict[str, str] | None = None
-) -> None:
-    """Show a service's ValidationError on the form: each field's message on that field (or on
-    the field `moved` names for it), anything else at the top of the form."""
-    moved = moved or {}
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            target = moved.get(field, field)
-            form.add_error(target if target in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 class DateInput(forms.DateInput):

@@ -36,7 +36,6 @@ from valnav.casework.forms import (
     ReferralAnswerForm,
     ReferralForm,
     TransitionForm,
-    add_service_errors,
 )
 from valnav.casework.models import EducationPlanItem, ReferralShare, ValidationCase
 from valnav.casework.selectors import (
@@ -74,6 +73,7 @@ from valnav.casework.services import (
 )
 from valnav.casework.states import CaseState
 from valnav.core.decorators import require_perm
+from valnav.core.http import form_errors_from, member
 from valnav.core.models import AccessAction
 from valnav.core.permissions import Perm, Role
 from valnav.core.services import access_log_record
@@ -93,12 +93,6 @@ PROCESS = (
     CaseState.REASSESSMENT,
     CaseState.CLOSED,
 )
-
-
-def _user(request: HttpRequest) -> User:
-    if not isinstance(request.user, User):
-        raise PermissionDenied
-    return request.user
 
 
 def _messages(error: ValidationError | PermissionDenied) -> str:
@@ -124,7 +118,7 @@ class CaseRow:
 @require_GET
 @require_perm(Perm.HANDLE_CASES)
 def case_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = member(request)
     form = CaseFilterForm(request.GET or None)
     state, only_open, query = form.filters() if form.is_bound else ("", False, "")
     cases = case_page_for_user(user=user, state=state, only_open=only_open, query=query)
@@ -158,14 +152,14 @@ def case_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @require_perm(Perm.HANDLE_CASES)
 def individual_new(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = member(request)
     organisations = case_organisations_for_user(user=user)
     form = IndividualForm(request.POST or None, organisations=organisations)
     if request.method == "POST" and form.is_valid():
         try:
             person = individual_register(actor=user, **form.service_arguments())
         except ValidationError as error:
-            add_service_errors(form, error, moved=form.purpose_targets())
+            form_errors_from(form, error, moved=form.purpose_targets())
         except PermissionDenied as error:
             form.add_error(None, _messages(error))
         else:
@@ -188,7 +182,7 @@ def individual_new(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @require_perm(Perm.HANDLE_CASES)
 def case_new(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = member(request)
     organisations = case_organisations_for_user(user=user)
     form = CaseForm(
         request.POST or None,
@@ -208,7 +202,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
                 reason=data["reason"],
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            form_errors_from(form, error)
         except PermissionDenied as error:
             form.add_error(None, _messages(error))
         else:
@@ -249,7 +243,7 @@ class PlanRow:
 
 
 def _case_for(request: HttpRequest, reference: str) -> tuple[User, ValidationCase, CaseView]:
-    user = _user(request)
+    user = member(request)
     case = get_object_or_404(case_detail_queryset(user=user), reference=reference)
     return user, case, case_view_for(user=user, case=case)
 
@@ -425,7 +419,7 @@ def case_transition_view(request: HttpRequest, reference: str) -> HttpResponse:
         form.add_error(None, _messages(error))
         return _render_detail(request, user, case, transition_form=form, status=409)
     except ValidationError as error:
-        add_service_errors(form, error)
+        form_errors_from(form, error)
         return _render_detail(request, user, case, transition_form=form, status=400)
     except PermissionDenied as error:
         form.add_error(None, _messages(error))
@@ -511,7 +505,7 @@ def plan_item_add_view(request: HttpRequest, reference: str) -> HttpResponse:
                 note=data["note"],
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(request, gettext("The step is added to the education plan."))
             return redirect(_detail_url(case, "plan"))
@@ -536,7 +530,7 @@ def plan_item_update_view(request: HttpRequest, reference: str, pk: int) -> Http
                 note=data["note"],
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(request, gettext("The education plan is updated."))
             return redirect(_detail_url(case, "plan"))
@@ -564,7 +558,7 @@ def evidence_add_view(request: HttpRequest, reference: str) -> HttpResponse:
                 description=data["description"],
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(request, gettext("The file is added."))
             return redirect(_detail_url(case, "evidence"))
@@ -619,7 +613,7 @@ def referral_new(request: HttpRequest, reference: str) -> HttpResponse:
                 message=data["message"],
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(request, gettext("The case is referred."))
             return redirect(_detail_url(case, "referrals"))

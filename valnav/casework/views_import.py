@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods
 from valnav.accounts.models import Organisation, User
 from valnav.casework.case_io import COLUMNS, case_import_organisations, cases_import
 from valnav.core.decorators import require_perm
+from valnav.core.http import member
 from valnav.core.permissions import Perm
 
 MAX_UPLOAD_BYTES = 16 * 1024 * 1024
@@ -65,18 +66,11 @@ class CaseImportForm(forms.Form):
         return upload
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User):  # require_perm lets only signed-in users through
-        raise PermissionDenied
-    return user
-
-
 @require_http_methods(["GET", "POST"])
 @require_perm(Perm.IMPORT_CASES)
 def import_view(request: HttpRequest) -> HttpResponse:
     """GET: the upload form. POST: check the file (action=check) or import it (action=import)."""
-    user = _user(request)
+    user = member(request)
     form = CaseImportForm(user=user)
     context: dict[str, Any] = {"columns": COLUMNS}
     if request.method == "POST":

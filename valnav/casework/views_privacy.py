@@ -10,7 +10,6 @@ import json
 from typing import Any
 
 from django import forms
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -20,7 +19,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from valnav.accounts.models import User
 from valnav.casework.models import Individual
 from valnav.casework.privacy import (
     access_log_search,
@@ -28,6 +26,7 @@ from valnav.casework.privacy import (
     register_extract_export,
 )
 from valnav.core.decorators import require_perm
+from valnav.core.http import member
 from valnav.core.models import AccessAction, AccessLogEntry
 from valnav.core.permissions import Perm
 from valnav.core.services import access_log_record
@@ -37,15 +36,8 @@ ACCESS_LOG_PAGE_SIZE = 50
 ACCESS_LOG_RECORD = "core.accesslogentry"
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User):  # require_perm lets only signed-in users through
-        raise PermissionDenied
-    return user
-
-
 def _individual(request: HttpRequest, pseudonym: str) -> Individual:
-    individual = individual_for_extract(user=_user(request), pseudonym=pseudonym)
+    individual = individual_for_extract(user=member(request), pseudonym=pseudonym)
     if individual is None:
         raise Http404
     return individual
@@ -63,7 +55,7 @@ def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
 def register_extract_json_view(request: HttpRequest, pseudonym: str) -> HttpResponse:
     individual = _individual(request, pseudonym)
     extract = register_extract_export(
-        individual=individual, actor=_user(request), file_format="JSON"
+        individual=individual, actor=member(request), file_format="JSON"
     )
     response = HttpResponse(
         json.dumps(extract, ensure_ascii=False, indent=2),
@@ -81,7 +73,7 @@ def register_extract_pdf_view(request: HttpRequest, pseudonym: str) -> HttpRespo
     # The extract goes to the person, in Swedish (the language of the authority's records).
     with translation.override("sv"):
         extract = register_extract_export(
-            individual=individual, actor=_user(request), file_format="PDF"
+            individual=individual, actor=member(request), file_format="PDF"
         )
         pdf = render_pdf(
             "casework/privacy/register_extract_pdf.html", {"extract": extract, "lang": "sv"}
@@ -160,7 +152,7 @@ def access_log_view(request: HttpRequest) -> HttpResponse:
         rows = list(entries)
         described = ", ".join(f"{key}={value}" for key, value in filters.items() if value)
         access_log_record(
-            actor=_user(request),
+            actor=member(request),
             action=AccessAction.EXPORT,
             record_type=ACCESS_LOG_RECORD,
             record_ref="access-log",

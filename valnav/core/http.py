@@ -20,10 +20,15 @@ def member(request: HttpRequest) -> User:
     return user
 
 
-def form_errors_from(form: Any, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form: per field where it names one."""
+def form_errors_from(
+    form: Any, error: ValidationError, *, moved: dict[str, str] | None = None
+) -> None:
+    """Show a service's ValidationError on the form: each field's message on that field (or on
+    the field `moved` names for it), anything else at the top of the form."""
+    moved = moved or {}
     if hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
+            target = moved.get(field, field)
+            form.add_error(target if target in form.fields else None, errors)
     else:
         form.add_error(None, error)
