@@ -59,10 +59,11 @@ def credential_status_list(request: HttpRequest, list_id: str) -> HttpResponse |
     "/credentials/issuers/{organisation_id}",
     response={200: dict[str, Any], 404: Message},
     url_name="credential-issuer",
-    summary="The Open Badges issuer profile of an organisation",
+    summary="The Open Badges issuer profile of an organisation that has issued credentials",
 )
 def credential_issuer(request: HttpRequest, organisation_id: int) -> dict[str, Any]:
-    return issuer_profile(get_object_or_404(Organisation, pk=organisation_id))
+    issuers = Organisation.objects.filter(credentials__isnull=False).distinct()
+    return issuer_profile(get_object_or_404(issuers, pk=organisation_id))
 
 
 @router.get(
