@@ -564,15 +564,14 @@ def credential_revoke(*, credential: Credential, actor: User, reason: str) -> Cr
 
 
 @cache
-def achievement_credential_schema() -> dict[str, Any]:
+def _schema_validator() -> jsonschema.Draft201909Validator:
+    """Read and compiled once per process: every verification page checks the schema."""
     with (SCHEMA_DIR / "achievementcredential.json").open(encoding="utf-8") as handle:
-        schema: dict[str, Any] = json.load(handle)
-    return schema
+        return jsonschema.Draft201909Validator(json.load(handle))
 
 
 def schema_errors(claims: dict[str, Any]) -> list[str]:
-    schema = achievement_credential_schema()
-    validator = jsonschema.Draft201909Validator(schema)
+    validator = _schema_validator()
     return [
         f"{'/'.join(str(part) for part in error.absolute_path) or '(root)'}: {error.message}"
         for error in validator.iter_errors(claims)

@@ -9,6 +9,7 @@ from datetime import date
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 from ninja import Field, Router, Schema
 from ninja.params.functions import Query
 
@@ -107,7 +108,7 @@ def case_list(
     user = _caller(request)
     cases = case_list_for_user(user=user).select_related("organisation")
     page = list(cases[offset : offset + limit])
-    case_views_log(actor=user, cases=page, purpose="Ärendelista läst via API")
+    case_views_log(actor=user, cases=page, purpose=gettext("Case list read through the API"))
     return CasePage(count=cases.count(), items=[_out(user, case) for case in page])
 
 
@@ -126,5 +127,5 @@ def case_detail(request: HttpRequest, reference: str) -> CaseOut:
         ),
         reference=reference,
     )
-    case_views_log(actor=user, cases=[case], purpose="Ärende läst via API")
+    case_views_log(actor=user, cases=[case], purpose=gettext("Case read through the API"))
     return _out(user, case)
