@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from tests.browser.helpers import field_label, sv, url
 from tests.browser.test_casework import log_in
 from valnav.demo.atlas import demo_atlas_seed
+from valnav.demo.casework import seed_cases
 from valnav.demo.demand import seed_demand
 from valnav.insights.models import FocusScenario
 
@@ -94,3 +95,28 @@ def test_a_strategist_finds_the_gaps_and_weighs_focus_branches(
         with page.expect_download() as download:
             page.get_by_role("link", name=sv(label)).click()
         assert download.value.suggested_filename.endswith(suffix)
+
+
+def test_the_remaining_casework_and_insights_pages_pass_axe(
+    page, server, check_a11y, insights_data
+):
+    """Pages the journeys do not pass through, visited once each as the administrator (who
+    holds every permission), with the demo cases in place."""
+    seed_cases()
+    log_in(page, server, "admin")
+    for name, query in [
+        ("casework:case-list", ""),
+        ("casework:import", ""),
+        ("casework:statistics", ""),
+        ("casework:access-log", ""),
+        ("insights:demand", ""),
+        ("insights:demand-import", ""),
+        ("insights:demand-rule", ""),
+        ("insights:value", ""),
+        ("insights:value", "?from_cases=1"),
+        ("insights:dashboard", "?audience=komvux&county=19"),
+        ("insights:dashboard", "?audience=project"),
+    ]:
+        page.goto(url(server, name) + query)
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        check_a11y(page)
