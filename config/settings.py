@@ -65,6 +65,9 @@ INSTALLED_APPS = [
     "valnav.atlas",
     "valnav.casework",
     "valnav.insights",
+    "valnav.outreach",
+    "valnav.events",
+    "valnav.networks",
     "valnav.api",
     "valnav.demo",
 ]

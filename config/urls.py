@@ -21,6 +21,9 @@ urlpatterns += i18n_patterns(
     path("", include("valnav.atlas.urls")),
     path("", include("valnav.casework.urls")),
     path("", include("valnav.insights.urls")),
+    path("", include("valnav.outreach.urls")),
+    path("", include("valnav.events.urls")),
+    path("", include("valnav.networks.urls")),
     path("", include("valnav.api.urls")),
     prefix_default_language=False,
 )

@@ -48,6 +48,11 @@ class Perm(enum.StrEnum):
     # Insights: demand, gaps, equity, focus scoring and value. Public figures need no perm.
     VIEW_INSIGHTS = "view_insights"
     IMPORT_DEMAND = "import_demand"  # Yrkesbarometer and population files
+    # Outreach: information material, events and networks. Published pages need no perm.
+    EDIT_MATERIALS = "edit_materials"  # write drafts and send them for review
+    PUBLISH_MATERIALS = "publish_materials"  # review, publish and archive
+    MANAGE_EVENTS = "manage_events"  # events, registrations, attendance, evaluations
+    MANAGE_NETWORKS = "manage_networks"  # networks, meetings, minutes and efforts
 
 
 _EVERY_MEMBER = frozenset({Perm.VIEW_STAFF_PAGES})
@@ -64,6 +69,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
         Perm.VIEW_CASE_STATISTICS,
         Perm.VIEW_INSIGHTS,
         Perm.IMPORT_DEMAND,
+        Perm.EDIT_MATERIALS,
+        Perm.MANAGE_EVENTS,
+        Perm.MANAGE_NETWORKS,
     },
     Role.ASSESSOR: _EVERY_MEMBER
     | {
@@ -74,9 +82,18 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
         Perm.IMPORT_CASES,
     },
     Role.GUIDANCE_COUNSELLOR: _EVERY_MEMBER | {Perm.HANDLE_CASES},
-    Role.COMMUNICATOR: _EVERY_MEMBER,
+    Role.COMMUNICATOR: _EVERY_MEMBER
+    | {Perm.EDIT_MATERIALS, Perm.PUBLISH_MATERIALS, Perm.MANAGE_EVENTS, Perm.MANAGE_NETWORKS},
     Role.PROJECT_MANAGER: _EVERY_MEMBER
-    | {Perm.VIEW_ORGANISATIONS, Perm.VIEW_CASE_STATISTICS, Perm.VIEW_INSIGHTS},
+    | {
+        Perm.VIEW_ORGANISATIONS,
+        Perm.VIEW_CASE_STATISTICS,
+        Perm.VIEW_INSIGHTS,
+        Perm.EDIT_MATERIALS,
+        Perm.PUBLISH_MATERIALS,
+        Perm.MANAGE_EVENTS,
+        Perm.MANAGE_NETWORKS,
+    },
     Role.EMPLOYER_REPRESENTATIVE: _EVERY_MEMBER,
 }
 

@@ -1,0 +1,7 @@
+"""Events URLs."""
+
+from django.urls import URLPattern
+
+app_name = "events"
+
+urlpatterns: list[URLPattern] = []

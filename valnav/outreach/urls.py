@@ -1,0 +1,7 @@
+"""Outreach URLs."""
+
+from django.urls import URLPattern
+
+app_name = "outreach"
+
+urlpatterns: list[URLPattern] = []
