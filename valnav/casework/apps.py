@@ -6,3 +6,8 @@ class CaseworkConfig(AppConfig):
     name = "valnav.casework"
     label = "casework"
     verbose_name = _("Casework")
+
+    def ready(self) -> None:
+        from valnav.casework import signals
+
+        signals.connect()

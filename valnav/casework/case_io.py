@@ -40,6 +40,7 @@ from valnav.atlas.offer_io import (
     fold_header,
     read_sheet,
 )
+from valnav.casework.facts import case_facts_refresh
 from valnav.casework.models import (
     CASE_ROLES,
     CaseTransition,
@@ -925,6 +926,7 @@ def _write(
                 for position, (state, moment) in enumerate(zip(path, moments, strict=True))
             )
         CaseTransition.objects.bulk_create(transitions, batch_size=WRITE_BATCH)
+        case_facts_refresh(case.pk for case in cases)  # bulk writes send no signals
         if assessor_id is not None:
             through = ValidationCase.assessors.through
             through.objects.bulk_create(

@@ -34,6 +34,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from valnav.accounts.models import Organisation, User
+from valnav.casework.facts import case_facts_refresh
 from valnav.casework.models import (
     Credential,
     CriterionResult,
@@ -549,6 +550,7 @@ def credential_revoke(*, credential: Credential, actor: User, reason: str) -> Cr
         )
         if not updated:
             raise ValidationError(_("The document is already revoked."), code="already_revoked")
+        case_facts_refresh([credential.case_id])  # an update sends no signal
         access_log_record(
             actor=actor,
             action=AccessAction.UPDATE,

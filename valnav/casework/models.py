@@ -622,3 +622,95 @@ class Credential(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.case}: {self.document_type} {self.public_id[:6]}…"
+
+
+class CaseFactRow(models.Model):
+    """The facts of one case that statistics need, kept beside the case so that insights
+    count a million cases with one grouped query on one narrow table instead of working out
+    each case's milestones from its transitions, plan and documents on every page.
+
+    Derived data only (no name, no identity number): rebuilt by
+    `valnav.casework.facts.case_facts_refresh` whenever a case, its transitions, its plan, its
+    documents or its person change, and in full by `manage.py refresh_case_facts`."""
+
+    case = models.OneToOneField(
+        ValidationCase,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="fact_row",
+        verbose_name=_("validation case"),
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    county = models.ForeignKey(
+        "places.County", on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    municipality = models.ForeignKey(
+        "places.Municipality", on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    model = models.ForeignKey(
+        "atlas.ValidationModel", on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    occupation = models.ForeignKey(
+        "taxonomy.Occupation", on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    first_contact = models.DateField()
+    decision = models.CharField(max_length=16, blank=True)
+    decision_date = models.DateField(null=True)
+    days_to_decision = models.IntegerField(null=True)
+    days_to_documented = models.IntegerField(null=True)
+    document_type = models.CharField(max_length=32, blank=True)
+    complementary_started = models.DateField(null=True)
+    complementary_finished = models.DateField(null=True)
+    # Whether the two dates above are set, as columns of their own so that indexes cover them.
+    complementary = models.BooleanField(default=False)
+    complementary_done = models.BooleanField(default=False)
+    ended_on = models.DateField(null=True)
+    gender = models.CharField(max_length=16, blank=True)
+    born_abroad = models.BooleanField(null=True)
+
+    class Meta:
+        verbose_name = _("case facts")
+        verbose_name_plural = _("case facts")
+        # Each covers one family of grouped counts, so that it reads the index and not the
+        # table: equity, lead times, gaps and focus branches, complementary education.
+        indexes = [
+            models.Index(
+                fields=[
+                    "municipality",
+                    "gender",
+                    "born_abroad",
+                    "decision",
+                    "complementary",
+                    "first_contact",
+                ],
+                name="casefact_equity",
+            ),
+            models.Index(
+                fields=[
+                    "municipality",
+                    "gender",
+                    "born_abroad",
+                    "days_to_decision",
+                    "decision",
+                    "first_contact",
+                ],
+                name="casefact_lead_time",
+            ),
+            models.Index(
+                fields=["county", "municipality", "occupation", "model", "gender"],
+                name="casefact_target",
+            ),
+            models.Index(
+                fields=["county", "municipality", "complementary", "complementary_done"],
+                name="casefact_complementary",
+            ),
+            models.Index(
+                fields=["municipality", "decision", "model", "first_contact"],
+                name="casefact_outcome",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}"

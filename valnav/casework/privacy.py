@@ -222,6 +222,13 @@ EXTRACT_EXCLUDED_FIELDS: dict[str, dict[str, str]] = {
         "status_index": "technical: the position of that bit",
     },
 }
+# Tables linked to the person that the extract leaves out whole, and why.
+EXTRACT_EXCLUDED_MODELS: dict[str, str] = {
+    "casework.casefactrow": (
+        "derived: worked out from the case, its transitions, plan and documents, which the "
+        "extract carries; it holds nothing else"
+    ),
+}
 
 
 def _when(value: dt.datetime | None) -> str | None:

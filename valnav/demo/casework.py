@@ -23,6 +23,7 @@ from valnav.accounts.models import Organisation, User
 from valnav.accounts.personas import DEMO_ORGANISATIONS, PERSONAS_BY_KEY
 from valnav.atlas.models import ComplementaryEducation, Criterion, ValidationModel
 from valnav.casework.case_io import END_STATES, process_path, transition_times
+from valnav.casework.facts import case_facts_refresh
 from valnav.casework.models import (
     AssessmentMethod,
     CaseTransition,
@@ -203,6 +204,10 @@ def seed_cases() -> int:
                     continue
                 _create(context, organisation, actor, reference, number, state, decision, draws)
                 created += 1
+        # The transitions and plan items went in in bulk, which sends no signals.
+        case_facts_refresh(
+            ValidationCase.objects.filter(is_demo=True).values_list("pk", flat=True)
+        )
     return created
 
 

@@ -26,7 +26,7 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from valnav.atlas.models import Offer
-from valnav.casework.facts import SUPPRESS_BELOW, case_facts, suppress
+from valnav.casework.facts import SUPPRESS_BELOW, case_fact_rows, suppress
 from valnav.casework.models import Credential
 from valnav.insights.equity import HIDDEN, AreaEquity, Equity, Share, municipality_equity
 from valnav.insights.focus import focus_scores
@@ -261,13 +261,19 @@ def _complementary(county: County, municipalities: Sequence[Municipality]) -> Pa
     home municipality. No county total: it would let a small municipality be subtracted."""
     started: dict[str, int] = defaultdict(int)
     finished: dict[str, int] = defaultdict(int)
-    for fact in case_facts(county=county):
-        if fact.municipality_code is None:
+    grouped = (
+        case_fact_rows(county=county)
+        .filter(complementary=True)
+        .values_list("municipality__code", "complementary_done")
+        .annotate(n=Count("*"))
+        .order_by()
+    )
+    for code, done, n in grouped:
+        if code is None:
             continue
-        if fact.complementary_started is not None:
-            started[fact.municipality_code] += 1
-        if fact.complementary_finished is not None and fact.complementary_started is not None:
-            finished[fact.municipality_code] += 1
+        started[code] += n
+        if done:
+            finished[code] += n
     return Panel(
         key="complementary",
         title=_("Complementary education"),

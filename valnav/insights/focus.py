@@ -35,7 +35,7 @@ from django.utils.translation import gettext_lazy
 
 from valnav.accounts.models import User
 from valnav.atlas.models import ComplementaryEducation, Offer, ValidationModel
-from valnav.casework.facts import SUPPRESS_BELOW, case_facts, suppress
+from valnav.casework.facts import SUPPRESS_BELOW, case_fact_rows, suppress
 from valnav.insights.demand import is_shortage, round_sort_key, shortage_rule_active
 from valnav.insights.models import DemandObservation, FocusScenario
 from valnav.places.models import County
@@ -307,19 +307,23 @@ def _cases(
     cases: dict[int, int] = defaultdict(int)
     women: dict[int, int] = defaultdict(int)
     men: dict[int, int] = defaultdict(int)
-    for fact in case_facts(county=county):
-        if fact.model_id is not None:
-            branches: Iterable[int] = (
-                [model_branch[fact.model_id]] if fact.model_id in model_branch else []
-            )
+    grouped = (
+        case_fact_rows(county=county)
+        .values_list("model_id", "occupation_id", "gender")
+        .annotate(n=Count("*"))
+        .order_by()
+    )
+    for model_id, occupation_id, gender, n in grouped:
+        if model_id is not None:
+            branches: Iterable[int] = [model_branch[model_id]] if model_id in model_branch else []
         else:
-            branches = codes.get(fact.occupation_ssyk or "", set())
+            branches = codes.get(code_of.get(occupation_id, ""), set())
         for branch_id in branches:
-            cases[branch_id] += 1
-            if fact.gender == "woman":
-                women[branch_id] += 1
-            elif fact.gender == "man":
-                men[branch_id] += 1
+            cases[branch_id] += n
+            if gender == "woman":
+                women[branch_id] += n
+            elif gender == "man":
+                men[branch_id] += n
     genders = {branch_id: (women[branch_id], men[branch_id]) for branch_id in cases}
     return dict(cases), genders
 

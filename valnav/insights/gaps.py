@@ -27,13 +27,16 @@ from decimal import Decimal
 from statistics import median
 from typing import Literal
 
+from django.db.models import Count
+
 from valnav.atlas.models import Offer, ValidationModel
-from valnav.casework.facts import case_facts, suppress
+from valnav.casework.facts import case_fact_rows, suppress
 from valnav.insights.demand import demand_rounds, shortage_rule_active
 from valnav.insights.models import DemandObservation, ShortageRule
 from valnav.lib.geo import haversine_km
 from valnav.places.models import County, Municipality
 from valnav.places.selectors import MapData, map_center, municipality_geojson
+from valnav.taxonomy.models import Occupation
 
 BALANCE = Decimal("3")  # the index where demand and supply meet; above it, workers are short
 DISTANCE_CAP_KM = 200.0
@@ -229,15 +232,25 @@ def gap_analysis(
     # Cases for the occupation, or for a model that covers it; each case counted once.
     cases_municipality: dict[tuple[str, str], int] = defaultdict(int)
     cases_county: dict[tuple[str, str], int] = defaultdict(int)
-    for fact in case_facts(county=county_code):
-        codes = set(covered.get(fact.model_id, set())) if fact.model_id is not None else set()
-        if fact.occupation_ssyk:
-            codes.add(fact.occupation_ssyk)
+    # Grouped in the database by place and target; a group's cases share their codes.
+    places = {m.pk: (m.code, m.county.code) for m in Municipality.objects.with_county()}
+    ssyk = dict(Occupation.objects.values_list("pk", "code"))
+    grouped = (
+        case_fact_rows(county=county_code)
+        .values_list("municipality_id", "occupation_id", "model_id")
+        .annotate(n=Count("*"))
+        .order_by()
+    )
+    for municipality_id, occupation_id, model_id, n in grouped:
+        codes = set(covered.get(model_id, set())) if model_id is not None else set()
+        if occupation_id is not None:
+            codes.add(ssyk[occupation_id])
+        if municipality_id is None:
+            continue  # a case without a home municipality belongs to no area
+        municipality_code, case_county = places[municipality_id]
         for code in codes & wanted:
-            if fact.county_code:
-                cases_county[(fact.county_code, code)] += 1
-            if fact.municipality_code:
-                cases_municipality[(fact.municipality_code, code)] += 1
+            cases_county[(case_county, code)] += n
+            cases_municipality[(municipality_code, code)] += n
 
     def offer_places(code: str) -> list[tuple[float, float]]:
         places = (by_municipality_id[pk] for pk in offered_in.get(code, set()))

@@ -30,7 +30,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
-from valnav.casework.facts import case_facts, suppress
+from valnav.casework.facts import case_fact_rows, suppress
 from valnav.casework.states import Decision
 
 PARAMETERS_FILE = (
@@ -311,12 +311,12 @@ def inputs_from_cases(
     municipality is the person's home municipality; `since` and `until` bound the first
     contact); every other input stays at its default."""
     defaults = defaults if defaults is not None else default_inputs()
-    validated = sum(
-        1
-        for fact in case_facts(municipality=municipality_code, since=since, until=until)
-        if fact.decision in {Decision.FULL, Decision.PARTIAL}
-        and (model_id is None or fact.model_id == model_id)
+    rows = case_fact_rows(municipality=municipality_code, since=since, until=until).filter(
+        decision__in=[Decision.FULL, Decision.PARTIAL]
     )
+    if model_id is not None:
+        rows = rows.filter(model_id=model_id)
+    validated = rows.count()
     shown = suppress(validated)
     inputs = replace(defaults, people_validated=validated) if shown == validated else defaults
     return CaseSelection(validated=validated, shown=shown, inputs=inputs)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 
 def wilson_interval(successes: int, trials: int, z: float = 1.96) -> tuple[float, float]:
@@ -30,3 +30,25 @@ def median(values: Iterable[int]) -> float | None:
     """The median, or None when there are no values."""
     data = list(values)
     return float(statistics.median(data)) if data else None
+
+
+def weighted_median(counts: Mapping[int, int]) -> float | None:
+    """The median of values given as value → how many times it occurs (a histogram), equal to
+    `median` of the values written out; None when there are none."""
+    total = sum(counts.values())
+    if total <= 0:
+        return None
+    ordered = sorted((value, n) for value, n in counts.items() if n > 0)
+
+    def at(position: int) -> int:  # the value at 0-based `position` of the written-out list
+        seen = 0
+        for value, n in ordered:
+            seen += n
+            if position < seen:
+                return value
+        raise IndexError(position)
+
+    middle = total // 2
+    if total % 2:
+        return float(at(middle))
+    return (at(middle - 1) + at(middle)) / 2

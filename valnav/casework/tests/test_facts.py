@@ -5,13 +5,15 @@ import io
 from datetime import date, timedelta
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from valnav.accounts.models import Organisation
 from valnav.atlas.tests.factories import ValidationModelFactory
 from valnav.casework.case_io import cases_import
-from valnav.casework.facts import case_facts, suppress
+from valnav.casework.facts import _computed_facts, case_facts, case_facts_refresh, suppress
 from valnav.casework.models import (
+    CaseFactRow,
     CaseTransition,
     Credential,
     EducationPlanItem,
@@ -222,3 +224,53 @@ def test_facts_take_one_query_however_many_cases(cases, komvux, django_assert_nu
 @pytest.mark.parametrize(("count", "shown"), [(0, 0), (1, "<5"), (4, "<5"), (5, 5), (1234, 1234)])
 def test_suppress_hides_counts_of_one_to_four(count, shown):
     assert suppress(count) == shown
+
+
+def _afresh():
+    return sorted(_computed_facts(ValidationCase.objects.all()), key=lambda fact: fact.case_id)
+
+
+def test_the_stored_rows_follow_every_change_to_a_case(cases, komvux):
+    """Statistics count the stored fact rows: whatever changes a case (an import in bulk, a
+    plan item, a transition, a revoked document, the person's details), they stay equal to the
+    facts worked out afresh."""
+    assert list(case_facts()) == _afresh()
+
+    documented = cases["F-DOC"]
+    EducationPlanItem.objects.create(case=documented, status=PlanItemStatus.STARTED)
+    assert list(case_facts()) == _afresh()
+
+    credential = Credential.objects.filter(revoked_at__isnull=True).first()
+    Credential.objects.filter(pk=credential.pk).update(revoked_at=timezone.now())
+    case_facts_refresh([credential.case_id])
+    assert list(case_facts()) == _afresh()
+
+    person = cases["F-OPEN"].individual
+    person.gender = "man"
+    person.save()
+    assert next(f for f in case_facts() if f.case_id == cases["F-OPEN"].pk).gender == "man"
+    assert list(case_facts()) == _afresh()
+
+
+def test_a_deleted_plan_item_is_counted_out_once_committed(
+    cases, django_capture_on_commit_callbacks
+):
+    case = cases["F-DOC"]
+    with django_capture_on_commit_callbacks(execute=True):
+        case.plan_items.all().delete()
+    assert list(case_facts()) == _afresh()
+
+
+def test_a_deleted_case_takes_its_row_with_it(cases):
+    case = cases["F-OPEN"]
+    case.delete()
+    assert not CaseFactRow.objects.filter(case_id=case.pk).exists()
+    assert list(case_facts()) == _afresh()
+
+
+def test_refresh_case_facts_rebuilds_every_row(cases):
+    CaseFactRow.objects.all().delete()
+    out = io.StringIO()
+    call_command("refresh_case_facts", stdout=out)
+    assert f"for {len(cases)} cases" in out.getvalue()
+    assert list(case_facts()) == _afresh()

@@ -1,6 +1,6 @@
 import pytest
 
-from valnav.lib.stats import median, wilson_interval
+from valnav.lib.stats import median, weighted_median, wilson_interval
 
 
 @pytest.mark.parametrize(
@@ -34,3 +34,14 @@ def test_median_of_odd_and_even_counts_and_of_nothing():
     assert median([7, 1, 3]) == 3.0
     assert median([4, 1, 3, 2]) == 2.5
     assert median([]) is None
+
+
+@pytest.mark.parametrize(
+    "values",
+    [[], [7], [3, 1], [1, 2, 2, 9], [5, 5, 5], [10, 1, 4, 4, 8, 30, 2], list(range(100))],
+)
+def test_the_weighted_median_equals_the_median_of_the_values_written_out(values):
+    histogram: dict[int, int] = {}
+    for value in values:
+        histogram[value] = histogram.get(value, 0) + 1
+    assert weighted_median(histogram) == median(values)
