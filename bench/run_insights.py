@@ -44,9 +44,17 @@ CHUNK = 20_000
 PAGES: list[tuple[str, str, dict[str, str]]] = [
     ("gaps page (county 19)", "insights:gaps", {"county": "19"}),
     ("equity page (county 19)", "insights:equity", {"county": "19"}),
+    ("equity page + trend (1980)", "insights:equity", {"county": "19", "municipality": "1980"}),
+    ("equity CSV (all)", "insights:equity-csv", {}),
     ("focus page", "insights:focus", {}),
+    ("value calculator (1980)", "insights:value", {"municipality": "1980", "from_cases": "1"}),
     ("API gaps ?county=19", "/api/v1/insights/gaps", {"county": "19"}),
-    ("dashboard", "insights:dashboard", {}),
+    ("API equity ?county=19", "/api/v1/insights/equity", {"county": "19"}),
+    ("API focus", "/api/v1/insights/focus", {}),
+    ("dashboard strategist", "insights:dashboard", {}),
+    ("dashboard Komvux", "insights:dashboard", {"audience": "komvux"}),
+    ("dashboard project", "insights:dashboard", {"audience": "project"}),
+    ("dashboard XLSX", "insights:dashboard-xlsx", {}),
 ]
 
 EQUITY_SQL = """
@@ -159,6 +167,7 @@ def _generate(label: str) -> None:
     from bench import casegen, datagen
     from valnav.accounts.models import Organisation
     from valnav.accounts.personas import DEMO_ORGANISATIONS, PERSONAS_BY_KEY
+    from valnav.casework.facts import case_facts_refresh
     from valnav.demo.demand import seed_demand
     from valnav.demo.services import demo_accounts_seed
     from valnav.places.models import Municipality
@@ -182,6 +191,12 @@ def _generate(label: str) -> None:
     )
     rows, seconds = _transitions()
     print(f"[{label}] generated {rows} case transitions in {seconds:.1f} s")
+    started = time.perf_counter()
+    facts = case_facts_refresh()  # the raw inserts above sent no signals
+    print(
+        f"[{label}] rebuilt the fact rows of {facts} cases in "
+        f"{time.perf_counter() - started:.1f} s (manage.py refresh_case_facts)"
+    )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
 

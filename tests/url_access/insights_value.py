@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from tests.url_access import only
+from tests.url_access import everyone, only
 
 EXPECTED: dict[str, dict[str, int]] = {
     "insights:value": only({"admin", "rua_vastmanland", "project_manager"}),
     "insights:value-pdf": only({"admin", "rua_vastmanland", "project_manager"}),
+    "insights:value-save": everyone(405),  # POST only
 }

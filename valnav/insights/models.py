@@ -12,6 +12,7 @@ threshold kept as data (`ShortageRule`), so a region can change it and see what 
 from __future__ import annotations
 
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -246,3 +247,46 @@ class AggregateStatistic(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.municipality_id} {self.year}"
+
+
+class ValueScenario(models.Model):
+    """A named calculation of the socio-economic value calculator (valnav.insights.value): its
+    inputs and the selection of cases they came from, with the results as they were when it
+    was saved, so that a success story can show the figures it illustrates. Listed only to
+    the person who saved it. People validated taken from cases is never one to four (the
+    calculator does not use such a count)."""
+
+    name = models.CharField(_("name"), max_length=100)
+    parameters = models.JSONField(
+        _("parameters"), default=dict, help_text=_("The calculator's inputs and case selection.")
+    )
+    people_validated = models.PositiveIntegerField(_("people validated"))
+    horizon_years = models.PositiveSmallIntegerField(_("horizon in years"))
+    total_low = models.DecimalField(_("total, low"), max_digits=16, decimal_places=0)
+    total_base = models.DecimalField(_("total, base"), max_digits=16, decimal_places=0)
+    total_high = models.DecimalField(_("total, high"), max_digits=16, decimal_places=0)
+    created_by = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.CASCADE,
+        related_name="value_scenarios",
+        verbose_name=_("created by"),
+    )
+    saved_at = models.DateTimeField(_("saved"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("value scenario")
+        verbose_name_plural = _("value scenarios")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["created_by", "name"], name="valuescenario_unique_name_per_user"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def query(self) -> str:
+        """The calculator's address query that reopens this calculation."""
+        return urlencode(self.parameters)

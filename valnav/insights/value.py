@@ -23,15 +23,20 @@ facts, how many people a selection of real cases validated.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields, replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
+from django.db import transaction
+from django.db.models import QuerySet
+
+from valnav.accounts.models import User
 from valnav.casework.facts import case_fact_rows, suppress
 from valnav.casework.states import Decision
+from valnav.insights.models import ValueScenario
 
 PARAMETERS_FILE = (
     Path(__file__).resolve().parents[2] / "data" / "reference" / "value_parameters.toml"
@@ -320,3 +325,37 @@ def inputs_from_cases(
     shown = suppress(validated)
     inputs = replace(defaults, people_validated=validated) if shown == validated else defaults
     return CaseSelection(validated=validated, shown=shown, inputs=inputs)
+
+
+SELECTION_KEYS = ("model", "municipality", "since", "until", "from_cases")
+
+
+def value_scenario_save(
+    *, user: User, name: str, parameters: Mapping[str, str], inputs: ValueInputs
+) -> ValueScenario:
+    """Save a calculation under `name` with its results as they are now; saving again under the
+    same name replaces it. `parameters` are the calculator's own fields (inputs and case
+    selection), kept to reopen it."""
+    results = scenarios(inputs)
+    kept = {
+        key: str(value)
+        for key, value in parameters.items()
+        if key in INPUT_NAMES or key in SELECTION_KEYS
+    }
+    with transaction.atomic():
+        scenario = (
+            ValueScenario.objects.select_for_update().filter(created_by=user, name=name).first()
+        ) or ValueScenario(created_by=user, name=name)
+        scenario.parameters = kept
+        scenario.people_validated = inputs.people_validated
+        scenario.horizon_years = inputs.horizon_years
+        scenario.total_low = results["low"].total.quantize(Decimal(1))
+        scenario.total_base = results["base"].total.quantize(Decimal(1))
+        scenario.total_high = results["high"].total.quantize(Decimal(1))
+        scenario.full_clean()
+        scenario.save()
+    return scenario
+
+
+def value_scenarios_for_user(*, user: User) -> QuerySet[ValueScenario]:
+    return ValueScenario.objects.filter(created_by=user)

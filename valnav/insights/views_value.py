@@ -9,15 +9,17 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.urls import URLPattern, path
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path, reverse
 from django.utils import translation
 from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from valnav.atlas.models import ValidationModel
 from valnav.core.decorators import require_perm
+from valnav.core.http import member
 from valnav.core.permissions import Perm
 from valnav.insights.value import (
     INPUT_NAMES,
@@ -34,6 +36,8 @@ from valnav.insights.value import (
     inputs_from_values,
     load_parameters,
     scenarios,
+    value_scenario_save,
+    value_scenarios_for_user,
 )
 from valnav.places.models import Municipality
 
@@ -194,20 +198,20 @@ def _party_rows(results: dict[Scenario, ValueResult]) -> list[PartyRow]:
     return rows
 
 
-def _form_data(request: HttpRequest, parameters: dict[str, Parameter]) -> dict[str, str]:
+def _form_data(query: QueryDict, parameters: dict[str, Parameter]) -> dict[str, str]:
     """The defaults, overridden by what the visitor sent (an emptied field stays empty, so it
     is reported as required rather than silently reset)."""
     data = {name: str(parameter.value) for name, parameter in parameters.items()}
-    data.update((key, request.GET[key]) for key in request.GET)
+    data.update((key, str(query.get(key, ""))) for key in query)
     return data
 
 
-def _value_context(request: HttpRequest) -> dict[str, Any]:
+def _value_context(query: QueryDict) -> dict[str, Any]:
     parameters = load_parameters()
-    data = _form_data(request, parameters)
-    selection_form = SelectionForm(request.GET)
+    data = _form_data(query, parameters)
+    selection_form = SelectionForm(query)
     selection: CaseSelection | None = None
-    if "from_cases" in request.GET and selection_form.is_valid():
+    if "from_cases" in query and selection_form.is_valid():
         model = selection_form.cleaned_data["model"]
         municipality = selection_form.cleaned_data["municipality"]
         selection = inputs_from_cases(
@@ -239,15 +243,53 @@ def _value_context(request: HttpRequest) -> dict[str, Any]:
         "scaled": [
             (SCENARIO_LABELS[name], SCENARIO_FACTORS[name]) for name in SCENARIOS if name != "base"
         ],
-        "query": request.GET.urlencode(),
+        "query": query.urlencode(),
     }
+
+
+class ValueSaveForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Name of the calculation"), max_length=100)
+    query = forms.CharField(widget=forms.HiddenInput, required=False, max_length=4000)
+
+
+def _calculator(
+    request: HttpRequest, query: QueryDict, save_form: ValueSaveForm | None = None
+) -> dict[str, Any]:
+    context = _value_context(query)
+    context["save_form"] = save_form or ValueSaveForm(initial={"query": context["query"]})
+    context["saved"] = value_scenarios_for_user(user=member(request))
+    return context
 
 
 @require_GET
 @require_perm(Perm.VIEW_INSIGHTS)
 def value_calculator(request: HttpRequest) -> HttpResponse:
-    context = _value_context(request)
-    return render(request, "insights/value.html", context)
+    return render(request, "insights/value.html", _calculator(request, request.GET))
+
+
+@require_POST
+@require_perm(Perm.VIEW_INSIGHTS)
+def value_save(request: HttpRequest) -> HttpResponse:
+    """Save the calculation the page showed (its query, sent back in a hidden field) under a
+    name; the page then reopens it."""
+    save_form = ValueSaveForm(request.POST)
+    query = QueryDict(request.POST.get("query", "")[:4000])
+    context = _calculator(request, query, save_form)
+    if not save_form.is_valid() or context["results"] is None:
+        # The calculation's own errors are named on the page with the form's.
+        context["errors"] = [*context["errors"], *error_summary(save_form)]
+        return render(request, "insights/value.html", context, status=400)
+    form = context["form"]
+    scenario = value_scenario_save(
+        user=member(request),
+        name=save_form.cleaned_data["name"],
+        parameters=query.dict(),
+        inputs=inputs_from_values({name: Decimal(form.cleaned_data[name]) for name in INPUT_NAMES}),
+    )
+    messages.success(
+        request, gettext("The calculation “%(name)s” is saved.") % {"name": scenario.name}
+    )
+    return redirect(f"{reverse('insights:value')}?{scenario.query}")
 
 
 @require_GET
@@ -255,7 +297,7 @@ def value_calculator(request: HttpRequest) -> HttpResponse:
 def value_calculator_pdf(request: HttpRequest) -> HttpResponse:
     from valnav.core.pdf import render_pdf  # WeasyPrint is slow to import; only this view
 
-    context = _value_context(request)
+    context = _value_context(request.GET)
     if context["results"] is None:
         # Nothing to print: the page shows what is wrong, named per field.
         return render(request, "insights/value.html", context, status=400)
@@ -269,4 +311,5 @@ def value_calculator_pdf(request: HttpRequest) -> HttpResponse:
 urlpatterns: list[URLPattern] = [
     path(gettext_lazy("insights/value/"), value_calculator, name="value"),
     path(gettext_lazy("insights/value/pdf/"), value_calculator_pdf, name="value-pdf"),
+    path(gettext_lazy("insights/value/save/"), value_save, name="value-save"),
 ]

@@ -8,6 +8,7 @@ import subprocess
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
+from urllib.parse import urlencode
 
 import pytest
 from django.urls import reverse
@@ -15,6 +16,7 @@ from django.urls import reverse
 from valnav.accounts.models import Organisation
 from valnav.atlas.tests.factories import ValidationModelFactory
 from valnav.casework.case_io import cases_import
+from valnav.insights.models import ValueScenario
 from valnav.insights.value import (
     INPUT_NAMES,
     ValueInputs,
@@ -28,7 +30,7 @@ from valnav.insights.value import (
     scenario_inputs,
     scenarios,
 )
-from valnav.insights.views_value import INPUT_LABELS
+from valnav.insights.views_value import INPUT_LABELS, ValueSaveForm
 
 D = Decimal
 
@@ -376,3 +378,49 @@ def test_the_pdf_of_invalid_inputs_is_the_page_with_its_errors(client, personas)
     answer = client.get(reverse("insights:value-pdf"), {**CASE_A_QUERY, "discount_rate": "-1"})
     assert answer.status_code == 400
     assert answer.context["errors"]
+
+
+@pytest.mark.django_db
+def test_a_calculation_is_saved_under_a_name_and_reopened(client, personas):
+    client.force_login(personas["rua_vastmanland"])
+    query = urlencode(CASE_A_QUERY)
+    answer = client.post(
+        reverse("insights:value-save"), {"name": "Undersköterskor", "query": query}
+    )
+    assert answer.status_code == 302
+    scenario = ValueScenario.objects.get(name="Undersköterskor")
+    assert scenario.created_by == personas["rua_vastmanland"]
+    assert scenario.total_base == D(1661920)
+    assert scenario.people_validated == CASE_A.people_validated
+    reopened = client.get(answer["Location"])
+    assert reopened.context["totals"][1] == D(1661920)
+    assert "Undersköterskor" in reopened.content.decode()
+
+    # Saving again under the same name replaces it; another strategist does not see it.
+    client.post(
+        reverse("insights:value-save"),
+        {"name": "Undersköterskor", "query": urlencode({**CASE_A_QUERY, "people_validated": 0})},
+        follow=True,
+    )
+    assert ValueScenario.objects.get(name="Undersköterskor").total_base == 0
+    client.force_login(personas["project_manager"])
+    assert "Undersköterskor" not in client.get(reverse("insights:value")).content.decode()
+
+
+@pytest.mark.django_db
+def test_saving_without_a_name_or_with_bad_inputs_names_the_problem(client, personas):
+    client.force_login(personas["rua_vastmanland"])
+    nameless = client.post(
+        reverse("insights:value-save"), {"name": "", "query": urlencode(CASE_A_QUERY)}
+    )
+    assert nameless.status_code == 400
+    name_label = str(ValueSaveForm.base_fields["name"].label)
+    assert any(error.startswith(f"{name_label}: ") for error in nameless.context["errors"])
+    broken = client.post(
+        reverse("insights:value-save"),
+        {"name": "Trasig", "query": urlencode({**CASE_A_QUERY, "discount_rate": "abc"})},
+    )
+    assert broken.status_code == 400
+    label = str(INPUT_LABELS["discount_rate"])
+    assert any(error.startswith(f"{label}: ") for error in broken.context["errors"])
+    assert not ValueScenario.objects.exists()
