@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
-from io import StringIO
+from io import BytesIO, StringIO
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -14,6 +14,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
+from openpyxl import Workbook
 
 from valnav.atlas.offer_io import RowError
 from valnav.demo.demand import seed_demand
@@ -253,3 +254,32 @@ def test_demo_demand_is_marked_and_idempotent(reference_data):
     assert all(
         "DEMO" in source for source in DemandObservation.objects.values_list("source", flat=True)
     )
+
+
+def _xlsx(rows: list[list[object]]) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in rows:
+        sheet.append(row)
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_an_excel_file_is_read_and_a_bad_row_named_with_nothing_written(reference_data):
+    header = HEADER.split(";")
+    good = [
+        ["2026-1", 19, 5321, "Undersköterska, hemtjänst", 4.2, "ökande", "brist"],
+        ["2026-1", "Örebro län", "7411", "Elektriker", "3,5", "oförändrad", "balans"],
+    ]
+    bad = ["2026-1", 19, 12345, "Fel", 6.1, "uppåt", ""]
+    report = demand_import(source=_xlsx([header, *good, bad]), filename="yb.xlsx", dry_run=False)
+    assert not report.ok
+    assert {error.row for error in report.errors} == {4}  # the header is row 1
+    assert {"ssyk", "bristindex"} <= {error.column for error in report.errors}
+    assert DemandObservation.objects.count() == 0
+
+    report = demand_import(source=_xlsx([header, *good]), filename="yb.xlsx", dry_run=False)
+    assert report.errors == []
+    assert report.created == 2
+    assert DemandObservation.objects.get(occupation__code="5321").shortage_index == Decimal("4.20")
