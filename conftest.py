@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made by fixtures
@@ -25,6 +26,13 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 @pytest.fixture(autouse=True)
 def _demo_logins_enabled(settings):
     settings.VALNAV_DEMO_LOGINS = True
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: the database goes back to its first state after
+    every test, and a figure cached by an earlier test must not meet the same data again."""
+    cache.clear()
 
 
 @pytest.fixture

@@ -41,6 +41,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from valnav.accounts.models import ORGNR_MESSAGES, Organisation
 from valnav.accounts.selectors import organisations_with_perm
 from valnav.atlas.models import Offer, PublicationStatus, RegionPolicy, ValidationModel
+from valnav.core.figures_cache import figures_data_changed
 from valnav.core.permissions import Perm, user_has_perm
 from valnav.lib.languages import ISO_639_1
 from valnav.lib.orgnr import OrgNumberError, normalize_orgnr
@@ -1276,6 +1277,7 @@ def _write(
     prepare_update = _Preparer(update_fields)
     done = 0
     with transaction.atomic(), connection.cursor() as cursor, _large_page_cache(cursor):
+        figures_data_changed()  # raw inserts send no signals
         for chunk in _chunks(creates, WRITE_CHUNK):
             cursor.executemany(
                 insert,

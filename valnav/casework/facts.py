@@ -32,6 +32,7 @@ from valnav.casework.models import (
     ValidationCase,
 )
 from valnav.casework.states import CaseState
+from valnav.core.figures_cache import figures_data_changed
 from valnav.places.models import County, Municipality
 
 # Counts below this are not published (a common threshold in Swedish official statistics).
@@ -51,7 +52,9 @@ class CaseFact:
 
     case_id: int
     organisation_id: int
+    municipality_id: int | None
     municipality_code: str | None
+    county_id: int | None
     county_code: str | None
     model_id: int | None
     occupation_id: int | None
@@ -128,7 +131,9 @@ def _computed_facts(cases: QuerySet[ValidationCase]) -> Iterator[CaseFact]:
         .values_list(
             "pk",
             "organisation_id",
+            "municipality_id",
             "municipality__code",
+            "municipality__county_id",
             "municipality__county__code",
             "model_id",
             "occupation_id",
@@ -152,7 +157,9 @@ def _computed_facts(cases: QuerySet[ValidationCase]) -> Iterator[CaseFact]:
     for (
         case_id,
         organisation_id,
+        municipality_id,
         municipality_code,
+        county_id,
         county_code,
         model_id,
         occupation_id,
@@ -181,7 +188,9 @@ def _computed_facts(cases: QuerySet[ValidationCase]) -> Iterator[CaseFact]:
         yield CaseFact(
             case_id=case_id,
             organisation_id=organisation_id,
+            municipality_id=municipality_id,
             municipality_code=municipality_code,
+            county_id=county_id,
             county_code=county_code,
             model_id=model_id,
             occupation_id=occupation_id,
@@ -204,64 +213,58 @@ REFRESH_CHUNK = 5000
 
 
 def case_facts_refresh(case_ids: Iterable[int] | None = None) -> int:
-    """Rebuild the fact rows of the given cases (all cases when None); a case that no longer
-    exists loses its row through the cascade. Returns the rows written."""
+    """Rebuild the fact rows of the given cases (all cases when None, in one pass over them);
+    a case that no longer exists loses its row through the cascade. Returns the rows written."""
     written = 0
     with transaction.atomic():
+        figures_data_changed()
         if case_ids is None:
             CaseFactRow.objects.all().delete()
-            last = 0
-            while True:
-                ids = list(
-                    ValidationCase.objects.filter(pk__gt=last)
-                    .order_by("pk")
-                    .values_list("pk", flat=True)[:REFRESH_CHUNK]
-                )
-                if not ids:
-                    break
-                last = ids[-1]
-                written += _write_rows(ids, replace=False)
-            return written
+            batch: list[CaseFactRow] = []
+            for fact in _computed_facts(ValidationCase.objects.all()):
+                batch.append(_row(fact))
+                if len(batch) >= REFRESH_CHUNK:
+                    CaseFactRow.objects.bulk_create(batch, batch_size=1000)
+                    written += len(batch)
+                    batch = []
+            CaseFactRow.objects.bulk_create(batch, batch_size=1000)
+            return written + len(batch)
         wanted = sorted(set(case_ids))
         for start in range(0, len(wanted), REFRESH_CHUNK):
-            written += _write_rows(wanted[start : start + REFRESH_CHUNK], replace=True)
+            ids = wanted[start : start + REFRESH_CHUNK]
+            CaseFactRow.objects.filter(case_id__in=ids).delete()
+            rows = [
+                _row(fact) for fact in _computed_facts(ValidationCase.objects.filter(pk__in=ids))
+            ]
+            CaseFactRow.objects.bulk_create(rows, batch_size=1000)
+            written += len(rows)
     return written
 
 
-def _write_rows(ids: list[int], *, replace: bool) -> int:
-    if replace:
-        CaseFactRow.objects.filter(case_id__in=ids).delete()
-    cases = ValidationCase.objects.filter(pk__in=ids)
-    county_of = dict(Municipality.objects.values_list("pk", "county_id"))
-    municipality_of = dict(cases.values_list("pk", "municipality_id"))
-    rows = [
-        CaseFactRow(
-            case_id=fact.case_id,
-            organisation_id=fact.organisation_id,
-            county_id=county_of.get(municipality_of[fact.case_id] or 0),
-            municipality_id=municipality_of[fact.case_id],
-            model_id=fact.model_id,
-            occupation_id=fact.occupation_id,
-            first_contact=fact.first_contact,
-            decision=fact.decision,
-            decision_date=fact.decision_date,
-            days_to_decision=fact.days_to_decision,
-            days_to_documented=fact.days_to_documented,
-            document_type=fact.document_type or "",
-            complementary_started=fact.complementary_started,
-            complementary_finished=fact.complementary_finished,
-            complementary=fact.complementary_started is not None,
-            complementary_done=(
-                fact.complementary_started is not None and fact.complementary_finished is not None
-            ),
-            ended_on=fact.ended_on,
-            gender=fact.gender,
-            born_abroad=fact.born_abroad,
-        )
-        for fact in _computed_facts(cases)
-    ]
-    CaseFactRow.objects.bulk_create(rows, batch_size=1000)
-    return len(rows)
+def _row(fact: CaseFact) -> CaseFactRow:
+    return CaseFactRow(
+        case_id=fact.case_id,
+        organisation_id=fact.organisation_id,
+        county_id=fact.county_id,
+        municipality_id=fact.municipality_id,
+        model_id=fact.model_id,
+        occupation_id=fact.occupation_id,
+        first_contact=fact.first_contact,
+        decision=fact.decision,
+        decision_date=fact.decision_date,
+        days_to_decision=fact.days_to_decision,
+        days_to_documented=fact.days_to_documented,
+        document_type=fact.document_type or "",
+        complementary_started=fact.complementary_started,
+        complementary_finished=fact.complementary_finished,
+        complementary=fact.complementary_started is not None,
+        complementary_done=(
+            fact.complementary_started is not None and fact.complementary_finished is not None
+        ),
+        ended_on=fact.ended_on,
+        gender=fact.gender,
+        born_abroad=fact.born_abroad,
+    )
 
 
 def case_fact_rows(
@@ -311,7 +314,9 @@ def case_facts(
     for row in rows.values(
         "case_id",
         "organisation_id",
+        "municipality_id",
         "municipality__code",
+        "county_id",
         "county__code",
         "model_id",
         "occupation_id",
@@ -331,7 +336,9 @@ def case_facts(
         yield CaseFact(
             case_id=row["case_id"],
             organisation_id=row["organisation_id"],
+            municipality_id=row["municipality_id"],
             municipality_code=row["municipality__code"],
+            county_id=row["county_id"],
             county_code=row["county__code"],
             model_id=row["model_id"],
             occupation_id=row["occupation_id"],

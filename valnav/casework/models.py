@@ -674,7 +674,8 @@ class CaseFactRow(models.Model):
         verbose_name = _("case facts")
         verbose_name_plural = _("case facts")
         # Each covers one family of grouped counts, so that it reads the index and not the
-        # table: equity, lead times, gaps and focus branches, complementary education.
+        # table: equity, lead times, gaps, complementary education, focus branches, outcomes
+        # for the value calculator, and the period covered.
         indexes = [
             models.Index(
                 fields=[
@@ -706,10 +707,12 @@ class CaseFactRow(models.Model):
                 fields=["county", "municipality", "complementary", "complementary_done"],
                 name="casefact_complementary",
             ),
+            models.Index(fields=["model", "occupation", "gender"], name="casefact_branch"),
             models.Index(
                 fields=["municipality", "decision", "model", "first_contact"],
                 name="casefact_outcome",
             ),
+            models.Index(fields=["first_contact"], name="casefact_first_contact"),
         ]
 
     def __str__(self) -> str:

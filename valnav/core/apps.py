@@ -8,4 +8,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from valnav.core import checks  # noqa: F401  (registers the deploy checks)
+        from valnav.core import (
+            checks,  # noqa: F401  (registers the deploy checks)
+            figures_cache,
+        )
+
+        figures_cache.connect()

@@ -102,3 +102,20 @@ class AccessLogEntry(models.Model):
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise ValueError("The access log is append-only.")
+
+
+class DataVersion(models.Model):
+    """A token that changes whenever the data under a family of computed figures changes, so
+    that caches keyed by it are never read after the data moved on
+    (valnav.core.figures_cache). A random token rather than a counter, so that a rolled-back
+    transaction or a restored backup never brings back an old key."""
+
+    key = models.CharField(_("key"), max_length=40, primary_key=True)
+    token = models.CharField(_("token"), max_length=32)
+
+    class Meta:
+        verbose_name = _("data version")
+        verbose_name_plural = _("data versions")
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.token}"

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from valnav.core.figures_cache import figures_data_changed
 from valnav.core.models import ReferenceDataset
 from valnav.lib.csv_io import file_sha256
 
@@ -115,6 +116,8 @@ def upsert_rows[M: models.Model](
             to_update.append(obj)
         else:
             counts.unchanged += 1
+    if to_create or to_update:
+        figures_data_changed()  # bulk writes send no signals
     if to_create:
         model._default_manager.bulk_create(to_create, batch_size=500)
         counts.created += len(to_create)

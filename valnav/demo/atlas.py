@@ -34,6 +34,7 @@ from valnav.atlas.models import (
     ValidationModel,
 )
 from valnav.atlas.services import education_stems, offer_stems
+from valnav.core.figures_cache import figures_data_changed
 from valnav.lib.geo import haversine_km
 from valnav.places.models import Municipality
 from valnav.taxonomy.models import Occupation
@@ -1155,6 +1156,7 @@ def demo_atlas_seed() -> tuple[int, int]:
         organisations={o.name: o for o in Organisation.objects.filter(is_demo=True)},
     )
     with transaction.atomic():
+        figures_data_changed()  # the offers and education go in in bulk
         providers: dict[str, Organisation] = {}
         for municipality in municipalities:
             if municipality.code == VASTERAS:

@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from valnav.casework.facts import suppress
-from valnav.casework.models import ValidationCase
+from valnav.casework.models import CaseFactRow
 from valnav.insights.equity import HIDDEN
 from valnav.insights.models import AggregateStatistic
 from valnav.places.models import Municipality
@@ -209,18 +209,25 @@ class ReportedRow:
 
 
 def reported_statistics(*, county_code: str | None = None) -> list[ReportedRow]:
-    """The imported yearly totals, suppressed; two queries."""
-    statistics = AggregateStatistic.objects.select_related("municipality__county").order_by(
+    """The imported yearly totals, suppressed; two queries (one when there are none)."""
+    chosen = AggregateStatistic.objects.select_related("municipality__county").order_by(
         "municipality__county__code", "municipality__name", "year"
     )
     if county_code:
-        statistics = statistics.filter(municipality__county__code=county_code)
-    with_cases = set(
-        ValidationCase.objects.filter(municipality__isnull=False)
+        chosen = chosen.filter(municipality__county__code=county_code)
+    statistics = list(chosen)
+    if not statistics:
+        return []
+    # The years the same municipalities have cases in (only theirs: a scan of all cases
+    # would cost seconds at a million).
+    code_of = {s.municipality_id: s.municipality.code for s in statistics}
+    with_cases = {
+        (code_of[municipality_id], year)
+        for municipality_id, year in CaseFactRow.objects.filter(municipality_id__in=code_of)
         .annotate(year=ExtractYear("first_contact"))
-        .values_list("municipality__code", "year")
+        .values_list("municipality_id", "year")
         .distinct()
-    )
+    }
     return [
         ReportedRow(
             municipality_code=s.municipality.code,

@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from valnav.atlas.offer_io import Column, RowError, UnreadableFileError, fold_header, read_sheet
+from valnav.core.figures_cache import figures_data_changed
 from valnav.insights.models import (
     INDEX_MAX,
     INDEX_MIN,
@@ -442,6 +443,7 @@ def demand_import(
         report.updated = len(updates)
         report.unchanged = len(rows) - len(creates) - len(updates)
         if not dry_run:
+            figures_data_changed()  # bulk writes send no signals
             DemandObservation.objects.bulk_create(creates, batch_size=1000)
             DemandObservation.objects.bulk_update(
                 updates, [*DATA_FIELDS, "imported_at", "updated_at"], batch_size=1000

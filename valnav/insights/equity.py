@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from valnav.casework.facts import SUPPRESS_BELOW, case_fact_rows, suppress
 from valnav.casework.states import Decision
+from valnav.core.figures_cache import cached_figures
 from valnav.lib.stats import weighted_median, wilson_interval
 from valnav.places.models import County, Municipality, MunicipalityPopulation
 
@@ -312,7 +313,7 @@ def _share(successes: int, trials: int) -> Share:
     return Share(successes / trials, low, high)
 
 
-def municipality_equity(
+def _municipality_equity(
     *,
     county_code: str | None = None,
     since: date | None = None,
@@ -448,4 +449,21 @@ def municipality_equity(
         oms=make_area("oms", "oms", OMS, _("Östra Mellansverige"), all_codes),
         published=published,
         population_missing=any(code not in populations for code in all_codes),
+    )
+
+
+def municipality_equity(
+    *,
+    county_code: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    published: bool = True,
+) -> Equity:
+    """The equity figures (below), from the cache while the data under them is unchanged."""
+    return cached_figures(
+        "municipality_equity",
+        (county_code, since, until, published),
+        lambda: _municipality_equity(
+            county_code=county_code, since=since, until=until, published=published
+        ),
     )

@@ -13,7 +13,8 @@ from datetime import date
 
 from django.db.models import Max, Min
 
-from valnav.casework.models import ValidationCase
+from valnav.casework.models import CaseFactRow
+from valnav.core.figures_cache import cached_figures
 from valnav.insights.equity import AreaEquity, PublishedCount, municipality_equity
 from valnav.places.models import Municipality
 
@@ -37,11 +38,11 @@ class EquityTrend:
     years: tuple[TrendYear, ...]
 
 
-def equity_trend(*, municipality_code: str) -> EquityTrend:
+def _equity_trend(*, municipality_code: str) -> EquityTrend:
     """Per year from the first to the last first contact recorded; raises
     Municipality.DoesNotExist for an unknown code. Four queries per year."""
     municipality = Municipality.objects.select_related("county").get(code=municipality_code)
-    bounds = ValidationCase.objects.aggregate(first=Min("first_contact"), last=Max("first_contact"))
+    bounds = CaseFactRow.objects.aggregate(first=Min("first_contact"), last=Max("first_contact"))
     years: list[TrendYear] = []
     if bounds["first"] is not None and bounds["last"] is not None:
         for year in range(bounds["first"].year, bounds["last"].year + 1):
@@ -68,4 +69,13 @@ def equity_trend(*, municipality_code: str) -> EquityTrend:
         municipality_name=municipality.name,
         county_name=municipality.county.name,
         years=tuple(years),
+    )
+
+
+def equity_trend(*, municipality_code: str) -> EquityTrend:
+    """The trend (below), from the cache while the data under it is unchanged."""
+    return cached_figures(
+        "equity_trend",
+        (municipality_code,),
+        lambda: _equity_trend(municipality_code=municipality_code),
     )

@@ -36,6 +36,7 @@ from django.utils.translation import gettext_lazy
 from valnav.accounts.models import User
 from valnav.atlas.models import ComplementaryEducation, Offer, ValidationModel
 from valnav.casework.facts import SUPPRESS_BELOW, case_fact_rows, suppress
+from valnav.core.figures_cache import cached_figures
 from valnav.insights.demand import is_shortage, round_sort_key, shortage_rule_active
 from valnav.insights.models import DemandObservation, FocusScenario
 from valnav.places.models import County
@@ -329,6 +330,12 @@ def _cases(
 
 
 def _facts(county: County | None) -> _Facts:
+    """What the scores are computed from, from the cache while the data is unchanged."""
+    code = county.code if county else None
+    return cached_figures("focus_facts", (code,), lambda: _facts_computed(county))
+
+
+def _facts_computed(county: County | None) -> _Facts:
     occupations, models, model_branch = _branch_models()
     shortage, rounds = _shortage(county, occupations)
     cases, genders = _cases(county, occupations, model_branch)

@@ -31,6 +31,7 @@ from django.db.models import Count
 
 from valnav.atlas.models import Offer, ValidationModel
 from valnav.casework.facts import case_fact_rows, suppress
+from valnav.core.figures_cache import cached_figures
 from valnav.insights.demand import demand_rounds, shortage_rule_active
 from valnav.insights.models import DemandObservation, ShortageRule
 from valnav.lib.geo import haversine_km
@@ -191,7 +192,7 @@ def _nearest(origin: tuple[float, float], places: Iterable[tuple[float, float]])
     return round(min(distances), 1) if distances else None
 
 
-def gap_analysis(
+def _gap_analysis(
     *,
     county_code: str | None = None,
     municipality_code: str | None = None,
@@ -308,6 +309,24 @@ def gap_analysis(
         )
     )
     return GapAnalysis(round=latest, rule=rule, rows=rows)
+
+
+def gap_analysis(
+    *,
+    county_code: str | None = None,
+    municipality_code: str | None = None,
+    occupation_code: str | None = None,
+) -> GapAnalysis:
+    """The gap analysis (below), from the cache while the data under it is unchanged."""
+    return cached_figures(
+        "gap_analysis",
+        (county_code, municipality_code, occupation_code),
+        lambda: _gap_analysis(
+            county_code=county_code,
+            municipality_code=municipality_code,
+            occupation_code=occupation_code,
+        ),
+    )
 
 
 def gap_map_data(

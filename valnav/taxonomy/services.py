@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 
+from valnav.core.figures_cache import figures_data_changed
 from valnav.core.reference import (
     REFERENCE_DIR,
     ImportCounts,
@@ -217,6 +218,7 @@ def taxonomy_import(*, reference_dir: Path = REFERENCE_DIR) -> ImportCounts:
     """Load every classification; idempotent. Needs the counties (places_import) first."""
     counts = ImportCounts()
     with transaction.atomic():
+        figures_data_changed()  # the classifications are written in bulk
         occupations = occupations_import(reference_dir=reference_dir, counts=counts)
         occupation_names_import(reference_dir=reference_dir, counts=counts, occupations=occupations)
         industries_import(reference_dir=reference_dir, counts=counts)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from decimal import Decimal
 from io import BytesIO, StringIO
 
@@ -256,7 +257,7 @@ def test_demo_demand_is_marked_and_idempotent(reference_data):
     )
 
 
-def _xlsx(rows: list[list[object]]) -> bytes:
+def _xlsx(rows: Sequence[Sequence[object]]) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     for row in rows:
@@ -267,12 +268,12 @@ def _xlsx(rows: list[list[object]]) -> bytes:
 
 
 def test_an_excel_file_is_read_and_a_bad_row_named_with_nothing_written(reference_data):
-    header = HEADER.split(";")
-    good = [
+    header: list[object] = list(HEADER.split(";"))
+    good: list[list[object]] = [
         ["2026-1", 19, 5321, "Undersköterska, hemtjänst", 4.2, "ökande", "brist"],
         ["2026-1", "Örebro län", "7411", "Elektriker", "3,5", "oförändrad", "balans"],
     ]
-    bad = ["2026-1", 19, 12345, "Fel", 6.1, "uppåt", ""]
+    bad: list[object] = ["2026-1", 19, 12345, "Fel", 6.1, "uppåt", ""]
     report = demand_import(source=_xlsx([header, *good, bad]), filename="yb.xlsx", dry_run=False)
     assert not report.ok
     assert {error.row for error in report.errors} == {4}  # the header is row 1
