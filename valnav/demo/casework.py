@@ -205,9 +205,7 @@ def seed_cases() -> int:
                 _create(context, organisation, actor, reference, number, state, decision, draws)
                 created += 1
         # The transitions and plan items went in in bulk, which sends no signals.
-        case_facts_refresh(
-            ValidationCase.objects.filter(is_demo=True).values_list("pk", flat=True)
-        )
+        case_facts_refresh(ValidationCase.objects.filter(is_demo=True).values_list("pk", flat=True))
     return created
 
 
