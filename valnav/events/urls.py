@@ -1,7 +1,8 @@
-"""Events URLs."""
+"""Events URLs: the staff's pages under events/manage/ come before the public patterns that
+take an event's address name there."""
 
-from django.urls import URLPattern
+from valnav.events import views_public, views_staff
 
 app_name = "events"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = views_staff.urlpatterns + views_public.urlpatterns

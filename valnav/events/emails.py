@@ -1,0 +1,203 @@
+"""E-mails to the people who registered, sent as background tasks.
+
+Every kind of e-mail has a stamp on the registration (`<kind>_sent_at`). The task claims the
+stamp with a conditional UPDATE (`… WHERE <stamp> IS NULL`) and sends inside the same
+transaction: a task run twice, or two workers at once, send once, and an e-mail that could not
+be sent leaves the stamp empty for the next try. Each e-mail is in Swedish with English below
+and carries a fresh no-login link; addresses and names are never logged.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from email.message import MIMEPart
+from typing import TYPE_CHECKING
+
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.db.models import Q
+from django.tasks import task
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from valnav.events.calendar import calendar_for
+from valnav.events.models import (
+    Event,
+    EventState,
+    Registration,
+    RegistrationStatus,
+    RegistrationToken,
+    TokenPurpose,
+)
+from valnav.events.tokens import absolute, cancel_url, evaluation_url, token_new
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class EmailKind:
+    key: str
+    stamp: str
+    subject: str | StrPromise
+    # Which registrations may still get it (the state may have changed since it was queued).
+    statuses: tuple[str, ...]
+    attach_calendar: bool = False
+    # The no-login link it carries; none where it would make no sense (the event is off).
+    link: str | None = TokenPurpose.CANCEL
+
+
+KINDS: dict[str, EmailKind] = {
+    kind.key: kind
+    for kind in (
+        EmailKind(
+            "confirmation",
+            "confirmation_sent_at",
+            _("You are registered: %(event)s"),
+            (RegistrationStatus.CONFIRMED,),
+            attach_calendar=True,
+        ),
+        EmailKind(
+            "waitlist",
+            "waitlist_sent_at",
+            _("You are on the waiting list: %(event)s"),
+            (RegistrationStatus.WAITLISTED,),
+        ),
+        EmailKind(
+            "promotion",
+            "promotion_sent_at",
+            _("A place is yours: %(event)s"),
+            (RegistrationStatus.CONFIRMED,),
+            attach_calendar=True,
+        ),
+        EmailKind(
+            "reminder",
+            "reminder_sent_at",
+            _("Reminder: %(event)s"),
+            (RegistrationStatus.CONFIRMED,),
+        ),
+        EmailKind(
+            "evaluation",
+            "evaluation_sent_at",
+            _("What did you think of %(event)s?"),
+            (RegistrationStatus.CONFIRMED,),
+            link=TokenPurpose.EVALUATE,
+        ),
+        EmailKind(
+            "event_cancelled",
+            "event_cancelled_sent_at",
+            _("Cancelled: %(event)s"),
+            (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED),
+            attach_calendar=True,  # STATUS:CANCELLED takes it out of the calendar
+            link=None,
+        ),
+    )
+}
+
+
+def calendar_attachment(event: Event) -> MIMEPart:
+    """The event as `text/calendar; method=PUBLISH`, its bytes untouched: RFC 5545 wants CRLF
+    line ends, which a text attachment made from a string would lose."""
+    part = MIMEPart()
+    part.set_content(
+        calendar_for([event], name=event.title),
+        maintype="text",
+        subtype="calendar",
+        cte="base64",
+        disposition="attachment",
+        filename=f"{event.slug}.ics",
+        params={"method": "PUBLISH", "charset": "utf-8"},
+    )
+    return part
+
+
+def email_enqueue(*, registration: Registration, kind: str) -> None:
+    """Queue the e-mail once the current transaction has committed (a rolled-back
+    registration sends nothing)."""
+    if kind not in KINDS:
+        raise ValueError(f"Unknown e-mail kind {kind!r}")
+    registration_id = registration.pk
+    transaction.on_commit(
+        lambda: registration_email_send.enqueue(registration_id=registration_id, kind=kind)
+    )
+
+
+def _in_both_languages(template: str, context: Callable[[], dict[str, object]]) -> str:
+    """Swedish first, English below; `context` is called in each language, so that the links
+    lead to the page in that language."""
+    parts = []
+    for language in ("sv", "en"):
+        with translation.override(language):
+            parts.append(render_to_string(template, context()).strip())
+    return "\n\n----------------------------------------\n\n".join(parts) + "\n"
+
+
+def _subject(kind: EmailKind, title: str) -> str:
+    parts = []
+    for language in ("sv", "en"):
+        with translation.override(language):
+            parts.append(str(kind.subject) % {"event": title})
+    return parts[0] if parts[0] == parts[1] else f"{parts[0]} / {parts[1]}"
+
+
+def email_send_now(*, registration_id: int, kind: str) -> bool:
+    """Send one e-mail of `kind` unless it has gone out already; True when sent."""
+    spec = KINDS[kind]
+    with transaction.atomic():
+        claimed = (
+            Registration.objects.filter(
+                Q(**{f"{spec.stamp}__isnull": True}),
+                pk=registration_id,
+                status__in=spec.statuses,
+                purged_at__isnull=True,
+            )
+            .exclude(email="")
+            .update(**{spec.stamp: timezone.now()})
+        )
+        if not claimed:
+            return False
+        registration = Registration.objects.select_related("event", "event__organiser").get(
+            pk=registration_id
+        )
+        event = registration.event
+        if kind != "event_cancelled" and event.state == EventState.CANCELLED:
+            # Claimed but pointless: the cancellation e-mail says it all.
+            return False
+        token = ""
+        if spec.link is not None:
+            token, digest = token_new()
+            RegistrationToken.objects.create(
+                registration=registration, purpose=spec.link, token_hash=digest
+            )
+
+        def context() -> dict[str, object]:
+            return {
+                "event": event,
+                "cancel_url": cancel_url(token) if spec.link == TokenPurpose.CANCEL else "",
+                "evaluation_url": (
+                    evaluation_url(token) if spec.link == TokenPurpose.EVALUATE else ""
+                ),
+                "event_url": absolute(event.get_absolute_url()),
+            }
+
+        message = EmailMessage(
+            subject=_subject(spec, event.title),
+            body=_in_both_languages(f"events/email/{kind}.txt", context),
+            to=[registration.email],
+        )
+        if spec.attach_calendar:
+            message.attach(calendar_attachment(event))
+        message.send()
+    logger.info("Sent the %s e-mail of registration %s.", kind, registration_id)
+    return True
+
+
+@task()
+def registration_email_send(*, registration_id: int, kind: str) -> bool:
+    """The background task: see `email_send_now`."""
+    return email_send_now(registration_id=registration_id, kind=kind)
