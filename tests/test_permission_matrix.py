@@ -24,6 +24,7 @@ from tests.url_access import (
     casework_import,
     casework_privacy,
     casework_statistics,
+    events,
     foundation,
     insights_dashboards,
     insights_demand,
@@ -31,6 +32,8 @@ from tests.url_access import (
     insights_focus,
     insights_gaps,
     insights_value,
+    networks,
+    outreach,
 )
 
 AREAS = [
@@ -43,12 +46,15 @@ AREAS = [
     casework_privacy,
     casework_import,
     casework_statistics,
+    events,
     insights_dashboards,
     insights_demand,
     insights_equity,
     insights_focus,
     insights_gaps,
     insights_value,
+    networks,
+    outreach,
 ]
 
 EXPECTED: dict[str, dict[str, int]] = {}

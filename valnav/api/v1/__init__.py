@@ -9,10 +9,13 @@ from valnav.api.auth import AnonymousThrottle, TokenThrottle
 from valnav.api.v1.atlas import router as atlas_router
 from valnav.api.v1.casework import router as casework_router
 from valnav.api.v1.credentials import router as credentials_router
+from valnav.api.v1.events import router as events_router
 from valnav.api.v1.hsds import router as hsds_router
 from valnav.api.v1.insights import router as insights_router
 from valnav.api.v1.insights_equity import router as insights_equity_router
 from valnav.api.v1.insights_focus import router as insights_focus_router
+from valnav.api.v1.networks import router as networks_router
+from valnav.api.v1.outreach import router as outreach_router
 from valnav.api.v1.places import router as places_router
 from valnav.api.v1.taxonomy import router as taxonomy_router
 
@@ -49,3 +52,6 @@ api.add_router("/", casework_router)
 api.add_router("/", insights_router)
 api.add_router("/", insights_focus_router)
 api.add_router("/", insights_equity_router)
+api.add_router("/", events_router)
+api.add_router("/", outreach_router)
+api.add_router("/", networks_router)

@@ -11,6 +11,9 @@ from valnav.demo.atlas import demo_atlas_seed
 from valnav.demo.casework import seed_cases
 from valnav.demo.credentials import OUT_DIR, seed_credentials
 from valnav.demo.demand import seed_demand
+from valnav.demo.events import seed_events
+from valnav.demo.networks import seed_networks
+from valnav.demo.outreach import demo_outreach_seed
 from valnav.demo.services import demo_accounts_seed
 from valnav.places.models import Municipality
 
@@ -26,7 +29,10 @@ class Command(BaseCommand):
         cases = seed_cases()
         documents = seed_credentials()
         self.stdout.write(f"Demo demand observations: {seed_demand()} created.")
+        self.stdout.write(f"Demo information material: {demo_outreach_seed()} texts created.")
         self.stdout.write(f"Demo cases: {cases} created.")
+        self.stdout.write(f"Demo events: {seed_events()} created.")
+        self.stdout.write(f"Demo networks and efforts: {seed_networks()} created.")
         self.stdout.write(
             f"Demo documents: {documents} issued; as their holders have them in {OUT_DIR} "
             "(try manage.py credential_verify on one; the one named …-revoked.json fails)."
