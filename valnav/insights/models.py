@@ -271,6 +271,16 @@ class ValueScenario(models.Model):
         related_name="value_scenarios",
         verbose_name=_("created by"),
     )
+    # The success story this calculation illustrates: the story's page shows its figures.
+    story = models.ForeignKey(
+        "outreach.Material",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="value_scenarios",
+        limit_choices_to={"kind": "success_story"},
+        verbose_name=_("success story"),
+    )
     saved_at = models.DateTimeField(_("saved"), auto_now=True)
 
     class Meta:

@@ -37,6 +37,7 @@ from valnav.accounts.models import User
 from valnav.casework.facts import case_fact_rows, suppress
 from valnav.casework.states import Decision
 from valnav.insights.models import ValueScenario
+from valnav.outreach.models import Material
 
 PARAMETERS_FILE = (
     Path(__file__).resolve().parents[2] / "data" / "reference" / "value_parameters.toml"
@@ -331,7 +332,12 @@ SELECTION_KEYS = ("model", "municipality", "since", "until", "from_cases")
 
 
 def value_scenario_save(
-    *, user: User, name: str, parameters: Mapping[str, str], inputs: ValueInputs
+    *,
+    user: User,
+    name: str,
+    parameters: Mapping[str, str],
+    inputs: ValueInputs,
+    story: Material | None = None,
 ) -> ValueScenario:
     """Save a calculation under `name` with its results as they are now; saving again under the
     same name replaces it. `parameters` are the calculator's own fields (inputs and case
@@ -347,6 +353,7 @@ def value_scenario_save(
             ValueScenario.objects.select_for_update().filter(created_by=user, name=name).first()
         ) or ValueScenario(created_by=user, name=name)
         scenario.parameters = kept
+        scenario.story = story
         scenario.people_validated = inputs.people_validated
         scenario.horizon_years = inputs.horizon_years
         scenario.total_low = results["low"].total.quantize(Decimal(1))

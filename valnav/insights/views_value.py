@@ -39,6 +39,7 @@ from valnav.insights.value import (
     value_scenario_save,
     value_scenarios_for_user,
 )
+from valnav.outreach.models import Material, MaterialKind
 from valnav.places.models import Municipality
 
 INPUT_LABELS = {
@@ -249,6 +250,13 @@ def _value_context(query: QueryDict) -> dict[str, Any]:
 
 class ValueSaveForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("Name of the calculation"), max_length=100)
+    story = forms.ModelChoiceField(
+        label=gettext_lazy("Success story it illustrates (optional)"),
+        queryset=Material.objects.filter(kind=MaterialKind.SUCCESS_STORY).order_by("title"),
+        required=False,
+        empty_label=gettext_lazy("None"),
+        help_text=gettext_lazy("The story's page then shows these figures."),
+    )
     query = forms.CharField(widget=forms.HiddenInput, required=False, max_length=4000)
 
 
@@ -284,6 +292,7 @@ def value_save(request: HttpRequest) -> HttpResponse:
         user=member(request),
         name=save_form.cleaned_data["name"],
         parameters=query.dict(),
+        story=save_form.cleaned_data["story"],
         inputs=inputs_from_values({name: Decimal(form.cleaned_data[name]) for name in INPUT_NAMES}),
     )
     messages.success(

@@ -193,7 +193,10 @@ def test_unchanged_data_is_answered_from_the_cache_and_a_change_is_seen_at_once(
         assert municipality_equity(published=False) == first
     assert len(again) == 1  # the data's token only
     _case(organisation, "1980", decision="partial")
-    assert municipality_equity(published=False).oms.total.started == first.oms.total.started + 1
+    assert (first.oms.total.started, municipality_equity(published=False).oms.total.started) == (
+        5,
+        6,
+    )
 
 
 def test_page_lists_municipalities_and_explains_missing_population(client, personas, cases):

@@ -31,6 +31,7 @@ from valnav.insights.value import (
     scenarios,
 )
 from valnav.insights.views_value import INPUT_LABELS, ValueSaveForm
+from valnav.outreach.tests.factories import make_material
 
 D = Decimal
 
@@ -424,3 +425,18 @@ def test_saving_without_a_name_or_with_bad_inputs_names_the_problem(client, pers
     label = str(INPUT_LABELS["discount_rate"])
     assert any(error.startswith(f"{label}: ") for error in broken.context["errors"])
     assert not ValueScenario.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_saved_calculation_is_shown_on_the_success_story_it_illustrates(client, personas):
+    story = make_material(personas, kind="success_story", title="Amal blev undersköterska")
+    client.force_login(personas["rua_vastmanland"])
+    client.post(
+        reverse("insights:value-save"),
+        {"name": "Vård i Västmanland", "query": urlencode(CASE_A_QUERY), "story": story.pk},
+    )
+    assert ValueScenario.objects.get().story == story
+    client.logout()
+    page = client.get(reverse("outreach:material-detail", args=[story.slug]))
+    assert "Vård i Västmanland" in page.content.decode()
+    assert "1661920" in kronor(page.content.decode())
