@@ -7,8 +7,9 @@ p50/p95 of BENCH_INSIGHT_ROUNDS more (warm; at least BENCH_INSIGHT_MIN_ROUNDS, t
 BENCH_INSIGHT_BUDGET seconds), the queries of one request and the peak memory.
 Each page is measured in a fresh process of its own, so that its cold time includes Python's
 first imports and caches and its peak memory is its own, not the data generation's. Beside the
-equity page: one hand-written SQL aggregate over the same cases (per municipality, cases and
-decisions by kind) and the ratio between them.
+equity page: one hand-written SQL aggregate over the same cases as they are stored
+(casework_validationcase: per municipality, cases and decisions by kind) and the ratio of the
+page to it, cold (its figures computed from the case facts) and warm (from the cache).
 
 Usage: python -m bench.run_insights DATABASE_URL LABEL
 """
@@ -280,7 +281,8 @@ def _row(label: str, result: dict[str, Any]) -> str:
     if "sql_ms" in result:
         line += (
             f"\n[{label}] {'':<26} hand-written SQL aggregate p50 {result['sql_ms']:8.1f} ms  "
-            f"ratio page/SQL {result['p50_ms'] / result['sql_ms']:7.1f}x"
+            f"ratio to it: cold page {result['cold_ms'] / result['sql_ms']:5.2f}x, "
+            f"warm page {result['p50_ms'] / result['sql_ms']:5.2f}x"
         )
     return line
 
