@@ -319,6 +319,7 @@ def _municipality_equity(
     since: date | None = None,
     until: date | None = None,
     published: bool = True,
+    lead_times: bool = True,
 ) -> Equity:
     """Equity figures per municipality of one county (or all five), with the county and ÖMS
     as comparison rows; `since` and `until` bound the first contact. Four queries whatever
@@ -355,13 +356,13 @@ def _municipality_equity(
                 for measure in measures:
                     counts[(area, group, measure)] += n
     days: dict[tuple[str, str], dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    lead_times = (
+    histogram = (
         facts.filter(decision__in=DECISIONS, days_to_decision__isnull=False)
         .values_list("municipality_id", "gender", "born_abroad", "days_to_decision")
         .annotate(n=Count("*"))
         .order_by()
     )
-    for municipality_id, gender, born_abroad, decided_days, n in lead_times:
+    for municipality_id, gender, born_abroad, decided_days, n in histogram if lead_times else ():
         areas, groups = cell_groups(municipality_id, gender, born_abroad)
         for area in areas:
             for group in groups:
@@ -458,12 +459,18 @@ def municipality_equity(
     since: date | None = None,
     until: date | None = None,
     published: bool = True,
+    lead_times: bool = True,
 ) -> Equity:
-    """The equity figures (below), from the cache while the data under them is unchanged."""
+    """The equity figures (below), from the cache while the data under them is unchanged.
+    Without `lead_times` the medians are left out (None), which saves a query."""
     return cached_figures(
         "municipality_equity",
-        (county_code, since, until, published),
+        (county_code, since, until, published, lead_times),
         lambda: _municipality_equity(
-            county_code=county_code, since=since, until=until, published=published
+            county_code=county_code,
+            since=since,
+            until=until,
+            published=published,
+            lead_times=lead_times,
         ),
     )

@@ -50,6 +50,7 @@ def _equity_trend(*, municipality_code: str) -> EquityTrend:
                 county_code=municipality.county.code,
                 since=date(year, 1, 1),
                 until=date(year, 12, 31),
+                lead_times=False,  # the trend shows counts only
             )
             county = equity.counties[0]
             area: AreaEquity = next(m for m in county.municipalities if m.code == municipality.code)
