@@ -51,7 +51,8 @@ def calendar_for(events: Iterable[Event], *, name: str) -> bytes:
     calendar.add("prodid", "-//Valnav//Events//SV")
     calendar.add("version", "2.0")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name)
+    # X-WR-CALNAME is not escaped by the library: a line break must not reach it.
+    calendar.add("x-wr-calname", " ".join(name.split()))
     for event in events:
         calendar.add_component(_component(event))
     return bytes(calendar.to_ical())

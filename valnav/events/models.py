@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from valnav.accounts.models import Organisation
 from valnav.core.audiences import TargetGroup
 from valnav.core.models import BaseModel
+from valnav.core.validators import single_line
 from valnav.places.models import County
 
 
@@ -49,7 +50,7 @@ class EventQuerySet(models.QuerySet["Event"]):
 
 
 class Event(BaseModel):
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[single_line])
     slug = models.SlugField(_("address name"), max_length=80, unique=True)
     description = models.TextField(
         _("description"), blank=True, help_text=_("Markdown: **bold**, lists, links.")
@@ -70,7 +71,7 @@ class Event(BaseModel):
         blank=True,
         help_text=_("Empty for an event for the whole of Östra Mellansverige."),
     )
-    place = models.CharField(_("place"), max_length=300, blank=True)
+    place = models.CharField(_("place"), max_length=300, blank=True, validators=[single_line])
     online_url = models.URLField(_("online link"), max_length=500, blank=True)
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
@@ -171,9 +172,11 @@ class Registration(BaseModel):
         Event, on_delete=models.CASCADE, related_name="registrations", verbose_name=_("event")
     )
     # Personal data: blanked by purge_event_registrations a year after the event.
-    name = models.CharField(_("name"), max_length=200, blank=True)
+    name = models.CharField(_("name"), max_length=200, blank=True, validators=[single_line])
     email = models.EmailField(_("e-mail address"), blank=True)
-    organisation_name = models.CharField(_("organisation"), max_length=200, blank=True)
+    organisation_name = models.CharField(
+        _("organisation"), max_length=200, blank=True, validators=[single_line]
+    )
     organisation_kind = models.CharField(
         _("kind of organisation"), max_length=32, choices=ParticipantOrganisationKind.choices
     )

@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from icalendar import Calendar
 
 from valnav.events.emails import email_send_now, registration_email_send
@@ -42,6 +42,13 @@ from valnav.events.tests.factories import EventFactory, RegistrationFactory
 from valnav.events.tokens import token_hash
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The messages below are matched in the source language."""
+    with translation.override("en"):
+        yield
 
 
 def register(event: Event, email: str, **extra: object) -> Registration:
