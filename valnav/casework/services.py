@@ -5,12 +5,10 @@ why, and is logged in the access log."""
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-import filetype
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -41,6 +39,7 @@ from valnav.casework.states import CaseState, Decision, allowed_targets
 from valnav.core.models import AccessAction, AccessLogEntry
 from valnav.core.permissions import Role
 from valnav.core.services import access_log_record
+from valnav.core.uploads import type_names, upload_check
 from valnav.lib import fieldcrypto
 from valnav.lib.personnummer import PersonnummerError, parse_personnummer
 
@@ -484,15 +483,10 @@ EVIDENCE_TYPES: dict[str, str] = {
     "application/vnd.oasis.opendocument.text": "odt",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
 }
-_SIGNATURE_BYTES = 8192  # what filetype reads to recognise a type
 
 
 def evidence_type_names() -> str:
-    return ", ".join(sorted({extension.upper() for extension in EVIDENCE_TYPES.values()}))
-
-
-def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f}".replace(".0", "")
+    return type_names(EVIDENCE_TYPES)
 
 
 def evidence_add(
@@ -512,46 +506,22 @@ def evidence_add(
             {"assessment": _("The criterion assessment belongs to another case.")},
             code="foreign_assessment",
         )
-    size = upload.size or 0
-    limit = settings.VALNAV_EVIDENCE_MAX_BYTES
-    if size > limit:
-        raise ValidationError(
-            {
-                "file": _("The file is %(size)s MB; at most %(limit)s MB is allowed.")
-                % {"size": _megabytes(size), "limit": _megabytes(limit)}
-            },
-            code="too_large",
-        )
-    if size == 0:
-        raise ValidationError({"file": _("The file is empty.")}, code="empty")
-    upload.seek(0)
-    kind = filetype.guess(upload.read(_SIGNATURE_BYTES))
-    upload.seek(0)
-    if kind is None or kind.mime not in EVIDENCE_TYPES:
-        raise ValidationError(
-            {
-                "file": _(
-                    "The file's content is not one of the allowed types (%(types)s), whatever "
-                    "its name says."
-                )
-                % {"types": evidence_type_names()}
-            },
-            code="type_not_allowed",
-        )
+    checked = upload_check(
+        upload,
+        allowed=EVIDENCE_TYPES,
+        max_bytes=settings.VALNAV_EVIDENCE_MAX_BYTES,
+        default_stem="bevis",
+    )
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
-    # Only the last part of the name, without control characters: it is shown and offered as
-    # the download's name, so the extension follows the content.
-    stem, _extension = os.path.splitext(os.path.basename(upload.name or ""))
-    stem = "".join(char for char in stem if char.isprintable()).strip()[:180] or "bevis"
     evidence = EvidenceFile(
         case=case,
         assessment=assessment,
-        original_name=f"{stem}.{EVIDENCE_TYPES[kind.mime]}",
-        content_type=kind.mime,
-        size=size,
+        original_name=checked.display_name,
+        content_type=checked.content_type,
+        size=checked.size,
         sha256=digest.hexdigest(),
         description=description,
         uploaded_by=actor,

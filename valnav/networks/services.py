@@ -7,12 +7,10 @@ show it next to that field.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-import filetype
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -26,6 +24,7 @@ from django.utils.translation import gettext as _
 from valnav.accounts.models import Organisation, User
 from valnav.core.audiences import TargetGroup
 from valnav.core.permissions import Perm, Role, user_has_perm
+from valnav.core.uploads import type_names, upload_check
 from valnav.networks.models import (
     DecisionStatus,
     EffortStatus,
@@ -52,11 +51,10 @@ DOCUMENT_TYPES: dict[str, str] = {
     "application/vnd.oasis.opendocument.text": "odt",
 }
 DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
-_SIGNATURE_BYTES = 8192  # what filetype reads to recognise a type
 
 
 def document_type_names() -> str:
-    return ", ".join(sorted(extension.upper() for extension in DOCUMENT_TYPES.values()))
+    return type_names(DOCUMENT_TYPES)
 
 
 # --- who may write ------------------------------------------------------------------------------
@@ -397,49 +395,21 @@ def minutes_approve(*, actor: User, meeting: Meeting) -> Meeting:
 # --- documents ----------------------------------------------------------------------------------
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f}".replace(".0", "")
-
-
 def document_add(
     *, actor: User, meeting: Meeting, upload: UploadedFile[bytes], title: str = ""
 ) -> MeetingDocument:
     """Store a meeting document under an unguessable name. Its type is recognised from its
     content; if the database write fails, the stored file is removed again."""
     _require_network_manager(actor, meeting.network)
-    size = upload.size or 0
-    if size > DOCUMENT_MAX_BYTES:
-        raise ValidationError(
-            {
-                "file": _("The file is %(size)s MB; at most %(limit)s MB is allowed.")
-                % {"size": _megabytes(size), "limit": _megabytes(DOCUMENT_MAX_BYTES)}
-            },
-            code="too_large",
-        )
-    if size == 0:
-        raise ValidationError({"file": _("The file is empty.")}, code="empty")
-    upload.seek(0)
-    kind = filetype.guess(upload.read(_SIGNATURE_BYTES))
-    upload.seek(0)
-    if kind is None or kind.mime not in DOCUMENT_TYPES:
-        raise ValidationError(
-            {
-                "file": _(
-                    "The file's content is not one of the allowed types (%(types)s), whatever "
-                    "its name says."
-                )
-                % {"types": document_type_names()}
-            },
-            code="type_not_allowed",
-        )
-    stem, _extension = os.path.splitext(os.path.basename(upload.name or ""))
-    stem = "".join(char for char in stem if char.isprintable()).strip()[:180] or "dokument"
+    checked = upload_check(
+        upload, allowed=DOCUMENT_TYPES, max_bytes=DOCUMENT_MAX_BYTES, default_stem="dokument"
+    )
     document = MeetingDocument(
         meeting=meeting,
-        title=_strip(title) or stem,
-        original_name=f"{stem}.{DOCUMENT_TYPES[kind.mime]}",
-        content_type=kind.mime,
-        size=size,
+        title=_strip(title) or checked.display_name.rsplit(".", 1)[0],
+        original_name=checked.display_name,
+        content_type=checked.content_type,
+        size=checked.size,
         uploaded_by=actor,
     )
     _full_clean(document, exclude=["file"])

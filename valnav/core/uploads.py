@@ -1,0 +1,77 @@
+"""Uploaded files checked by what they are, not by what they are called.
+
+The type is recognised from the file's first bytes (the `filetype` library's signatures),
+never from its name or the browser's word; the size is bounded; the name kept for display
+loses its directory and control characters and takes the extension of the real type.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import filetype
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext as _
+
+SIGNATURE_BYTES = 8192  # what filetype reads to recognise a type
+
+
+@dataclass(frozen=True)
+class CheckedUpload:
+    content_type: str
+    extension: str
+    size: int
+    display_name: str  # the original stem with the extension of the real type
+
+
+def type_names(allowed: Mapping[str, str]) -> str:
+    return ", ".join(sorted({extension.upper() for extension in allowed.values()}))
+
+
+def megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f}".replace(".0", "")
+
+
+def upload_check(
+    upload: UploadedFile[bytes],
+    *,
+    allowed: Mapping[str, str],
+    max_bytes: int,
+    default_stem: str,
+) -> CheckedUpload:
+    """The upload's real type and a safe display name, or a ValidationError on the "file" field
+    naming the size limit or the allowed types. `allowed` maps MIME types to extensions."""
+    size = upload.size or 0
+    if size > max_bytes:
+        raise ValidationError(
+            {
+                "file": _("The file is %(size)s MB; at most %(limit)s MB is allowed.")
+                % {"size": megabytes(size), "limit": megabytes(max_bytes)}
+            },
+            code="too_large",
+        )
+    if size == 0:
+        raise ValidationError({"file": _("The file is empty.")}, code="empty")
+    upload.seek(0)
+    kind = filetype.guess(upload.read(SIGNATURE_BYTES))
+    upload.seek(0)
+    if kind is None or kind.mime not in allowed:
+        raise ValidationError(
+            {
+                "file": _(
+                    "The file's content is not one of the allowed types (%(types)s), whatever "
+                    "its name says."
+                )
+                % {"types": type_names(allowed)}
+            },
+            code="type_not_allowed",
+        )
+    # Only the last part of the name, without control characters: it is shown and offered as
+    # the download's name, so the extension follows the content.
+    stem, _extension = os.path.splitext(os.path.basename(upload.name or ""))
+    stem = "".join(char for char in stem if char.isprintable()).strip()[:180] or default_stem
+    extension = allowed[kind.mime]
+    return CheckedUpload(kind.mime, extension, size, f"{stem}.{extension}")
