@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from valnav.core.audiences import TargetGroup
 from valnav.networks.models import (
@@ -230,7 +231,7 @@ def test_the_action_list_marks_overdue_decisions_in_text(
     assert "Försenat beslut" in page
     assert "Kommande beslut" in page
     assert "Klart beslut" not in page
-    assert page.count("(overdue)") == 1
+    assert page.count(gettext("(overdue)")) == 1  # the page is in Swedish, as the test client
     assert page.index("Försenat beslut") < page.index("Kommande beslut")
     # Someone outside the network's organisations sees none of it.
     other = Client()
