@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "valnav.outreach",
     "valnav.events",
     "valnav.networks",
+    "valnav.governance",
     "valnav.api",
     "valnav.demo",
 ]

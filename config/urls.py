@@ -24,6 +24,7 @@ urlpatterns += i18n_patterns(
     path("", include("valnav.outreach.urls")),
     path("", include("valnav.events.urls")),
     path("", include("valnav.networks.urls")),
+    path("", include("valnav.governance.urls")),
     path("", include("valnav.api.urls")),
     prefix_default_language=False,
 )

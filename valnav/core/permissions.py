@@ -53,6 +53,10 @@ class Perm(enum.StrEnum):
     PUBLISH_MATERIALS = "publish_materials"  # review, publish and archive
     MANAGE_EVENTS = "manage_events"  # events, registrations, attendance, evaluations
     MANAGE_NETWORKS = "manage_networks"  # networks, meetings, minutes and efforts
+    # Governance: which projects and which region's part is decided by the project's own
+    # roles (governance.Project.objects.visible_to); these say who gets the pages at all.
+    VIEW_PROJECTS = "view_projects"
+    MANAGE_PROJECTS = "manage_projects"  # edit goals, budget, import ledgers, requisitions
 
 
 _EVERY_MEMBER = frozenset({Perm.VIEW_STAFF_PAGES})
@@ -72,6 +76,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
         Perm.EDIT_MATERIALS,
         Perm.MANAGE_EVENTS,
         Perm.MANAGE_NETWORKS,
+        Perm.VIEW_PROJECTS,
     },
     Role.ASSESSOR: _EVERY_MEMBER
     | {
@@ -86,6 +91,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     | {Perm.EDIT_MATERIALS, Perm.PUBLISH_MATERIALS, Perm.MANAGE_EVENTS, Perm.MANAGE_NETWORKS},
     Role.PROJECT_MANAGER: _EVERY_MEMBER
     | {
+        Perm.VIEW_PROJECTS,
+        Perm.MANAGE_PROJECTS,
         Perm.VIEW_ORGANISATIONS,
         Perm.VIEW_CASE_STATISTICS,
         Perm.VIEW_INSIGHTS,
