@@ -10,6 +10,7 @@ from valnav.api.v1.atlas import router as atlas_router
 from valnav.api.v1.casework import router as casework_router
 from valnav.api.v1.credentials import router as credentials_router
 from valnav.api.v1.events import router as events_router
+from valnav.api.v1.governance import router as governance_router
 from valnav.api.v1.hsds import router as hsds_router
 from valnav.api.v1.insights import router as insights_router
 from valnav.api.v1.insights_equity import router as insights_equity_router
@@ -55,3 +56,4 @@ api.add_router("/", insights_equity_router)
 api.add_router("/", events_router)
 api.add_router("/", outreach_router)
 api.add_router("/", networks_router)
+api.add_router("/", governance_router)

@@ -12,6 +12,7 @@ from valnav.demo.casework import seed_cases
 from valnav.demo.credentials import OUT_DIR, seed_credentials
 from valnav.demo.demand import seed_demand
 from valnav.demo.events import seed_events
+from valnav.demo.governance import seed_governance
 from valnav.demo.networks import seed_networks
 from valnav.demo.outreach import demo_outreach_seed
 from valnav.demo.services import demo_accounts_seed
@@ -33,6 +34,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo cases: {cases} created.")
         self.stdout.write(f"Demo events: {seed_events()} created.")
         self.stdout.write(f"Demo networks and efforts: {seed_networks()} created.")
+        self.stdout.write(f"Demo governance projects: {seed_governance()} created.")
         self.stdout.write(
             f"Demo documents: {documents} issued; as their holders have them in {OUT_DIR} "
             "(try manage.py credential_verify on one; the one named …-revoked.json fails)."
