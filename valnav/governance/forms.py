@@ -105,6 +105,7 @@ class ProjectEditForm(forms.Form):
         label=gettext_lazy("Project goal"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
     indirect_cost_rate = forms.DecimalField(
+        # xgettext:no-python-format
         label=gettext_lazy("Indirect costs, % of staff costs"),
         min_value=0,
         max_value=100,

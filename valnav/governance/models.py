@@ -67,6 +67,7 @@ class Project(BaseModel):
     overall_goal = models.TextField(_("overall goal"), blank=True)
     project_goal = models.TextField(_("project goal"), blank=True)
     indirect_cost_rate = models.DecimalField(
+        # xgettext:no-python-format
         _("indirect costs, % of staff costs"),
         max_digits=5,
         decimal_places=2,
