@@ -46,6 +46,7 @@ from valnav.casework.models import (
 from valnav.casework.selectors import case_decision_summary
 from valnav.casework.services import case_roles, case_transition
 from valnav.casework.states import CaseState, Decision
+from valnav.core.http import public_url
 from valnav.core.models import AccessAction
 from valnav.core.permissions import Role
 from valnav.core.services import access_log_record
@@ -127,22 +128,18 @@ def public_keys() -> dict[str, list[dict[str, Any]]]:
 # Addresses --------------------------------------------------------------------------------
 
 
-def absolute(path: str) -> str:
-    return f"{settings.VALNAV_PUBLIC_URL}{path}"
-
-
 def credential_url(public_id: str) -> str:
-    return absolute(reverse("api-v1:credential-detail", kwargs={"public_id": public_id}))
+    return public_url(reverse("api-v1:credential-detail", kwargs={"public_id": public_id}))
 
 
 def status_list_url(status_list: StatusList) -> str:
-    return absolute(
+    return public_url(
         reverse("api-v1:credential-status-list", kwargs={"list_id": status_list.public_id})
     )
 
 
 def issuer_url(organisation: Organisation) -> str:
-    return absolute(
+    return public_url(
         reverse("api-v1:credential-issuer", kwargs={"organisation_id": organisation.pk})
     )
 
@@ -150,7 +147,7 @@ def issuer_url(organisation: Organisation) -> str:
 def verification_url(credential: Credential) -> str:
     with translation.override(settings.LANGUAGE_CODE):
         path = reverse("casework:credential-verify", kwargs={"public_id": credential.public_id})
-    return absolute(path)
+    return public_url(path)
 
 
 # Building the credential ------------------------------------------------------------------
@@ -229,7 +226,7 @@ def _alignments(case: ValidationCase) -> list[dict[str, Any]]:
                 "targetCode": occupation.code,
                 "targetFramework": "SSYK 2012",
                 "targetType": "ext:SSYK2012",
-                "targetUrl": absolute(
+                "targetUrl": public_url(
                     reverse("api-v1:occupation-detail", kwargs={"code": occupation.code})
                 ),
             }
@@ -266,7 +263,7 @@ def build_credential(
 ) -> dict[str, Any]:
     """The OpenBadgeCredential of a case's outcome, before signing."""
     if case.model is not None:
-        achievement_id = absolute(
+        achievement_id = public_url(
             reverse("api-v1:model-detail", kwargs={"model_id": case.model.pk})
         )
     else:
@@ -434,7 +431,7 @@ def status_list_credential(status_list: StatusList) -> dict[str, Any]:
         "@context": [VC_CONTEXT],
         "id": url,
         "type": ["VerifiableCredential", "BitstringStatusListCredential"],
-        "issuer": absolute(reverse("api-v1:credential-keys")),
+        "issuer": public_url(reverse("api-v1:credential-keys")),
         "validFrom": timezone.now().astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "credentialSubject": {
             "id": f"{url}#list",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
@@ -32,3 +33,9 @@ def form_errors_from(
             form.add_error(target if target in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+def public_url(path: str) -> str:
+    """`path` as an address that works outside the site (e-mails, calendar files, credentials,
+    QR codes): on VALNAV_PUBLIC_URL, whatever host the request came in on."""
+    return f"{settings.VALNAV_PUBLIC_URL}{path}"

@@ -13,8 +13,8 @@ from django.utils import timezone
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
+from valnav.core.http import public_url
 from valnav.events.models import Event, EventState
-from valnav.events.tokens import absolute
 
 CONTENT_TYPE = "text/calendar; charset=utf-8; method=PUBLISH"
 SEQUENCE_EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
@@ -38,7 +38,7 @@ def _component(event: Event) -> CalendarEvent:
     location = event.place or event.online_url
     if location:
         component.add("location", location)
-    component.add("url", absolute(event.get_absolute_url()))
+    component.add("url", public_url(event.get_absolute_url()))
     component.add("status", "CANCELLED" if event.state == EventState.CANCELLED else "CONFIRMED")
     # Calendars take the entry with the highest SEQUENCE as current: minutes since 2020 grow
     # with every change and fit iCalendar's 32-bit integer for millennia.

@@ -23,6 +23,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from valnav.core.http import public_url
 from valnav.events.calendar import calendar_for
 from valnav.events.models import (
     Event,
@@ -32,7 +33,7 @@ from valnav.events.models import (
     RegistrationToken,
     TokenPurpose,
 )
-from valnav.events.tokens import absolute, cancel_url, evaluation_url, token_new
+from valnav.events.tokens import cancel_url, evaluation_url, token_new
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrPromise
@@ -182,7 +183,7 @@ def email_send_now(*, registration_id: int, kind: str) -> bool:
                 "evaluation_url": (
                     evaluation_url(token) if spec.link == TokenPurpose.EVALUATE else ""
                 ),
-                "event_url": absolute(event.get_absolute_url()),
+                "event_url": public_url(event.get_absolute_url()),
             }
 
         message = EmailMessage(

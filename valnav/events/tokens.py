@@ -5,8 +5,9 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from django.conf import settings
 from django.urls import reverse
+
+from valnav.core.http import public_url
 
 TOKEN_BYTES = 32
 
@@ -21,14 +22,9 @@ def token_new() -> tuple[str, str]:
     return token, token_hash(token)
 
 
-def absolute(path: str) -> str:
-    """An address outside the site (e-mails, calendars), as casework builds them."""
-    return f"{settings.VALNAV_PUBLIC_URL}{path}"
-
-
 def cancel_url(token: str) -> str:
-    return absolute(reverse("events:registration-cancel", kwargs={"token": token}))
+    return public_url(reverse("events:registration-cancel", kwargs={"token": token}))
 
 
 def evaluation_url(token: str) -> str:
-    return absolute(reverse("events:evaluation", kwargs={"token": token}))
+    return public_url(reverse("events:evaluation", kwargs={"token": token}))

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from valnav.accounts.models import User
+from valnav.core.http import public_url
 from valnav.outreach.models import Material
 
 logger = logging.getLogger(__name__)
@@ -34,7 +35,7 @@ def send_review_reminder(*, owner_id: int, material_ids: list[int]) -> int:
         context = {
             "owner": owner,
             "materials": materials,
-            "manage_url": reverse("outreach:material-list"),
+            "manage_url": public_url(reverse("outreach:material-list")),
         }
         subject = render_to_string("outreach/review_reminder_subject.txt", context).strip()
         body = render_to_string("outreach/review_reminder_email.txt", context)

@@ -12,9 +12,9 @@ from ninja.pagination import paginate
 
 from valnav.api.v1.atlas import ApiPagination
 from valnav.core.audiences import TargetGroup
+from valnav.core.http import public_url
 from valnav.events.models import Event, EventKind
 from valnav.events.selectors import api_events
-from valnav.events.tokens import absolute
 
 router = Router(tags=["events"])
 
@@ -57,7 +57,7 @@ class EventOut(Schema):
 
     @staticmethod
     def resolve_url(obj: Event) -> str:
-        return absolute(obj.get_absolute_url())
+        return public_url(obj.get_absolute_url())
 
 
 @router.get(

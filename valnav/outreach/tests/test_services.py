@@ -3,10 +3,12 @@
 import datetime
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from valnav.core.audiences import TargetGroup
@@ -236,6 +238,8 @@ def test_review_reminders_go_once_per_date_to_each_owner(personas, communicator)
     assert message.to == [communicator.email]
     assert due.title in message.body
     assert past.title in message.body
+    # The link works from a mail program: the site's public address, not a bare path.
+    assert settings.VALNAV_PUBLIC_URL + reverse("outreach:material-list") in message.body
     due.refresh_from_db()
     assert due.reminded_for == due.review_by
     assert due.reminded_at is not None
