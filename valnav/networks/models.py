@@ -19,9 +19,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from valnav.accounts.selectors import organisations_with_perm
 from valnav.core.audiences import TargetGroup
 from valnav.core.models import BaseModel
-from valnav.core.permissions import Role
+from valnav.core.permissions import Perm, Role
 
 
 class NetworkKind(models.TextChoices):
@@ -51,6 +52,28 @@ class NetworkQuerySet(models.QuerySet["Network"]):
             return self.all()
         # A User (authenticated above); `object` so that AnonymousUser is accepted too.
         organisations = user.memberships.order_by().values("organisation_id")  # type: ignore[attr-defined]
+        today = timezone.localdate()
+        member_of = (
+            NetworkMembership.objects.filter(organisation_id__in=organisations)
+            .filter(Q(left_on__isnull=True) | Q(left_on__gt=today))
+            .order_by()
+            .values("network_id")
+        )
+        return self.filter(Q(convenor_id__in=organisations) | Q(pk__in=member_of))
+
+    def manageable_by(self, user: object) -> NetworkQuerySet:
+        """Networks the user may change: convened by, or with a current member that is, an
+        organisation where the user holds MANAGE_NETWORKS. A role counts only in the
+        organisation that gave it (accounts.selectors.organisations_with_perm)."""
+        if not _is_active_user(user):
+            return self.none()
+        role_set = getattr(user, "role_set", None)
+        if role_set is not None and Role.ADMINISTRATOR in role_set():
+            return self.all()
+        organisations = organisations_with_perm(
+            user=user,  # type: ignore[arg-type]  # active and authenticated, checked above
+            perm=Perm.MANAGE_NETWORKS,
+        ).values("pk")
         today = timezone.localdate()
         member_of = (
             NetworkMembership.objects.filter(organisation_id__in=organisations)

@@ -125,12 +125,13 @@ def effort_reach(effort: KnowledgeEffort) -> int | str | None:
 
 
 def efforts_for_manager(*, user: User) -> QuerySet[KnowledgeEffort]:
-    """Efforts the user may change: without a network, or of a network the user reads."""
+    """Efforts the user may change: without a network, or of a network the user manages."""
     return (
         KnowledgeEffort.objects.filter(
-            Q(network__isnull=True) | Q(network__in=Network.objects.visible_to(user).values("pk"))
+            Q(network__isnull=True)
+            | Q(network__in=Network.objects.manageable_by(user).values("pk"))
         )
         .select_related("network")
-        .prefetch_related("target_groups")
+        .prefetch_related("target_groups", "focus_branches", "counties")
         .order_by("-starts_on", "title")
     )

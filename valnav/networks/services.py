@@ -22,6 +22,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from valnav.accounts.models import Organisation, User
+from valnav.accounts.selectors import organisations_with_perm
 from valnav.core.audiences import TargetGroup
 from valnav.core.permissions import Perm, Role, user_has_perm
 from valnav.core.uploads import type_names, upload_check
@@ -70,11 +71,8 @@ def _require_manager(actor: User) -> None:
 
 
 def can_manage(*, actor: User, network: Network) -> bool:
-    """MANAGE_NETWORKS, and the network is one of the user's (convenor or member)."""
-    return (
-        user_has_perm(actor, Perm.MANAGE_NETWORKS)
-        and Network.objects.visible_to(actor).filter(pk=network.pk).exists()
-    )
+    """MANAGE_NETWORKS in an organisation that convenes the network or is a current member."""
+    return Network.objects.manageable_by(actor).filter(pk=network.pk).exists()
 
 
 def _require_network_manager(actor: User, network: Network) -> None:
@@ -83,10 +81,11 @@ def _require_network_manager(actor: User, network: Network) -> None:
 
 
 def convenor_choices(*, actor: User) -> QuerySet[Organisation]:
-    """The organisations the user may name as a network's convenor."""
+    """The organisations the user may name as a network's convenor: those where they may
+    manage networks."""
     if is_administrator(actor):
         return Organisation.objects.all()
-    return Organisation.objects.filter(memberships__user=actor).distinct()
+    return organisations_with_perm(user=actor, perm=Perm.MANAGE_NETWORKS)
 
 
 def _full_clean(instance: Any, **kwargs: Any) -> None:

@@ -25,7 +25,7 @@ from valnav.networks.services import effort_create, effort_update
 
 
 def _networks(user: User) -> Any:
-    return Network.objects.visible_to(user).order_by("name")
+    return Network.objects.manageable_by(user).order_by("name")
 
 
 def _arguments(form: EffortForm) -> dict[str, Any]:

@@ -4,7 +4,9 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -355,3 +357,32 @@ def test_the_pages_work_in_english(network, meeting, communicator):
         url = reverse("networks:meeting-detail", kwargs={"slug": network.slug, "pk": meeting.pk})
     assert url.startswith("/en/")
     assert client.get(url).status_code == 200
+
+
+def test_the_effort_management_list_takes_a_fixed_number_of_queries(efforts, communicator):
+    client = Client()
+    client.force_login(communicator)
+    url = reverse("networks:effort-manage")
+    client.get(url)  # the session and the language settle on the first request
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        assert response.status_code == 200
+        assert "Arbetsgivarseminarium" in response.content.decode()
+        return len(captured)
+
+    few = queries()
+    for number in range(4):
+        effort = efforts.first()
+        effort_create(
+            actor=communicator,
+            title=f"Insats {number}",
+            starts_on=date(2026, 4, 1),
+            target_groups=[TargetGroup.EMPLOYER],
+            focus_branches=list(effort.focus_branches.all()),
+            counties=list(effort.counties.all()),
+            reach=10,
+            network=effort.network,
+        )
+    assert queries() == few

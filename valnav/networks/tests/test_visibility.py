@@ -128,3 +128,25 @@ def test_the_public_page_shows_only_approved_minutes_and_organisations(
     assert communicator.full_name not in page
     assert "1. Inledning" not in page  # the agenda is for members
     assert network.name in Client().get(reverse("networks:public-list")).content.decode()
+
+
+def test_a_role_counts_only_in_the_organisation_that_gave_it(network, komvux):
+    """A communicator of another region who is only an employer representative at a member
+    organisation reads the network but may not change it, nor name that member as convenor."""
+    from valnav.accounts.services import membership_grant, user_create
+    from valnav.networks.services import can_manage, convenor_choices
+
+    uppsala = Organisation.objects.create(name="Region Uppsala", kind="region")
+    user = user_create(email="dubbel@example.org", full_name="Dubbel Roll", password="x" * 20)
+    membership_grant(user=user, organisation=uppsala, role="communicator")
+    membership_grant(user=user, organisation=komvux, role="employer_representative")
+    assert list(Network.objects.visible_to(user)) == [network]
+    assert not can_manage(actor=user, network=network)
+    assert not Network.objects.manageable_by(user).exists()
+    assert list(convenor_choices(actor=user)) == [uppsala]
+    assert (
+        client_for(user)
+        .get(reverse("networks:network-edit", kwargs={"slug": network.slug}))
+        .status_code
+        == 403
+    )
