@@ -52,7 +52,8 @@ def _sample() -> tuple[str, int]:
             title="Matrisens seminarium",
             slug="matrix-event",
             kind="seminar",
-            organiser=Organisation.objects.earliest("pk"),
+            # The managing personas' organisation: staff run only their own events.
+            organiser=Organisation.objects.get(name="Region Västmanland"),
             place="Västerås",
             starts_at=start,
             ends_at=start + timedelta(hours=2),

@@ -164,10 +164,12 @@ class EventForm(forms.Form):
     )
     capacity = forms.IntegerField(label=_("Places"), min_value=1, max_value=100_000)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, organisers: QuerySet[Organisation] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         organiser = cast(forms.ModelChoiceField[Organisation], self.fields["organiser"])
-        organiser.queryset = Organisation.objects.order_by("name")
+        organiser.queryset = organisers if organisers is not None else Organisation.objects.none()
         county = cast(forms.ModelChoiceField[County], self.fields["county"])
         county.queryset = _counties()
         for name in ("starts_at", "ends_at", "registration_closes_at"):

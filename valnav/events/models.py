@@ -15,9 +15,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from valnav.accounts.models import Organisation
+from valnav.accounts.models import Organisation, User
+from valnav.accounts.selectors import organisations_with_perm
 from valnav.core.audiences import TargetGroup
 from valnav.core.models import BaseModel
+from valnav.core.permissions import Perm
 from valnav.core.validators import single_line
 from valnav.places.models import County
 
@@ -47,6 +49,14 @@ class EventQuerySet(models.QuerySet["Event"]):
 
     def past(self) -> EventQuerySet:
         return self.filter(ends_at__lt=timezone.now()).order_by("-starts_at", "-pk")
+
+    def manageable_by(self, user: User) -> EventQuerySet:
+        """Events the user runs: organised by an organisation where they hold MANAGE_EVENTS
+        (a role counts only where it was given). Their registrations name people, so another
+        organisation's events stay out of reach."""
+        return self.filter(
+            organiser__in=organisations_with_perm(user=user, perm=Perm.MANAGE_EVENTS).values("pk")
+        )
 
 
 class Event(BaseModel):

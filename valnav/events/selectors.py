@@ -10,8 +10,11 @@ from django.db.models import Case, Count, F, Q, QuerySet, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from valnav.accounts.models import Organisation, User
+from valnav.accounts.selectors import organisations_with_perm
 from valnav.casework.facts import SUPPRESS_BELOW, suppress
 from valnav.core.audiences import TargetGroup
+from valnav.core.permissions import Perm
 from valnav.events.models import (
     LIKERT_ITEMS,
     LIKERT_LABELS,
@@ -76,9 +79,17 @@ def api_events() -> QuerySet[Event]:
     )
 
 
-def staff_events() -> QuerySet[Event]:
+def event_organisers(*, user: User) -> QuerySet[Organisation]:
+    """The organisations in whose name the user may run events."""
+    return organisations_with_perm(user=user, perm=Perm.MANAGE_EVENTS).order_by("name")
+
+
+def staff_events(*, user: User) -> QuerySet[Event]:
+    """The events the user runs (Event.objects.manageable_by), latest first."""
     return with_places(
-        Event.objects.select_related("county", "organiser").order_by("-starts_at", "-pk")
+        Event.objects.manageable_by(user)
+        .select_related("county", "organiser")
+        .order_by("-starts_at", "-pk")
     )
 
 

@@ -15,6 +15,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from valnav.accounts.models import Organisation, User
+from valnav.accounts.selectors import organisations_with_perm
+from valnav.core.permissions import Perm
 from valnav.events.emails import email_enqueue
 from valnav.events.models import (
     LIKERT_ITEMS,
@@ -80,7 +82,9 @@ def event_create(
     target_groups: Iterable[str] = (),
     is_demo: bool = False,
 ) -> Event:
-    """A new event, as a draft."""
+    """A new event, as a draft, in the name of an organisation where the actor may run events
+    (no actor: the system, e.g. the demo data)."""
+    _check_organiser(actor, organiser)
     with transaction.atomic():
         event = Event(
             title=title,
@@ -102,6 +106,20 @@ def event_create(
         event.save()
         _set_target_groups(event, target_groups)
     return event
+
+
+def _check_organiser(actor: User | None, organiser: Organisation) -> None:
+    if actor is None:
+        return
+    if (
+        not organisations_with_perm(user=actor, perm=Perm.MANAGE_EVENTS)
+        .filter(pk=organiser.pk)
+        .exists()
+    ):
+        raise ValidationError(
+            {"organiser": _("You may run events only in the name of your own organisation.")},
+            code="foreign_organiser",
+        )
 
 
 def _check_times(event: Event) -> None:
@@ -150,6 +168,8 @@ def event_update(
         locked = Event.objects.select_for_update().get(pk=event.pk)
         if locked.state == EventState.CANCELLED:
             raise ValidationError(_("A cancelled event cannot be changed."))
+        if "organiser" in changes:
+            _check_organiser(actor, changes["organiser"])  # type: ignore[arg-type]  # an Organisation, as EDITABLE says
         for field, value in changes.items():
             setattr(locked, field, value)
         if not locked.slug:

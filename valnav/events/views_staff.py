@@ -25,10 +25,10 @@ from valnav.events.forms import EventForm
 from valnav.events.models import Event, EventState, Registration
 from valnav.events.selectors import (
     evaluation_summary,
+    event_organisers,
     participation_statistics,
     places_left,
     staff_events,
-    with_places,
 )
 from valnav.events.services import (
     attendance_mark,
@@ -40,15 +40,17 @@ from valnav.events.services import (
 from valnav.lib.csv_io import spreadsheet_safe
 
 
-def _event(slug: str) -> Event:
-    # MANAGE_EVENTS is a project-wide task: staff who hold it see every organisation's events.
-    return get_object_or_404(with_places(Event.objects.select_related("organiser")), slug=slug)
+def _event(request: HttpRequest, slug: str) -> Event:
+    """One of the events the user runs, else 404."""
+    return get_object_or_404(staff_events(user=member(request)), slug=slug)
 
 
 @require_GET
 @require_perm(Perm.MANAGE_EVENTS)
 def manage_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "events/manage_list.html", {"events": staff_events()})
+    return render(
+        request, "events/manage_list.html", {"events": staff_events(user=member(request))}
+    )
 
 
 def _initial(event: Event) -> dict[str, Any]:
@@ -73,11 +75,15 @@ def _initial(event: Event) -> dict[str, Any]:
 @require_perm(Perm.MANAGE_EVENTS)
 def event_edit(request: HttpRequest, slug: str = "") -> HttpResponse:
     user = member(request)
-    event = _event(slug) if slug else None
+    event = _event(request, slug) if slug else None
     if event is not None and event.state == EventState.CANCELLED:
         messages.error(request, gettext("A cancelled event cannot be changed."))
         return redirect("events:manage-list")
-    form = EventForm(request.POST or None, initial=_initial(event) if event else None)
+    form = EventForm(
+        request.POST or None,
+        initial=_initial(event) if event else None,
+        organisers=event_organisers(user=member(request)),
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         target_groups = data.pop("target_groups")
@@ -99,7 +105,7 @@ def event_edit(request: HttpRequest, slug: str = "") -> HttpResponse:
 @require_perm(Perm.MANAGE_EVENTS)
 def event_publish_view(request: HttpRequest, slug: str) -> HttpResponse:
     try:
-        event_publish(event=_event(slug), actor=member(request))
+        event_publish(event=_event(request, slug), actor=member(request))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -111,7 +117,7 @@ def event_publish_view(request: HttpRequest, slug: str) -> HttpResponse:
 @require_perm(Perm.MANAGE_EVENTS)
 def event_cancel_view(request: HttpRequest, slug: str) -> HttpResponse:
     try:
-        event_cancel(event=_event(slug), actor=member(request))
+        event_cancel(event=_event(request, slug), actor=member(request))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -124,7 +130,7 @@ def event_cancel_view(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 @require_perm(Perm.MANAGE_EVENTS)
 def registration_list(request: HttpRequest, slug: str) -> HttpResponse:
-    event = _event(slug)
+    event = _event(request, slug)
     registrations = event.registrations.select_related("county").order_by(
         "status", "created_at", "pk"
     )
@@ -139,7 +145,7 @@ def registration_list(request: HttpRequest, slug: str) -> HttpResponse:
 @require_perm(Perm.MANAGE_EVENTS)
 def attendance_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """One row: with htmx only that row is swapped; without JavaScript a POST and redirect."""
-    event = _event(slug)
+    event = _event(request, slug)
     registration = get_object_or_404(Registration.objects.filter(event=event), pk=pk)
     attended = request.POST.get("attended") == "1"
     error = ""
@@ -168,7 +174,7 @@ def attendance_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_GET
 @require_perm(Perm.MANAGE_EVENTS)
 def evaluation_summary_view(request: HttpRequest, slug: str) -> HttpResponse:
-    event = _event(slug)
+    event = _event(request, slug)
     return render(
         request,
         "events/evaluation_summary.html",

@@ -8,6 +8,7 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
+from valnav.accounts.models import Organisation
 from valnav.atlas.tests.factories import OrganisationFactory
 from valnav.events.models import (
     Event,
@@ -27,7 +28,12 @@ class EventFactory(factory.django.DjangoModelFactory[Event]):
     slug = factory.Sequence(lambda n: f"seminarium-{n}")
     description = "Om **validering** i Östra Mellansverige."
     kind = EventKind.SEMINAR
-    organiser = factory.SubFactory(OrganisationFactory)
+    # The staff personas' own organisation when it exists: staff run only their own events.
+    organiser = factory.LazyFunction(
+        lambda: (
+            Organisation.objects.filter(name="Region Västmanland").first() or OrganisationFactory()
+        )
+    )
     place = "Västerås konserthus"
     starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=10))
     ends_at = factory.LazyAttribute(lambda event: event.starts_at + timedelta(hours=3))

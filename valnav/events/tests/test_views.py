@@ -8,6 +8,7 @@ import io
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
@@ -20,6 +21,7 @@ from valnav.events.models import (
     RegistrationStatus,
     RegistrationToken,
 )
+from valnav.events.services import event_create
 from valnav.events.tests.factories import EventFactory, RegistrationFactory
 from valnav.events.tokens import token_new
 from valnav.places.models import County
@@ -321,3 +323,31 @@ def test_staff_lists_are_a_fixed_number_of_queries(staff, django_assert_max_num_
     with django_assert_max_num_queries(12):
         address = reverse("events:registration-list", kwargs={"slug": event.slug})
         assert staff.get(address).status_code == 200
+
+
+def test_staff_run_only_their_own_organisations_events(client, personas, reference_data):
+    """Registrations name people: another organisation's events are out of reach, and no
+    event is created in another organisation's name."""
+    from valnav.atlas.tests.factories import OrganisationFactory
+
+    foreign = EventFactory(organiser=OrganisationFactory())
+    RegistrationFactory(event=foreign, name="Anna Andersson")
+    client.force_login(personas["communicator_vastmanland"])
+    assert foreign.title not in client.get(reverse("events:manage-list")).content.decode()
+    for name in ("event-edit", "registration-list", "evaluation-summary"):
+        url = reverse(f"events:{name}", kwargs={"slug": foreign.slug})
+        assert client.get(url).status_code == 404
+    start = timezone.now() + timedelta(days=3)
+    with pytest.raises(ValidationError) as error:
+        event_create(
+            actor=personas["communicator_vastmanland"],
+            title="I någon annans namn",
+            kind="seminar",
+            organiser=foreign.organiser,
+            starts_at=start,
+            ends_at=start + timedelta(hours=1),
+            capacity=5,
+            registration_closes_at=start,
+            place="Västerås",
+        )
+    assert "organiser" in error.value.message_dict
