@@ -30,14 +30,17 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from valnav.accounts.models import User
 from valnav.casework.facts import case_fact_rows, suppress
 from valnav.casework.states import Decision
 from valnav.insights.models import ValueScenario
 from valnav.outreach.models import Material
+from valnav.outreach.selectors import success_stories_linkable
 
 PARAMETERS_FILE = (
     Path(__file__).resolve().parents[2] / "data" / "reference" / "value_parameters.toml"
@@ -342,6 +345,11 @@ def value_scenario_save(
     """Save a calculation under `name` with its results as they are now; saving again under the
     same name replaces it. `parameters` are the calculator's own fields (inputs and case
     selection), kept to reopen it."""
+    if story is not None and not success_stories_linkable(user=user).filter(pk=story.pk).exists():
+        raise ValidationError(
+            {"story": _("Choose a published success story of your own organisation.")},
+            code="foreign_story",
+        )
     results = scenarios(inputs)
     kept = {
         key: str(value)

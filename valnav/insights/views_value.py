@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -17,6 +17,7 @@ from django.utils import translation
 from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from valnav.accounts.models import User
 from valnav.atlas.models import ValidationModel
 from valnav.core.decorators import require_perm
 from valnav.core.http import member
@@ -39,7 +40,8 @@ from valnav.insights.value import (
     value_scenario_save,
     value_scenarios_for_user,
 )
-from valnav.outreach.models import Material, MaterialKind
+from valnav.outreach.models import Material
+from valnav.outreach.selectors import success_stories_linkable
 from valnav.places.models import Municipality
 
 INPUT_LABELS = {
@@ -252,19 +254,26 @@ class ValueSaveForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("Name of the calculation"), max_length=100)
     story = forms.ModelChoiceField(
         label=gettext_lazy("Success story it illustrates (optional)"),
-        queryset=Material.objects.filter(kind=MaterialKind.SUCCESS_STORY).order_by("title"),
+        queryset=Material.objects.none(),  # the user's own stories: see __init__
         required=False,
         empty_label=gettext_lazy("None"),
         help_text=gettext_lazy("The story's page then shows these figures."),
     )
     query = forms.CharField(widget=forms.HiddenInput, required=False, max_length=4000)
 
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        story = cast(forms.ModelChoiceField[Material], self.fields["story"])
+        story.queryset = success_stories_linkable(user=user)
+
 
 def _calculator(
     request: HttpRequest, query: QueryDict, save_form: ValueSaveForm | None = None
 ) -> dict[str, Any]:
     context = _value_context(query)
-    context["save_form"] = save_form or ValueSaveForm(initial={"query": context["query"]})
+    context["save_form"] = save_form or ValueSaveForm(
+        initial={"query": context["query"]}, user=member(request)
+    )
     context["saved"] = value_scenarios_for_user(user=member(request))
     return context
 
@@ -280,7 +289,7 @@ def value_calculator(request: HttpRequest) -> HttpResponse:
 def value_save(request: HttpRequest) -> HttpResponse:
     """Save the calculation the page showed (its query, sent back in a hidden field) under a
     name; the page then reopens it."""
-    save_form = ValueSaveForm(request.POST)
+    save_form = ValueSaveForm(request.POST, user=member(request))
     query = QueryDict(request.POST.get("query", "")[:4000])
     context = _calculator(request, query, save_form)
     if not save_form.is_valid() or context["results"] is None:

@@ -12,7 +12,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from valnav.accounts.models import User
 from valnav.accounts.selectors import organisations_with_perm
 from valnav.core.permissions import Perm
-from valnav.outreach.models import Material, MaterialState, MaterialTargetGroup, MaterialVersion
+from valnav.outreach.models import Material, MaterialKind, MaterialState, MaterialTargetGroup, MaterialVersion
 
 
 @dataclass(frozen=True)
@@ -95,6 +95,16 @@ def materials_editable_by(*, user: User) -> QuerySet[Material]:
     """The material of the organisations where the user writes material."""
     organisations = organisations_with_perm(user=user, perm=Perm.EDIT_MATERIALS)
     return Material.objects.filter(organisation__in=organisations)
+
+
+def success_stories_linkable(*, user: User) -> QuerySet[Material]:
+    """Published success stories a saved value calculation of the user may illustrate: those of
+    the organisations where the user writes material."""
+    return Material.objects.filter(
+        kind=MaterialKind.SUCCESS_STORY,
+        state=MaterialState.PUBLISHED,
+        organisation__in=organisations_with_perm(user=user, perm=Perm.EDIT_MATERIALS).values("pk"),
+    ).order_by("title")
 
 
 def material_staff_list(*, user: User, state: str = "") -> QuerySet[Material]:

@@ -440,3 +440,19 @@ def test_a_saved_calculation_is_shown_on_the_success_story_it_illustrates(client
     page = client.get(reverse("outreach:material-detail", args=[story.slug]))
     assert "Vård i Västmanland" in page.content.decode()
     assert "1661920" in kronor(page.content.decode())
+
+
+@pytest.mark.django_db
+def test_only_a_published_story_of_ones_own_organisation_can_be_linked(client, personas):
+    draft = make_material(
+        personas, publish=False, kind="success_story", title="Utkast till berättelse"
+    )
+    client.force_login(personas["rua_vastmanland"])
+    page = client.get(reverse("insights:value"), CASE_A_QUERY).content.decode()
+    assert "Utkast till berättelse" not in page  # not offered
+    answer = client.post(
+        reverse("insights:value-save"),
+        {"name": "Otillåten", "query": urlencode(CASE_A_QUERY), "story": draft.pk},
+    )
+    assert answer.status_code == 400
+    assert not ValueScenario.objects.exists()
