@@ -25,6 +25,12 @@ from valnav.governance.selectors import Scope
 SHARE_TOLERANCE_KR = Decimal(1)  # per financier in the plan: the rounding to whole kronor
 
 
+def share_tolerance(financiers: int) -> Decimal:
+    """How far a financier's amount may lie from its share of a year's costs: 1 kr for each
+    financier in the plan, whose amounts are whole kronor."""
+    return SHARE_TOLERANCE_KR * max(financiers, 1)
+
+
 def kr(value: Decimal | int | float) -> str:
     """Kronor with a space between thousands (as Swedish and the application write them); öre
     only when there are any."""
@@ -162,12 +168,6 @@ class BudgetOverview:
             zip(self.years, self.implied_indirect_rates, self.proposed_indirect, strict=True)
         )
 
-    @property
-    def failures(self) -> list[str]:
-        return [c.message for c in self.year_checks if not c.ok] + [
-            c.message for c in self.share_checks if not c.ok
-        ]
-
 
 def budget_by_category(scope: Scope) -> dict[tuple[str, int], int]:
     amounts: dict[tuple[str, int], int] = defaultdict(int)
@@ -187,7 +187,7 @@ def budget_overview(scope: Scope) -> BudgetOverview:
         AmountRow(str(label), [amounts.get((str(value), year), 0) for year in years])
         for value, label in CostCategory.choices
     ]
-    financiers = list(project.financiers.all())
+    financiers = financiers_all = list(project.financiers.all())
     if not scope.whole:
         financiers = [f for f in financiers if f.region_id and f.region == scope.region]
     lines: dict[tuple[int, int], int] = {
@@ -213,7 +213,7 @@ def budget_overview(scope: Scope) -> BudgetOverview:
                 row.share or Decimal(0),
                 cost_totals[i],
                 row.amounts[i],
-                SHARE_TOLERANCE_KR * len(project.financiers.all()),
+                share_tolerance(len(financiers_all)),
             )
             for row in financing
             for i, year in enumerate(years)

@@ -10,7 +10,7 @@ financier's name; Andel (share) a financier's decided share in %; Region an opti
 code or name; one column per year of the project, whole kronor. Each error names its row and
 column. The costs must equal the financing every year, or nothing is saved and the failing
 years are named with their difference; a financier whose amounts are not its share within 1 kr
-is reported but does not stop the import (the application's own tables have such rounding).
+per financier (governance.budget.share_tolerance) is reported but does not stop the import.
 A successful import replaces the project's budget and financing plan.
 """
 
@@ -25,7 +25,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from valnav.atlas.offer_io import RowError, UnreadableFileError, fold_header, read_sheet
-from valnav.governance.budget import ShareCheck, YearCheck
+from valnav.governance.budget import ShareCheck, YearCheck, share_tolerance
 from valnav.governance.ledger import category_lookup, parse_amount, region_lookup
 from valnav.governance.models import BudgetLine, Financier, FinancingLine, Project
 from valnav.places.models import County
@@ -206,6 +206,7 @@ def budget_import(
             planned.share,
             cost_per_year[year],
             planned.amounts.get(year, 0),
+            share_tolerance(len(financing)),
         )
         for planned in financing.values()
         for year in sorted(years)

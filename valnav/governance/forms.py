@@ -25,6 +25,7 @@ from valnav.governance.models import (
     Project,
     SubGoal,
 )
+from valnav.governance.selectors import project_member_candidates
 from valnav.places.models import County
 
 MAX_UPLOAD_BYTES = 8 * 1024 * 1024
@@ -241,13 +242,8 @@ class MemberForm(forms.Form):
     def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # People of the owner and partner organisations: their names only, never e-mails.
-        organisations = [project.owner_id, *project.partners.values_list("pk", flat=True)]
         user: forms.ModelChoiceField[User] = self.fields["user"]  # type: ignore[assignment]  # declared above
-        user.queryset = (
-            User.objects.filter(is_active=True, memberships__organisation__in=organisations)
-            .distinct()
-            .order_by("full_name")
-        )
+        user.queryset = project_member_candidates(project=project)
 
 
 class ActivityForm(forms.Form):

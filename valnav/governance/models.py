@@ -449,7 +449,3 @@ class Risk(BaseModel):
 
     def __str__(self) -> str:
         return self.description[:60]
-
-    @property
-    def score(self) -> int:
-        return self.likelihood * self.impact

@@ -11,11 +11,16 @@ from datetime import date
 
 from django.utils import timezone
 
-from valnav.casework.facts import SUPPRESS_BELOW
+from valnav.casework.facts import suppress
 from valnav.events.models import ParticipantGender
 from valnav.governance.actuals import ActualsOverview, actuals_overview
 from valnav.governance.budget import BudgetOverview, budget_overview
-from valnav.governance.indicators import IndicatorStatus, indicator_status, live_value
+from valnav.governance.indicators import (
+    IndicatorStatus,
+    indicator_status,
+    live_value,
+    period_so_far,
+)
 from valnav.governance.models import Activity, ActivityStatus, Project, Risk, SubGoal
 from valnav.governance.selectors import Scope
 
@@ -49,10 +54,10 @@ class SteeringReport:
         return self.scope.project
 
 
-def _suppressed(value: int | str) -> int | str:
-    if isinstance(value, int) and 0 < value < SUPPRESS_BELOW:
-        return f"<{SUPPRESS_BELOW}"
-    return value
+def _published(value: int | str) -> int | str:
+    """A count as published: "<5" for one to four (casework.facts.suppress); what the live
+    indicators have already suppressed passes unchanged."""
+    return suppress(value) if isinstance(value, int) else value
 
 
 def steering_report(
@@ -60,7 +65,7 @@ def steering_report(
 ) -> SteeringReport:
     project = scope.project
     today = today or timezone.localdate()
-    until = project.ends_on if final else min(max(today, project.starts_on), project.ends_on)
+    until = project.ends_on if final else period_so_far(project, today=today)
     activities = list(scope.activities())
     goals = [
         GoalSection(sub_goal, [a for a in activities if a.sub_goal_id == sub_goal.pk])
@@ -77,7 +82,7 @@ def steering_report(
     if found is not None:
         # live.py keys the breakdown "gender:woman", "county:19" …; the gender part is wanted.
         participation = [
-            (gender_label(key.removeprefix("gender:")), _suppressed(value))
+            (gender_label(key.removeprefix("gender:")), _published(value))
             for key, value in found.breakdown.items()
             if key.startswith("gender:")
         ]

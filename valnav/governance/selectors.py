@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING
 from django.db.models import QuerySet
 from django.http import Http404
 
+from valnav.accounts.models import User
 from valnav.core.permissions import Perm, user_has_perm
 from valnav.governance.models import Activity, Actual, BudgetLine, MemberRole, Project
 
 if TYPE_CHECKING:
-    from valnav.accounts.models import User
     from valnav.places.models import County
 
 WHOLE_PROJECT_ROLES = {
@@ -84,3 +84,13 @@ def project_scope(*, user: User, pk: int) -> Scope:
     whole, region = region_scope(project=project, user=user)
     can_manage = whole and user_has_perm(user, Perm.MANAGE_PROJECTS)
     return Scope(project=project, whole=whole, region=region, can_manage=can_manage)
+
+
+def project_member_candidates(*, project: Project) -> QuerySet[User]:
+    """Who may join a project's groups: active people of its owner and partner organisations."""
+    organisations = [project.owner_id, *project.partners.values_list("pk", flat=True)]
+    return (
+        User.objects.filter(is_active=True, memberships__organisation__in=organisations)
+        .distinct()
+        .order_by("full_name")
+    )

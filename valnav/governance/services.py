@@ -32,6 +32,7 @@ from valnav.governance.models import (
     Risk,
     SubGoal,
 )
+from valnav.governance.selectors import project_member_candidates
 
 if TYPE_CHECKING:
     from valnav.accounts.models import Organisation, User
@@ -149,6 +150,11 @@ def member_add(
 ) -> ProjectMember:
     if role == MemberRole.SUB_PROJECT_MANAGER and region is None:
         raise ValidationError({"region": _("A sub-project manager represents a region.")})
+    if not project_member_candidates(project=project).filter(pk=user.pk).exists():
+        raise ValidationError(
+            {"user": _("Only people of the owner or a partner organisation join the project.")},
+            code="not_of_the_project",
+        )
     seat, _created = ProjectMember.objects.get_or_create(
         project=project, user=user, group=group, role=role, defaults={"region": region}
     )

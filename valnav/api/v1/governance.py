@@ -1,6 +1,6 @@
 """Project governance through the API: the projects a member sees, and a project's budget and
 financing per year with totals and the checks (costs equal financing each year; each
-financier's amounts its decided share within 1 kr). For holders of VIEW_PROJECTS, with a token
+financier's amounts its decided share within 1 kr per financier). For holders of VIEW_PROJECTS, with a token
 or the session of the pages; a partner region's representative gets its region's part."""
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ class ShareCheckOut(Schema):
     year: int
     expected: Decimal = Field(description="the decided share of the year's costs, kr")
     actual: int
-    ok: bool = Field(description="within 1 kr")
+    ok: bool = Field(description="within 1 kr per financier in the plan")
     message: str
 
 

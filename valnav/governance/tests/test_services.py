@@ -97,6 +97,17 @@ def test_a_sub_project_manager_needs_a_region(personas, project):
         )
 
 
+def test_only_people_of_the_owner_or_a_partner_join_the_project(personas, project):
+    with pytest.raises(ValidationError) as error:
+        member_add(
+            project=project,
+            user=personas["employer_linkoping"],  # of a firm, neither owner nor partner
+            group=Group.PROJECT,
+            role=MemberRole.MEMBER,
+        )
+    assert "user" in error.value.message_dict
+
+
 def test_a_partner_reads_its_own_regions_rows_only(personas, project, uppsala, sormland):
     uppsala_scope = project_scope(user=uppsala, pk=project.pk)
     assert not uppsala_scope.whole
