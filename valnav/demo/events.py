@@ -20,6 +20,7 @@ from django.utils import timezone
 from valnav.accounts.models import Organisation
 from valnav.accounts.personas import DEMO_ORGANISATIONS
 from valnav.core.audiences import TargetGroup
+from valnav.events.emails import KINDS as EMAIL_KINDS
 from valnav.events.models import (
     LIKERT_ITEMS,
     EvaluationResponse,
@@ -165,17 +166,8 @@ def _registrations(
     event: Event, spec: DemoEvent, counties: list[County], rng: random.Random
 ) -> None:
     now = timezone.now()
-    stamps = dict.fromkeys(
-        (
-            "confirmation_sent_at",
-            "reminder_sent_at",
-            "evaluation_sent_at",
-            "waitlist_sent_at",
-            "promotion_sent_at",
-            "event_cancelled_sent_at",
-        ),
-        now,
-    )
+    # Every e-mail stamped as sent: no demo address is ever mailed, whatever kinds there are.
+    stamps = {kind.stamp: now for kind in EMAIL_KINDS.values()}
     total = spec.registrations + spec.waitlisted
     for number in range(1, total + 1):
         registration = Registration.objects.create(

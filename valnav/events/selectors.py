@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from valnav.accounts.models import Organisation, User
 from valnav.accounts.selectors import organisations_with_perm
 from valnav.casework.facts import SUPPRESS_BELOW, suppress
-from valnav.core.audiences import TargetGroup
 from valnav.core.permissions import Perm
 from valnav.events.models import (
     LIKERT_ITEMS,
@@ -39,10 +38,6 @@ def with_places(queryset: QuerySet[Event]) -> QuerySet[Event]:
             "registrations", filter=Q(registrations__status=RegistrationStatus.WAITLISTED)
         ),
     )
-
-
-def places_left(event: Event) -> int:
-    return event.places_left
 
 
 def public_events(
@@ -192,7 +187,3 @@ def participation_statistics() -> list[ParticipationRow]:
                 )
             )
     return result
-
-
-def target_group_choices() -> list[tuple[str, str]]:
-    return [(key, str(label)) for key, label in TargetGroup.choices]

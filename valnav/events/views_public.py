@@ -27,7 +27,7 @@ from valnav.events.models import (
     RegistrationStatus,
     TokenPurpose,
 )
-from valnav.events.selectors import places_left, public_events, with_places
+from valnav.events.selectors import public_events, with_places
 from valnav.events.services import (
     evaluation_submit,
     registration_cancel,
@@ -117,7 +117,7 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "event": event,
             "description": render_markdown(event.description),
-            "places_left": places_left(event),
+            "places_left": event.places_left,
             "form": form,
             "cancelled": event.state == EventState.CANCELLED,
         },

@@ -27,7 +27,6 @@ from valnav.events.selectors import (
     evaluation_summary,
     event_organisers,
     participation_statistics,
-    places_left,
     staff_events,
 )
 from valnav.events.services import (
@@ -137,7 +136,7 @@ def registration_list(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "events/registration_list.html",
-        {"event": event, "registrations": registrations, "places_left": places_left(event)},
+        {"event": event, "registrations": registrations, "places_left": event.places_left},
     )
 
 
