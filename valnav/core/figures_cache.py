@@ -60,8 +60,11 @@ def cached_figures[T](name: str, arguments: tuple[Any, ...], compute: Callable[[
     return found  # type: ignore[no-any-return]  # what compute() returned before
 
 
-# Logs of who read what, and what is itself derived: not what figures count.
-IGNORED_MODELS = frozenset({"accesslogentry", "casefactrow", "user", "dataversion"})
+# Logs of who read what, what is itself derived, and people's own saved scenarios: not what
+# figures count.
+IGNORED_MODELS = frozenset(
+    {"accesslogentry", "casefactrow", "user", "dataversion", "focusscenario", "valuescenario"}
+)
 
 
 def _model_changed(sender: type[Any], **kwargs: Any) -> None:

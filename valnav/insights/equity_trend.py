@@ -15,7 +15,7 @@ from django.db.models import Max, Min
 
 from valnav.casework.models import CaseFactRow
 from valnav.core.figures_cache import cached_figures
-from valnav.insights.equity import AreaEquity, PublishedCount, municipality_equity
+from valnav.insights.equity import AreaEquity, PublishedCount, _municipality_equity
 from valnav.places.models import Municipality
 
 
@@ -46,7 +46,8 @@ def _equity_trend(*, municipality_code: str) -> EquityTrend:
     years: list[TrendYear] = []
     if bounds["first"] is not None and bounds["last"] is not None:
         for year in range(bounds["first"].year, bounds["last"].year + 1):
-            equity = municipality_equity(
+            # The uncached figures: the trend as a whole is cached (equity_trend below).
+            equity = _municipality_equity(
                 county_code=municipality.county.code,
                 since=date(year, 1, 1),
                 until=date(year, 12, 31),
