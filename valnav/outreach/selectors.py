@@ -12,7 +12,13 @@ from django.db.models import Prefetch, Q, QuerySet
 from valnav.accounts.models import User
 from valnav.accounts.selectors import organisations_with_perm
 from valnav.core.permissions import Perm
-from valnav.outreach.models import Material, MaterialKind, MaterialState, MaterialTargetGroup, MaterialVersion
+from valnav.outreach.models import (
+    Material,
+    MaterialKind,
+    MaterialState,
+    MaterialTargetGroup,
+    MaterialVersion,
+)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """Project governance through the API: the projects a member sees, and a project's budget and
 financing per year with totals and the checks (costs equal financing each year; each
-financier's amounts its decided share within 1 kr per financier). For holders of VIEW_PROJECTS, with a token
-or the session of the pages; a partner region's representative gets its region's part."""
+financier's amounts its decided share within 1 kr per financier). For holders of
+VIEW_PROJECTS, with a token or the session of the pages; a partner region's representative
+gets its region's part."""
 
 from __future__ import annotations
 
