@@ -18,10 +18,17 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import translation
+from hypothesis import settings as hypothesis_settings
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made by fixtures
 # there are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# Property tests (hypothesis) and API fuzzing (schemathesis): the same examples on every run, so
+# that CI is repeatable and a failure seen once is seen again; no per-example deadline, since a
+# run on a loaded CI machine is not a property of the code. Each test sets its own max_examples.
+hypothesis_settings.register_profile("valnav", derandomize=True, deadline=None, print_blob=True)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "valnav"))
 
 
 @pytest.fixture(autouse=True)
