@@ -58,6 +58,10 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks_db",
     "simple_history",
+    # Second factor (TOTP) for administrators and assessors; before valnav.accounts, whose admin
+    # replaces django-otp's device admin.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "valnav.core",
     "valnav.accounts",
     "valnav.places",
@@ -75,6 +79,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "valnav.core.middleware.PermissionsPolicyMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -82,6 +87,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Marks request.user verified once the session has passed the second factor.
+    "django_otp.middleware.OTPMiddleware",
+    "valnav.core.middleware.SessionLifetimeMiddleware",
+    # Keeps those who need a second factor on its pages until they have passed it.
+    "valnav.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Records who made each change that django-simple-history stores.
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -161,6 +171,19 @@ LOGIN_REDIRECT_URL = "accounts:dashboard"
 LOGOUT_REDIRECT_URL = "core:home"
 # Demo personas (seed_demo) may only log in on a development machine.
 VALNAV_DEMO_LOGINS = env_bool("VALNAV_DEMO_LOGINS", default=DEBUG)
+# Administrators, staff and assessors confirm each login with a TOTP code (docs/deploy.md,
+# Two-step verification; valnav.core.permissions.needs_second_factor says who). On whenever
+# DEBUG is off, and `check --deploy` refuses it off there (valnav.E006). Off in development,
+# where the demo personas have no devices, and in the test suite (where DEBUG is always off),
+# so that other tests may log in administrators directly; the tests of the second factor
+# switch it on (valnav/accounts/tests/test_second_factor.py).
+VALNAV_REQUIRE_SECOND_FACTOR = env_bool(
+    "VALNAV_REQUIRE_SECOND_FACTOR", default=not DEBUG and not TESTING
+)
+# The name authenticator apps show beside the account.
+OTP_TOTP_ISSUER = "Valnav"
+# The admin never shows a device's secret: an administrator resets a device, never copies it.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Lockout after repeated failed logins (django-axes), per account and address together.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
@@ -182,6 +205,10 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
 # Sessions end after 30 minutes without activity.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", str(30 * 60)))
 SESSION_SAVE_EVERY_REQUEST = True
+# ...and 10 hours after login however active they were (a working day; valnav.core.middleware).
+VALNAV_SESSION_ABSOLUTE_SECONDS = int(
+    os.environ.get("VALNAV_SESSION_ABSOLUTE_SECONDS", str(10 * 3600))
+)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -267,6 +294,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG and not TESTING)
+# Load balancers probe the app servers over plain HTTP on the inside network.
+SECURE_REDIRECT_EXEMPT = [r"^health/"]
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=not DEBUG and not TESTING)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = int(
@@ -321,6 +350,17 @@ VALNAV_FIELD_ENCRYPTION_KEYS = env_list("VALNAV_FIELD_ENCRYPTION_KEYS")
 VALNAV_LOOKUP_HASH_KEY = os.environ.get("VALNAV_LOOKUP_HASH_KEY", "")
 
 NINJA_PAGINATION_PER_PAGE = 100
+# Public search and offer pages kept whole for anonymous visitors while the data is unchanged
+# (valnav.core.pagecache); the time bounds a page's age should a bulk write be missed.
+VALNAV_PAGE_CACHE_SECONDS = int(os.environ.get("VALNAV_PAGE_CACHE_SECONDS", "300"))
+# POSTs per minute per client address to the public forms (valnav.core.ratelimit), beside
+# django-axes's lockout of an account after failed logins.
+VALNAV_RATE_LIMITS = {
+    "login": int(os.environ.get("VALNAV_RATE_LIMIT_LOGIN", "20")),
+    "password-reset": int(os.environ.get("VALNAV_RATE_LIMIT_PASSWORD_RESET", "5")),
+    "event-registration": int(os.environ.get("VALNAV_RATE_LIMIT_EVENT_REGISTRATION", "10")),
+    "event-response": int(os.environ.get("VALNAV_RATE_LIMIT_EVENT_RESPONSE", "20")),
+}
 # Requests per minute to the open API: anonymous clients per address, API keys per key.
 VALNAV_API_ANONYMOUS_PER_MINUTE = int(os.environ.get("VALNAV_API_ANONYMOUS_PER_MINUTE", "120"))
 VALNAV_API_TOKEN_PER_MINUTE = int(os.environ.get("VALNAV_API_TOKEN_PER_MINUTE", "600"))

@@ -113,6 +113,8 @@ def _admin_expectation(name: str, user_key: str) -> int:
             return 403
         if model._meta.app_label == "axes" and action == "add":
             return 403  # lockouts are only recorded or deleted (deleting one unlocks)
+        if model._meta.app_label == "otp_totp" and action == "add":
+            return 403  # second-factor devices are set up by their owner, only deleted here
         if not model._default_manager.exists() and action not in {"add", "changelist"}:
             return 302  # "no such object": back to the admin index
         return 200

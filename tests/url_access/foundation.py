@@ -6,11 +6,17 @@ from tests.url_access import everyone, only, signed_in
 
 EXPECTED: dict[str, dict[str, int]] = {
     "health": everyone(200),
+    "health-ready": everyone(200),
     "core:home": everyone(200),
     "core:accessibility": everyone(200),
     "places:index": everyone(200),
     "accounts:login": signed_in(302, anonymous=200),
     "accounts:logout": everyone(405),  # POST only
+    # Only those who need a second factor set it up; the others, and anyone without a device
+    # yet at the code page, are sent on (valnav/accounts/tests/test_second_factor.py).
+    "accounts:second-factor-setup": signed_in(302)
+    | {"admin": 200, "assessor_vasteras_komvux": 200},
+    "accounts:second-factor-verify": signed_in(302),
     "accounts:dashboard": signed_in(200),
     "accounts:organisation-list": only({"admin", "rua_vastmanland", "project_manager"}),
     "accounts:password-change": signed_in(200),

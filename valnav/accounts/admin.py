@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from valnav.accounts.models import Membership, Organisation, User
 from valnav.core.admin import ValnavModelAdmin
@@ -11,6 +15,9 @@ from valnav.core.permissions import Perm
 
 # Access follows Valnav's roles (Membership), not Django groups.
 admin.site.unregister(Group)
+# django-otp's own device admin follows Django's model permissions and can show a device's
+# secret and QR code; Valnav's (below) follows the roles and never shows them.
+admin.site.unregister(TOTPDevice)
 
 
 class MembershipInline(admin.TabularInline[Membership, User]):
@@ -47,3 +54,35 @@ class OrganisationAdmin(ValnavModelAdmin[Organisation]):
     list_filter = ["kind", "is_demo", "municipality__county"]
     search_fields = ["name", "org_number"]
     autocomplete_fields = ["municipality"]
+
+
+# The key is not among them: it stays with the device's owner.
+_DEVICE_FIELDS = (
+    "user",
+    "confirmed",
+    "created_at",
+    "last_used_at",
+    "throttling_failure_count",
+    "throttling_failure_timestamp",
+)
+
+
+@admin.register(TOTPDevice)
+class TOTPDeviceAdmin(ValnavModelAdmin[TOTPDevice]):
+    """Second-factor devices (docs/deploy.md, Two-step verification). An administrator resets a
+    lost device by deleting it; the user then sets up a new one at the next login. Devices are
+    never added or edited here: only their owner may see the secret, once, when setting up."""
+
+    perm = Perm.MANAGE_ACCOUNTS
+    list_display = ["user", "confirmed", "created_at", "last_used_at"]
+    list_filter = ["confirmed"]
+    list_select_related = ["user"]
+    search_fields = ["user__email", "user__full_name"]
+    fields = _DEVICE_FIELDS
+    readonly_fields = _DEVICE_FIELDS
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -30,3 +31,35 @@ class LoginForm(AuthenticationForm):
                 code="demo_disabled",
             )
         return super().clean()
+
+
+class SecondFactorCodeForm(forms.Form):
+    """The six-digit code from an authenticator app. Spaces are allowed, as apps show the code
+    in two groups of three; whether it is right is for the device to say (services)."""
+
+    code = forms.CharField(
+        label=_("Six-digit code"),
+        help_text=_("The code your authenticator app shows for Valnav right now."),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "autofocus": True,
+                "size": 8,
+            }
+        ),
+    )
+
+    def __init__(self, *args: Any, autofocus: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not autofocus:
+            self.fields["code"].widget.attrs.pop("autofocus", None)
+
+    def clean_code(self) -> str:
+        code = "".join(self.cleaned_data["code"].split())
+        if not re.fullmatch(r"[0-9]{6}", code):
+            raise forms.ValidationError(
+                _("Enter the six digits of the code, without letters."), code="format"
+            )
+        return code

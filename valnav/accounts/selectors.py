@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db.models import Count, QuerySet
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from valnav.accounts.models import Membership, Organisation, User
 from valnav.core.permissions import ROLE_PERMISSIONS, Perm, user_has_perm
@@ -55,3 +56,9 @@ def organisations_with_perm(*, user: User | AnonymousUser, perm: Perm) -> QueryS
     return Organisation.objects.filter(
         pk__in=Membership.objects.filter(user_id=user.pk, role__in=roles).values("organisation_id")
     )
+
+
+def totp_device_confirmed(*, user: User) -> TOTPDevice | None:
+    """The user's TOTP device that a correct code has confirmed, if any. An administrator resets
+    a lost one by deleting it in the admin; the user then sets up a new one."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()

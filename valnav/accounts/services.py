@@ -1,8 +1,12 @@
-"""Writes for accounts: users, organisations and the roles people hold in them."""
+"""Writes for accounts: users, organisations, the roles people hold in them and their second
+factor (django-otp's TOTP devices)."""
 
 from __future__ import annotations
 
+import enum
+
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from valnav.accounts.models import Membership, Organisation, OrganisationKind, User
 from valnav.core.permissions import Role
@@ -40,3 +44,41 @@ def membership_grant(*, user: User, organisation: Organisation, role: Role | str
             user=user, organisation=organisation, role=role
         )
     return membership
+
+
+class CodeCheck(enum.Enum):
+    """What became of a code typed in from an authenticator app."""
+
+    ACCEPTED = "accepted"
+    WRONG = "wrong"  # wrong, expired or already used
+    THROTTLED = "throttled"  # too soon after wrong codes; the code was not even looked at
+
+
+def totp_device_start(*, user: User) -> TOTPDevice:
+    """The user's unconfirmed TOTP device, made with a new secret if they have none. The set-up
+    page shows its secret until a correct code confirms it; the same secret on every visit, so a
+    reload does not undo a scan already made."""
+    with transaction.atomic():
+        device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="TOTP", confirmed=False)
+    return device
+
+
+def totp_device_check(*, device: TOTPDevice, code: str) -> CodeCheck:
+    """Check `code` against `device` with django-otp's own rules: each code counts once, and
+    every wrong code doubles the wait before the next try (ThrottlingMixin). The row is locked
+    so that two requests at once cannot both spend one code or both skip the wait. A first
+    correct code confirms a new device and removes any other unconfirmed one of the user."""
+    with transaction.atomic():
+        locked = TOTPDevice.objects.select_for_update().get(pk=device.pk)
+        allowed, _details = locked.verify_is_allowed()
+        if not allowed:
+            return CodeCheck.THROTTLED
+        if not locked.verify_token(code):
+            return CodeCheck.WRONG
+        if not locked.confirmed:
+            locked.confirmed = True
+            locked.save(update_fields=["confirmed"])
+            TOTPDevice.objects.filter(user_id=locked.user_id, confirmed=False).delete()
+    return CodeCheck.ACCEPTED

@@ -8,6 +8,16 @@ app_name = "accounts"
 urlpatterns = [
     path(_("login/"), views.LoginView.as_view(), name="login"),
     path(_("logout/"), views.LogoutView.as_view(), name="logout"),
+    path(
+        _("two-step-verification/set-up/"),
+        views.second_factor_setup,
+        name="second-factor-setup",
+    ),
+    path(
+        _("two-step-verification/code/"),
+        views.second_factor_verify,
+        name="second-factor-verify",
+    ),
     path(_("my-pages/"), views.dashboard, name="dashboard"),
     path(_("organisations/"), views.organisation_list_view, name="organisation-list"),
     path(_("password/change/"), views.PasswordChangeView.as_view(), name="password-change"),

@@ -1,22 +1,43 @@
-"""Login, password pages and the signed-in user's own pages."""
+"""Login, two-step verification, password pages and the signed-in user's own pages."""
 
 from __future__ import annotations
 
+import textwrap
+from base64 import b32encode
+
+import django_otp
+import segno
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.urls import reverse_lazy
-from django.views.decorators.http import require_GET
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse, reverse_lazy
+from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from valnav.accounts.forms import LoginForm
+from valnav.accounts.forms import LoginForm, SecondFactorCodeForm
+from valnav.accounts.middleware import session_is_verified
 from valnav.accounts.models import User
-from valnav.accounts.selectors import membership_list_for_user, organisation_list
+from valnav.accounts.selectors import (
+    membership_list_for_user,
+    organisation_list,
+    totp_device_confirmed,
+)
+from valnav.accounts.services import CodeCheck, totp_device_check, totp_device_start
 from valnav.core.decorators import require_perm
-from valnav.core.permissions import Perm, user_perms
+from valnav.core.http import member
+from valnav.core.permissions import Perm, needs_second_factor, user_perms
+from valnav.core.ratelimit import rate_limited
 
 
+@method_decorator(rate_limited("login"), name="dispatch")
 class LoginView(auth_views.LoginView):
     form_class = LoginForm
     template_name = "accounts/login.html"
@@ -36,6 +57,7 @@ class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
     template_name = "accounts/password_change_done.html"
 
 
+@method_decorator(rate_limited("password-reset"), name="dispatch")
 class PasswordResetView(auth_views.PasswordResetView):
     template_name = "accounts/password_reset.html"
     email_template_name = "accounts/password_reset_email.txt"
@@ -77,4 +99,100 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def organisation_list_view(request: HttpRequest) -> HttpResponse:
     return render(
         request, "accounts/organisation_list.html", {"organisations": organisation_list()}
+    )
+
+
+# Two-step verification (valnav.accounts.middleware sends those who need it here).
+
+
+def _next_url(request: HttpRequest) -> str:
+    """Where to go once the second factor is passed: `next` if it is on this site."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+def _with_next(url: str, request: HttpRequest) -> str:
+    target = request.GET.get("next")
+    return f"{url}?{QueryDict.fromkeys(['next'], target).urlencode()}" if target else url
+
+
+def _code_checked(form: SecondFactorCodeForm, device: TOTPDevice) -> bool:
+    """Check the form's code; a refused one becomes an error at the code field."""
+    result = totp_device_check(device=device, code=form.cleaned_data["code"])
+    if result is CodeCheck.WRONG:
+        form.add_error(
+            "code", _("The code is wrong or has expired. Enter the code your app shows now.")
+        )
+    elif result is CodeCheck.THROTTLED:
+        form.add_error("code", _("Too many wrong codes in a row. Wait a moment and try again."))
+    return result is CodeCheck.ACCEPTED
+
+
+def _session_verify(request: HttpRequest, device: TOTPDevice) -> HttpResponseRedirect:
+    django_otp.login(request, device)
+    # The session now opens more than before: a new key, so one planted earlier is worthless.
+    request.session.cycle_key()
+    return redirect(_next_url(request))
+
+
+def _qr_code_svg(device: TOTPDevice) -> SafeString:
+    """The device's otpauth:// address as an inline SVG QR code (no image request, no script)."""
+    svg = segno.make(device.config_url, error="m").svg_inline(
+        scale=5, border=4, dark="#000", light="#fff"
+    )
+    # Named by the caption under it (second_factor_setup.html).
+    svg = svg.replace("<svg ", '<svg role="img" aria-labelledby="qr-code-caption" ', 1)
+    return mark_safe(svg)  # noqa: S308 - segno's own SVG of an address we made
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def second_factor_setup(request: HttpRequest) -> HttpResponse:
+    """A new TOTP device: scan the QR code (or type in the key), then confirm with a code."""
+    user = member(request)
+    if not needs_second_factor(user) or session_is_verified(request):
+        return redirect(_next_url(request))
+    if totp_device_confirmed(user=user) is not None:
+        # Replacing a device takes an administrator (docs/deploy.md): a password alone must
+        # not be enough to add one.
+        return redirect(_with_next(reverse("accounts:second-factor-verify"), request))
+    device = totp_device_start(user=user)
+    # No autofocus here: the steps above the field come first.
+    form = SecondFactorCodeForm(request.POST or None, autofocus=False)
+    if request.method == "POST" and form.is_valid() and _code_checked(form, device):
+        messages.success(request, _("Two-step verification is set up."))
+        return _session_verify(request, device)
+    return render(
+        request,
+        "accounts/second_factor_setup.html",
+        {
+            "form": form,
+            "next": request.POST.get("next") or request.GET.get("next", ""),
+            "qr_code": _qr_code_svg(device),
+            "secret_groups": textwrap.wrap(b32encode(device.bin_key).decode(), 4),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def second_factor_verify(request: HttpRequest) -> HttpResponse:
+    """The code from the app the user set up before, once per login."""
+    user = member(request)
+    if not needs_second_factor(user) or session_is_verified(request):
+        return redirect(_next_url(request))
+    device = totp_device_confirmed(user=user)
+    if device is None:
+        return redirect(_with_next(reverse("accounts:second-factor-setup"), request))
+    form = SecondFactorCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and _code_checked(form, device):
+        return _session_verify(request, device)
+    return render(
+        request,
+        "accounts/second_factor_verify.html",
+        {"form": form, "next": request.POST.get("next") or request.GET.get("next", "")},
     )

@@ -83,3 +83,18 @@ def credential_signing_configured(app_configs: Any, **kwargs: Any) -> list[Error
         Error(problem, hint="See docs/deploy.md, Credentials.", id="valnav.E004")
         for problem in problems
     ]
+
+
+@register(Tags.security, deploy=True)
+def second_factor_required(app_configs: Any, **kwargs: Any) -> list[Error]:
+    """Administrators and assessors must pass a second factor in production
+    (valnav.accounts.middleware.SecondFactorMiddleware)."""
+    if not settings.DEBUG and not settings.VALNAV_REQUIRE_SECOND_FACTOR:
+        return [
+            Error(
+                "Two-step verification is off while DEBUG is off.",
+                hint="Unset VALNAV_REQUIRE_SECOND_FACTOR (or set it to 1) in production.",
+                id="valnav.E006",
+            )
+        ]
+    return []

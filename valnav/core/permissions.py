@@ -133,3 +133,20 @@ def user_perms(user: RoleHolder | AnonymousUser) -> frozenset[Perm]:
 
 def user_has_perm(user: RoleHolder | AnonymousUser, perm: Perm) -> bool:
     return perm in user_perms(user)
+
+
+# Roles whose login needs a second factor (TOTP) besides the password: administrators hold every
+# power on the platform, and assessors read individuals' personal data under secrecy, so a
+# guessed or leaked password alone must not open either.
+SECOND_FACTOR_ROLES: frozenset[Role] = frozenset({Role.ADMINISTRATOR, Role.ASSESSOR})
+
+
+def needs_second_factor(user: RoleHolder | AnonymousUser) -> bool:
+    """Whether `user` must pass a second factor before using the site (superusers and staff
+    too: Django's own flags open the admin). valnav.accounts.middleware enforces it."""
+    if not user.is_authenticated:
+        return False
+    if getattr(user, "is_superuser", False) or getattr(user, "is_staff", False):
+        return True
+    role_set = getattr(user, "role_set", None)
+    return role_set is not None and not SECOND_FACTOR_ROLES.isdisjoint(role_set())
