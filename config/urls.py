@@ -6,12 +6,13 @@ from django.contrib import admin
 from django.urls import include, path
 
 from valnav.api.v1 import api as api_v1
-from valnav.core.views import health
+from valnav.core.views import health, ready
 
 urlpatterns = [
     path("api/v1/", api_v1.urls),
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),
+    path("health/ready/", ready, name="health-ready"),
 ]
 
 urlpatterns += i18n_patterns(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.core.cache import cache
+from django.db import DatabaseError, connections
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -21,3 +23,22 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 def health(request: HttpRequest) -> HttpResponse:
     """Liveness for load balancers: answers without touching the database."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+@require_GET
+def ready(request: HttpRequest) -> HttpResponse:
+    """Readiness for load balancers: this app server reaches its database and the shared cache.
+    503 names what failed (never how: errors may carry addresses and credentials)."""
+    failed: list[str] = []
+    try:
+        with connections["default"].cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        failed.append("database")
+    try:
+        cache.set("valnav:ready", "1", timeout=10)
+        if cache.get("valnav:ready") != "1":
+            failed.append("cache")
+    except Exception:  # any backend's own error type: the probe answers, the cache failed
+        failed.append("cache")
+    return JsonResponse({"ok": not failed, "failed": failed}, status=503 if failed else 200)

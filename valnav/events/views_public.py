@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from valnav.core.http import form_errors_from
 from valnav.core.markdown import render_markdown
+from valnav.core.ratelimit import rate_limited
 from valnav.events.calendar import CONTENT_TYPE, calendar_for
 from valnav.events.forms import EvaluationForm, EventFilterForm, RegistrationForm
 from valnav.events.models import (
@@ -88,6 +89,7 @@ def event_ics(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limited("event-registration")
 def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
     event = get_object_or_404(with_places(Event.objects.published()), slug=slug)
     form = RegistrationForm(request.POST or None)
@@ -144,6 +146,7 @@ def registration_done(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limited("event-response")
 def registration_cancel_view(request: HttpRequest, token: str) -> HttpResponse:
     registration = registration_for_token(token=token, purpose=TokenPurpose.CANCEL)
     error = ""
@@ -170,6 +173,7 @@ def registration_cancel_view(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limited("event-response")
 def evaluation_view(request: HttpRequest, token: str) -> HttpResponse:
     registration = registration_for_token(token=token, purpose=TokenPurpose.EVALUATE)
     if registration is None:

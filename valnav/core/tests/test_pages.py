@@ -9,6 +9,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
+from valnav.core.tests.production import production_env
+
 pytestmark = pytest.mark.django_db
 
 
@@ -68,35 +70,7 @@ def test_no_template_or_script_loads_anything_from_another_host():
 
 
 def test_check_deploy_is_clean_under_the_documented_production_environment(tmp_path):
-    env = {
-        "PATH": os.environ["PATH"],
-        "HOME": str(tmp_path),
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DEBUG": "0",
-        "SECRET_KEY": "x" * 20 + "production-secret-key-for-the-deploy-check-0123456789",
-        "ALLOWED_HOSTS": "valnav.example.se",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        "VALNAV_VAR_DIR": str(tmp_path),
-        "EMAIL_HOST": "smtp.example.se",
-        # Example values only (Fernet.generate_key(), secrets.token_urlsafe(48)); two keys, as
-        # during a rotation.
-        "VALNAV_FIELD_ENCRYPTION_KEYS": (
-            "OqFtrhDb2qJFj0mP0JIGnkXqPmGVOsdlVIhTKI9p_2s=,"
-            "CAkLJNDJ2DIHZmnRZoOG_6hSzeTBOYhupbeya1hYTr0="
-        ),
-        "VALNAV_LOOKUP_HASH_KEY": (
-            "BMZyJD-PeEiQvRdXT83jc2gz2zUBUntCWO_4i319nENlMRpNvulDNNRar7Tjcm5J"
-        ),
-        # An example Ed25519 key (docs/deploy.md shows how to make one) and the public address.
-        "VALNAV_CREDENTIAL_SIGNING_KEY": "\n".join(
-            [
-                "-----BEGIN PRIVATE KEY-----",
-                "MC4CAQAwBQYDK2VwBCIEID7JhhAmWNwX53gu7qHWTuLKwRUeS/p7yGEga8q8hr7E",
-                "-----END PRIVATE KEY-----",
-            ]
-        ),
-        "VALNAV_PUBLIC_URL": "https://valnav.example.se",
-    }
+    env = production_env(tmp_path)
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=settings.BASE_DIR,
