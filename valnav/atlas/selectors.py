@@ -220,10 +220,12 @@ def offer_search(
         queryset = queryset.filter(condition)
     ordering: list[Any] = []
     if query_words:
-        queryset = queryset.annotate(
-            relevance=_relevance(model_scores(query_words, by_word), "model_id")
-        )
-        ordering.append("-relevance")
+        scores = model_scores(query_words, by_word)
+        queryset = queryset.annotate(relevance=_relevance(scores, "model_id"))
+        if scores:
+            # Without scores the relevance is the constant 0, which PostgreSQL would read
+            # in ORDER BY as a (missing) column position.
+            ordering.append("-relevance")
     if origin is not None:
         queryset = queryset.annotate(distance_km=_distance_expression(origin))
         ordering.append(F("distance_km").asc(nulls_last=True))

@@ -9,6 +9,7 @@ from valnav.api.auth import AnonymousThrottle, TokenThrottle
 from valnav.api.v1.atlas import router as atlas_router
 from valnav.api.v1.casework import router as casework_router
 from valnav.api.v1.credentials import router as credentials_router
+from valnav.api.v1.errors import refuse_nul_characters
 from valnav.api.v1.events import router as events_router
 from valnav.api.v1.governance import router as governance_router
 from valnav.api.v1.hsds import router as hsds_router
@@ -44,6 +45,8 @@ api = NinjaAPI(
     urls_namespace="api-v1",
     throttle=[AnonymousThrottle(ANONYMOUS_RATE), TokenThrottle(TOKEN_RATE)],
 )
+# Before authentication and validation: a NUL character anywhere in the input is a 422.
+api.add_decorator(refuse_nul_characters(api), mode="view")
 api.add_router("/", places_router)
 api.add_router("/", taxonomy_router)
 api.add_router("/", atlas_router)

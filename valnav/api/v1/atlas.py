@@ -29,6 +29,7 @@ from pydantic import field_validator, model_validator
 
 from valnav.accounts.models import Organisation, OrganisationKind
 from valnav.api.auth import READ_AUTH, READ_SECURITY, WRITE_AUTH, api_user, token_user
+from valnav.api.v1.errors import FieldErrors
 from valnav.atlas.models import (
     ComplementaryEducation,
     Criterion,
@@ -85,16 +86,6 @@ class ApiPagination(LimitOffsetPagination):
 
 class Message(Schema):
     detail: str
-
-
-class FieldError(Schema):
-    loc: list[str | int]
-    msg: str
-    type: str
-
-
-class FieldErrors(Schema):
-    detail: list[FieldError]
 
 
 class OrganisationRef(Schema):
@@ -560,7 +551,7 @@ class OfferPage(Schema):
 
 @router.get(
     "/offers",
-    response=OfferPage,
+    response={200: OfferPage, 422: FieldErrors},
     auth=READ_AUTH,
     openapi_extra=READ_SECURITY,
     url_name="offer-list",
@@ -585,7 +576,7 @@ def offer_list(
 
 @router.get(
     "/offers/{offer_id}",
-    response={200: OfferOut, 404: Message},
+    response={200: OfferOut, 404: Message, 422: FieldErrors},
     auth=READ_AUTH,
     openapi_extra=READ_SECURITY,
     url_name="offer-detail",
@@ -597,7 +588,7 @@ def offer_detail(request: HttpRequest, offer_id: int) -> Offer:
 
 @router.post(
     "/offers",
-    response={201: OfferOut, 401: Message, 403: Message, 422: FieldErrors},
+    response={201: OfferOut, 400: Message, 401: Message, 403: Message, 422: FieldErrors},
     auth=WRITE_AUTH,
     url_name="offer-create",
     summary="Create a draft offer for one of your organisations",
@@ -611,7 +602,14 @@ def offer_create_view(request: HttpRequest, payload: OfferIn) -> Status[Offer]:
 
 @router.patch(
     "/offers/{offer_id}",
-    response={200: OfferOut, 401: Message, 403: Message, 404: Message, 422: FieldErrors},
+    response={
+        200: OfferOut,
+        400: Message,
+        401: Message,
+        403: Message,
+        404: Message,
+        422: FieldErrors,
+    },
     auth=WRITE_AUTH,
     url_name="offer-update",
     summary="Change some fields of an offer",
@@ -649,7 +647,7 @@ def _models_queryset() -> QuerySet[ValidationModel]:
 
 @router.get(
     "/models",
-    response=list[ModelOut],
+    response={200: list[ModelOut], 422: FieldErrors},
     url_name="model-list",
     summary="Active validation models",
 )
@@ -673,7 +671,7 @@ def model_list(request: HttpRequest, filters: Query[ModelFilters]) -> QuerySet[V
 
 @router.get(
     "/models/{model_id}",
-    response={200: ModelDetailOut, 404: Message},
+    response={200: ModelDetailOut, 404: Message, 422: FieldErrors},
     url_name="model-detail",
     summary="One validation model with its steps and criteria",
 )
@@ -699,7 +697,7 @@ def _with_relations(
 
 @router.get(
     "/education",
-    response=list[EducationOut],
+    response={200: list[EducationOut], 422: FieldErrors},
     auth=READ_AUTH,
     openapi_extra=READ_SECURITY,
     url_name="education-list",
@@ -717,7 +715,7 @@ def education_list(
 
 @router.get(
     "/education/{education_id}",
-    response={200: EducationOut, 404: Message},
+    response={200: EducationOut, 404: Message, 422: FieldErrors},
     auth=READ_AUTH,
     openapi_extra=READ_SECURITY,
     url_name="education-detail",
@@ -729,7 +727,7 @@ def education_detail(request: HttpRequest, education_id: int) -> ComplementaryEd
 
 @router.post(
     "/education",
-    response={201: EducationOut, 401: Message, 403: Message, 422: FieldErrors},
+    response={201: EducationOut, 400: Message, 401: Message, 403: Message, 422: FieldErrors},
     auth=WRITE_AUTH,
     url_name="education-create",
     summary="Create draft complementary education for one of your organisations",
@@ -753,7 +751,14 @@ def education_create_view(
 
 @router.patch(
     "/education/{education_id}",
-    response={200: EducationOut, 401: Message, 403: Message, 404: Message, 422: FieldErrors},
+    response={
+        200: EducationOut,
+        400: Message,
+        401: Message,
+        403: Message,
+        404: Message,
+        422: FieldErrors,
+    },
     auth=WRITE_AUTH,
     url_name="education-update",
     summary="Change some fields of complementary education",
@@ -807,7 +812,7 @@ def public_organisations() -> QuerySet[Organisation]:
 
 @router.get(
     "/organisations",
-    response=list[OrganisationOut],
+    response={200: list[OrganisationOut], 422: FieldErrors},
     url_name="organisation-list",
     summary="Organisations that provide or own published offers, education or models",
 )
@@ -827,7 +832,7 @@ def organisation_list(
 
 @router.get(
     "/organisations/{organisation_id}",
-    response={200: OrganisationOut, 404: Message},
+    response={200: OrganisationOut, 404: Message, 422: FieldErrors},
     url_name="organisation-detail",
     summary="One organisation",
 )

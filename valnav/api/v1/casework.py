@@ -15,6 +15,7 @@ from ninja.params.functions import Query
 
 from valnav.accounts.models import User
 from valnav.api.auth import MEMBER_READ_AUTH, api_member
+from valnav.api.v1.errors import FieldErrors
 from valnav.casework.models import ValidationCase
 from valnav.casework.selectors import case_list_for_user, case_view_for
 from valnav.casework.services import case_views_log
@@ -95,7 +96,7 @@ def _out(user: User, case: ValidationCase) -> CaseOut:
 
 @router.get(
     "/cases",
-    response={200: CasePage, 401: Message, 403: Message},
+    response={200: CasePage, 401: Message, 403: Message, 422: FieldErrors},
     auth=MEMBER_READ_AUTH,
     url_name="case-list",
     summary="The cases the caller handles, newest first contact first",
@@ -114,7 +115,7 @@ def case_list(
 
 @router.get(
     "/cases/{reference}",
-    response={200: CaseOut, 401: Message, 403: Message, 404: Message},
+    response={200: CaseOut, 401: Message, 403: Message, 404: Message, 422: FieldErrors},
     auth=MEMBER_READ_AUTH,
     url_name="case-detail",
     summary="One case by its reference; 404 unless the caller's organisation handles it",

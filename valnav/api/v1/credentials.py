@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
 from valnav.accounts.models import Organisation
+from valnav.api.v1.errors import FieldErrors
 from valnav.casework.credentials import (
     JWT_MEDIA_TYPE,
     enveloped,
@@ -46,7 +47,7 @@ def credential_keys(request: HttpRequest) -> dict[str, Any]:
 
 @router.get(
     "/credentials/status/{list_id}",
-    response={200: dict[str, Any], 404: Message},
+    response={200: dict[str, Any], 404: Message, 422: FieldErrors},
     url_name="credential-status-list",
     summary="A signed Bitstring Status List: the bit of a revoked credential is set",
 )
@@ -57,7 +58,7 @@ def credential_status_list(request: HttpRequest, list_id: str) -> HttpResponse |
 
 @router.get(
     "/credentials/issuers/{organisation_id}",
-    response={200: dict[str, Any], 404: Message},
+    response={200: dict[str, Any], 404: Message, 422: FieldErrors},
     url_name="credential-issuer",
     summary="The Open Badges issuer profile of an organisation that has issued credentials",
 )
@@ -68,7 +69,7 @@ def credential_issuer(request: HttpRequest, organisation_id: int) -> dict[str, A
 
 @router.get(
     "/credentials/{public_id}",
-    response={200: dict[str, Any], 404: Message},
+    response={200: dict[str, Any], 404: Message, 422: FieldErrors},
     url_name="credential-detail",
     summary="A signed OpenBadgeCredential (VC-JWT, EdDSA) by its unguessable id",
     description=(

@@ -11,6 +11,7 @@ from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
 from valnav.api.v1.atlas import ApiPagination
+from valnav.api.v1.errors import FieldErrors
 from valnav.core.audiences import TargetGroup
 from valnav.core.http import public_url
 from valnav.events.models import Event, EventKind
@@ -62,7 +63,7 @@ class EventOut(Schema):
 
 @router.get(
     "/events",
-    response=list[EventOut],
+    response={200: list[EventOut], 422: FieldErrors},
     url_name="event-list",
     summary="Published events: upcoming first (soonest first), then past ones",
 )

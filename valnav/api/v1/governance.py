@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
 from valnav.api.auth import MEMBER_READ_AUTH, api_member
+from valnav.api.v1.errors import FieldErrors
 from valnav.core.permissions import Perm
 from valnav.governance.budget import AmountRow, budget_overview
 from valnav.governance.selectors import project_list, project_scope
@@ -106,7 +107,7 @@ def projects(request: HttpRequest) -> list[ProjectOut]:
 
 @router.get(
     "/governance/projects/{project_id}/budget",
-    response={200: BudgetOut, 401: Message, 403: Message, 404: Message},
+    response={200: BudgetOut, 401: Message, 403: Message, 404: Message, 422: FieldErrors},
     auth=MEMBER_READ_AUTH,
     url_name="governance-project-budget",
     summary="A project's costs and financing per year, with totals and the checks",

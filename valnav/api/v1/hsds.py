@@ -40,6 +40,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from valnav.accounts.models import Organisation
+from valnav.api.v1.errors import FieldErrors
 from valnav.atlas.models import ModelKind, Offer, ValidationModel
 from valnav.atlas.selectors import SearchFilters, offer_search
 from valnav.lib.csv_io import spreadsheet_safe
@@ -705,7 +706,7 @@ def hsds_root(request: HttpRequest) -> ApiInfo:
 
 @router.get(
     "/services",
-    response=ServicePage,
+    response={200: ServicePage, 422: FieldErrors},
     exclude_none=True,
     url_name="hsds-service-list",
     summary="Services (validation models), one-to-one fields only",
@@ -723,7 +724,7 @@ def hsds_services(
 
 @router.get(
     "/services/{service_id}",
-    response={200: HsdsService, 404: NotFound},
+    response={200: HsdsService, 404: NotFound, 422: FieldErrors},
     exclude_none=True,
     url_name="hsds-service-detail",
     summary="One service, fully nested",
@@ -743,7 +744,7 @@ class OrganizationFilters(Schema):
 
 @router.get(
     "/organizations",
-    response=OrganizationPage,
+    response={200: OrganizationPage, 422: FieldErrors},
     exclude_none=True,
     url_name="hsds-organization-list",
     summary="Organizations, one-to-one fields only",
@@ -759,7 +760,7 @@ def hsds_organizations(
 
 @router.get(
     "/organizations/{organization_id}",
-    response={200: HsdsOrganization, 404: NotFound},
+    response={200: HsdsOrganization, 404: NotFound, 422: FieldErrors},
     exclude_none=True,
     url_name="hsds-organization-detail",
     summary="One organization with its identifiers",
@@ -781,7 +782,7 @@ class ServiceAtLocationFilters(ServiceFilters):
 
 @router.get(
     "/service_at_locations",
-    response=ServiceAtLocationPage,
+    response={200: ServiceAtLocationPage, 422: FieldErrors},
     exclude_none=True,
     url_name="hsds-service-at-location-list",
     summary="Services at locations (offers) with their locations",
@@ -821,7 +822,7 @@ def hsds_service_at_locations(
 
 @router.get(
     "/service_at_locations/{service_at_location_id}",
-    response={200: HsdsServiceAtLocation, 404: NotFound},
+    response={200: HsdsServiceAtLocation, 404: NotFound, 422: FieldErrors},
     exclude_none=True,
     url_name="hsds-service-at-location-detail",
     summary="One service at a location, fully nested",
@@ -841,7 +842,7 @@ def hsds_service_at_location(
 
 @router.get(
     "/taxonomies",
-    response=TaxonomyPage,
+    response={200: TaxonomyPage, 422: FieldErrors},
     exclude_none=True,
     url_name="hsds-taxonomy-list",
     summary="The taxonomies: SSYK 2012 and Valnav's kinds of validation",
@@ -852,7 +853,7 @@ def hsds_taxonomies(request: HttpRequest, params: Query[PageParams]) -> dict[str
 
 @router.get(
     "/taxonomies/{taxonomy_id}",
-    response={200: HsdsTaxonomy, 404: NotFound},
+    response={200: HsdsTaxonomy, 404: NotFound, 422: FieldErrors},
     exclude_none=True,
     url_name="hsds-taxonomy-detail",
     summary="One taxonomy",
@@ -873,7 +874,7 @@ class TermFilters(Schema):
 
 @router.get(
     "/taxonomy_terms",
-    response=TaxonomyTermPage,
+    response={200: TaxonomyTermPage, 422: FieldErrors},
     exclude_none=True,
     url_name="hsds-taxonomy-term-list",
     summary="Taxonomy terms: every SSYK 2012 group and kind of validation",
@@ -896,7 +897,7 @@ def hsds_taxonomy_terms(
 
 @router.get(
     "/taxonomy_terms/{taxonomy_term_id}",
-    response={200: HsdsTaxonomyTerm, 404: NotFound},
+    response={200: HsdsTaxonomyTerm, 404: NotFound, 422: FieldErrors},
     exclude_none=True,
     url_name="hsds-taxonomy-term-detail",
     summary="One taxonomy term",

@@ -13,6 +13,7 @@ from ninja.params.functions import Query
 
 from valnav.accounts.models import User
 from valnav.api.auth import MEMBER_READ_AUTH, api_member
+from valnav.api.v1.errors import FieldErrors
 from valnav.core.permissions import Perm
 from valnav.insights.gaps import GapRow, gap_analysis
 
@@ -90,7 +91,7 @@ def _out(row: GapRow) -> GapOut:
 
 @router.get(
     "/insights/gaps",
-    response={200: GapPage, 401: Message, 403: Message},
+    response={200: GapPage, 401: Message, 403: Message, 422: FieldErrors},
     auth=MEMBER_READ_AUTH,
     url_name="insights-gaps",
     summary="Gaps between labour demand and validation supply, largest first",

@@ -11,6 +11,7 @@ from ninja import Field, Router, Schema
 from ninja.params.functions import Query
 
 from valnav.api.auth import MEMBER_READ_AUTH
+from valnav.api.v1.errors import FieldErrors
 from valnav.api.v1.insights import Message, _caller
 from valnav.insights.equity import AreaEquity, Figures, Share, municipality_equity
 
@@ -112,7 +113,7 @@ def _area(area: AreaEquity, county_code: str | None) -> AreaOut:
 
 @router.get(
     "/insights/equity",
-    response={200: EquityOut, 401: Message, 403: Message},
+    response={200: EquityOut, 401: Message, 403: Message, 422: FieldErrors},
     auth=MEMBER_READ_AUTH,
     url_name="insights-equity",
     summary="Equity across municipalities: published, suppressed figures",

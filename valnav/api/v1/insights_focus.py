@@ -12,6 +12,7 @@ from ninja.params.functions import Query
 
 from valnav.accounts.models import User
 from valnav.api.auth import MEMBER_READ_AUTH, api_member
+from valnav.api.v1.errors import FieldErrors
 from valnav.core.permissions import Perm
 from valnav.insights.focus import focus_scenarios_for_user, focus_scores
 from valnav.places.models import County
@@ -56,7 +57,14 @@ def _caller(request: HttpRequest) -> User:
 
 @router.get(
     "/insights/focus",
-    response={200: FocusOut, 400: Message, 401: Message, 403: Message, 404: Message},
+    response={
+        200: FocusOut,
+        400: Message,
+        401: Message,
+        403: Message,
+        404: Message,
+        422: FieldErrors,
+    },
     auth=MEMBER_READ_AUTH,
     url_name="insights-focus",
     summary="Branches ranked for focus, by a saved scenario's weights or the defaults",

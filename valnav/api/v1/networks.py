@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 
+from valnav.api.v1.errors import FieldErrors, Message
 from valnav.networks.models import KnowledgeEffort, Meeting, Network
 from valnav.networks.selectors import (
     EffortFilters,
@@ -135,7 +136,7 @@ def network_list(request: HttpRequest) -> list[Network]:
 
 @router.get(
     "/networks/{slug}",
-    response=NetworkDetailOut,
+    response={200: NetworkDetailOut, 404: Message, 422: FieldErrors},
     summary="A public network, its member organisations and approved minutes",
     url_name="network-detail",
 )
@@ -145,7 +146,7 @@ def network_detail(request: HttpRequest, slug: str) -> Network:
 
 @router.get(
     "/knowledge-efforts",
-    response=list[EffortOut],
+    response={200: list[EffortOut], 422: FieldErrors},
     summary="Knowledge-raising efforts by target group, focus branch (key) and county (code)",
     url_name="knowledge-effort-list",
 )

@@ -12,6 +12,7 @@ from ninja import Field, Query, Router, Schema
 from pydantic import field_validator
 
 from valnav.api.v1.atlas import PageInput
+from valnav.api.v1.errors import FieldErrors
 from valnav.core.audiences import TargetGroup
 from valnav.core.markdown import render_markdown
 from valnav.outreach.models import Material, MaterialKind
@@ -101,7 +102,7 @@ class MaterialPage(Schema):
 
 @router.get(
     "/materials",
-    response=MaterialPage,
+    response={200: MaterialPage, 422: FieldErrors},
     url_name="material-list",
     summary="Published information material, each with links to its other languages",
 )

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from valnav.api.v1.errors import FieldErrors
 from valnav.places.models import County, Municipality
 from valnav.places.selectors import county_list, municipality_list
 
@@ -59,7 +60,7 @@ def counties(request: HttpRequest) -> list[County]:
 
 @router.get(
     "/municipalities",
-    response=list[MunicipalityOut],
+    response={200: list[MunicipalityOut], 422: FieldErrors},
     summary="Municipalities, optionally of one county (two-digit county code)",
 )
 def municipalities(request: HttpRequest, county: str | None = None) -> list[Municipality]:

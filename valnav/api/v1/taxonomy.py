@@ -6,6 +6,7 @@ from ninja import Field, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.params.functions import Query
 
+from valnav.api.v1.errors import FieldErrors
 from valnav.taxonomy.models import Occupation
 from valnav.taxonomy.selectors import occupation_search
 
@@ -26,7 +27,7 @@ class OccupationOut(Schema):
 
 @router.get(
     "/occupations",
-    response=list[OccupationOut],
+    response={200: list[OccupationOut], 422: FieldErrors},
     summary="SSYK 2012 occupations; q matches code, name or JobTech occupation name",
 )
 @paginate(LimitOffsetPagination)
@@ -42,7 +43,7 @@ class Message(Schema):
 
 @router.get(
     "/occupations/{code}",
-    response={200: OccupationOut, 404: Message},
+    response={200: OccupationOut, 404: Message, 422: FieldErrors},
     url_name="occupation-detail",
     summary="One SSYK 2012 occupation by its code (the target of credentials' alignments)",
 )
