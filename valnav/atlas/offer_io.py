@@ -21,7 +21,6 @@ import csv
 import io
 import operator
 import re
-import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time
@@ -36,7 +35,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.utils.exceptions import InvalidFileException
 
 from valnav.accounts.models import ORGNR_MESSAGES, Organisation
 from valnav.accounts.selectors import organisations_with_perm
@@ -136,6 +134,40 @@ HEADER_LOOKUP: dict[str, str] = {}
 for _column in COLUMNS:
     for _name in (_column.swedish, _column.english, *_column.aliases):
         HEADER_LOOKUP[fold_header(_name)] = _column.key
+
+
+# --- Cells every importer checks the same way ----------------------------------------------
+
+
+def column_letter(position: int) -> str:
+    """The spreadsheet's name of a column from its 0-based position: A, B, …, Z, AA, …"""
+    letters = ""
+    number = position + 1
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def beyond_header(cells: Sequence[str], width: int) -> str | None:
+    """The letter of the first filled cell to the right of the header's columns, if any."""
+    for position in range(width, len(cells)):
+        if cells[position].strip():
+            return column_letter(position)
+    return None
+
+
+def beyond_header_message() -> str:
+    return _("This row has more cells than the header has columns.")
+
+
+def has_nul(value: str) -> bool:
+    """Whether text holds a NUL character, which PostgreSQL cannot store in text."""
+    return "\x00" in value
+
+
+def nul_message() -> str:
+    return _("The cell contains a NUL character, which cannot be stored; remove it.")
 
 
 # --- Reports ---------------------------------------------------------------------------------
@@ -327,7 +359,10 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-_XLSX_PROBLEMS = (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError)
+# A damaged or hand-made workbook fails deep inside zipfile, zlib or openpyxl with whatever they
+# raise (BadZipFile, zlib.error, NotImplementedError for an unknown compression, XML parse
+# errors, KeyError for a missing part …): any of them means the file is not a readable workbook.
+_XLSX_PROBLEMS = (Exception,)
 
 
 def _read_xlsx(source: bytes) -> Sheet:
@@ -444,7 +479,13 @@ def _integer(value: str, name: str) -> int | None:
     digits = value.replace(" ", "").replace("\u00a0", "")
     if re.fullmatch(r"[+-]?\d+([.,]0+)?", digits) is None:
         raise _CellError(_("Write a whole number, e.g. 12."))
-    number = int(re.split(r"[.,]", digits)[0])
+    whole = re.split(r"[.,]", digits)[0]
+    if len(whole.lstrip("+-").lstrip("0")) > len(str(_INTEGER_LIMITS[name])):
+        # Checked on the text: Python refuses to convert more than 4300 digits to a number.
+        raise _CellError(
+            _("The number is too large (at most %(max)s).") % {"max": _INTEGER_LIMITS[name]}
+        )
+    number = int(whole)
     if number < 0:
         raise _CellError(_("The number must not be negative."))
     if number > _INTEGER_LIMITS[name]:
@@ -740,10 +781,12 @@ class _RowReader:
 
     def read(self, number: int, cells: list[str]) -> _Row | None:
         errors_before = len(self.errors)
-        if len(cells) > self.width and any(cell.strip() for cell in cells[self.width :]):
-            self.errors.append(
-                RowError(number, "", _("This row has more cells than the header has columns."))
-            )
+        extra = beyond_header(cells, self.width)
+        if extra is not None:
+            self.errors.append(RowError(number, extra, beyond_header_message()))
+        for key, position in self.index.items():
+            if position < len(cells) and has_nul(cells[position]):
+                self.error(number, key, nul_message())
         external_id = self.cell(cells, "external_id")
         if not external_id:
             self.error(number, "external_id", _("A value is required."))

@@ -37,7 +37,11 @@ from valnav.atlas.offer_io import (
     Column,
     RowError,
     UnreadableFileError,
+    beyond_header,
+    beyond_header_message,
     fold_header,
+    has_nul,
+    nul_message,
     read_sheet,
 )
 from valnav.casework.facts import case_facts_refresh
@@ -448,10 +452,12 @@ class _RowReader:
 
     def read(self, number: int, cells: list[str]) -> _CaseRow | None:
         errors_before = len(self.errors)
-        if len(cells) > self.width and any(cell.strip() for cell in cells[self.width :]):
-            self.errors.append(
-                RowError(number, "", _("This row has more cells than the header has columns."))
-            )
+        extra = beyond_header(cells, self.width)
+        if extra is not None:
+            self.errors.append(RowError(number, extra, beyond_header_message()))
+        for key, position in self.index.items():
+            if position < len(cells) and has_nul(cells[position]):
+                self.error(number, key, nul_message())
         values: dict[str, Any] = {}
         parsers: list[tuple[str, Callable[[str], Any]]] = [
             ("reference", self._reference),
@@ -691,9 +697,10 @@ class _RowReader:
     def _model(self, value: str) -> ValidationModel | None:
         if not value:
             return None
+        # An id in ASCII digits ("²" is a digit to str.isdigit but no number to int()).
         found = (
             self.catalogue.models_by_id.get(int(value))
-            if value.isdigit()
+            if re.fullmatch(r"[0-9]{1,18}", value)
             else self.catalogue.models.get(value.casefold())
         )
         if found is None:

@@ -24,7 +24,14 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from valnav.atlas.offer_io import RowError, UnreadableFileError, fold_header, read_sheet
+from valnav.atlas.offer_io import (
+    RowError,
+    UnreadableFileError,
+    fold_header,
+    has_nul,
+    nul_message,
+    read_sheet,
+)
 from valnav.governance.budget import ShareCheck, YearCheck, share_tolerance
 from valnav.governance.ledger import category_lookup, parse_amount, region_lookup
 from valnav.governance.models import BudgetLine, Financier, FinancingLine, Project
@@ -52,6 +59,9 @@ _FIXED = {
     "region": "region",
     "lan": "region",
 }
+
+
+NAME_MAX = Financier._meta.get_field("name").max_length or 200
 
 
 @dataclass
@@ -112,7 +122,11 @@ def budget_import(
             report.errors.append(RowError(1, swedish, _("This required column is missing.")))
     if not years:
         report.errors.append(
-            RowError(1, "", _("The file has no year columns (a header such as 2023)."))
+            RowError(
+                1,
+                f"{project.years[0]}–{project.years[-1]}",
+                _("The file has no year columns (a header such as 2023)."),
+            )
         )
     if report.errors:
         return report
@@ -129,6 +143,10 @@ def budget_import(
         def flag(column: str, message: str, number: int = number) -> None:
             report.errors.append(RowError(number, column, message))
 
+        named = [(header[key], columns[key]) for key in header]
+        for column, position in [*named, *((str(year), at) for year, at in years.items())]:
+            if position < len(cells) and has_nul(cells[position]):
+                flag(column, nul_message())
         kind = _KINDS.get(fold_header(cell("kind")))
         item = cell("item")
         if kind is None:
@@ -174,11 +192,20 @@ def budget_import(
                 share = Decimal(cell("share").replace(",", ".").removesuffix("%").strip())
             except InvalidOperation:
                 share = Decimal(-1)
+            if not share.is_finite():  # NaN cannot even be compared with 0 and 100
+                share = Decimal(-1)
             if not Decimal(0) <= share <= Decimal(100):
                 flag(
                     header.get("share", "Andel"),
                     _("A financier's share is a per cent from 0 to 100, not “%(value)s”.")
                     % {"value": cell("share")},
+                )
+                continue
+            if len(item) > NAME_MAX:
+                flag(
+                    header["item"],
+                    _("At most %(max)s characters (this has %(length)s).")
+                    % {"max": NAME_MAX, "length": len(item)},
                 )
                 continue
             if item in financing:
@@ -198,7 +225,8 @@ def budget_import(
     report.year_checks = [
         YearCheck(year, cost_per_year[year], financing_per_year[year]) for year in sorted(years)
     ]
-    report.errors += [RowError(0, "", c.message) for c in report.year_checks if not c.ok]
+    # A year's balance is the sum of all its rows: the error names the year's column only.
+    report.errors += [RowError(0, str(c.year), c.message) for c in report.year_checks if not c.ok]
     share_checks = [
         ShareCheck(
             planned.name,

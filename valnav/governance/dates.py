@@ -35,6 +35,11 @@ def parse_day(text: str | date) -> date:
             % {"value": value}
         )
     year, month, day = (int(part) for part in found.groups())
+    if year < 1:  # the calendar of Python (and of the databases) starts at year 1
+        raise DateError(
+            _("%(value)s is not a date: there is no year %(year)s.")
+            % {"value": value, "year": year}
+        )
     if not 1 <= month <= 12:
         raise DateError(
             _("%(value)s is not a date: there is no month %(month)s.")

@@ -20,7 +20,14 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from valnav.atlas.offer_io import RowError, UnreadableFileError, fold_header, read_sheet
+from valnav.atlas.offer_io import (
+    RowError,
+    UnreadableFileError,
+    fold_header,
+    has_nul,
+    nul_message,
+    read_sheet,
+)
 from valnav.governance.dates import DateError, parse_day
 from valnav.governance.models import Actual, CostCategory, Project
 from valnav.places.models import County
@@ -70,6 +77,10 @@ class LedgerReport:
         return not self.dry_run and not self.errors
 
 
+# The largest amount Actual.amount holds (max_digits=14, decimal_places=2).
+AMOUNT_MAX = Decimal("999999999999.99")
+
+
 def category_lookup() -> dict[str, str]:
     lookup: dict[str, str] = {}
     for value, label in CostCategory.choices:
@@ -107,10 +118,11 @@ def parse_amount(text: str) -> Decimal:
         cleaned = cleaned.replace(",", ".")
     try:
         value = Decimal(cleaned)
+        # quantize() refuses a number of more digits than the context's precision (1e30).
+        if not value.is_finite() or value != value.quantize(Decimal("0.01")):
+            raise ValueError(text)
     except InvalidOperation as error:
         raise ValueError(text) from error
-    if not value.is_finite() or value != value.quantize(Decimal("0.01")):
-        raise ValueError(text)
     return value
 
 
@@ -155,6 +167,9 @@ def ledger_import(
             report.errors.append(RowError(number, header.get(key, key), message))
 
         before = len(report.errors)
+        for key, position in index.items():
+            if position < len(cells) and has_nul(cells[position]):
+                flag(key, nul_message())
         booked_on: date | None = None
         try:
             booked_on = parse_day(cell("date"))
@@ -211,6 +226,12 @@ def ledger_import(
                 _("“%(value)s” is not an amount in kronor, e.g. 1234,50.")
                 % {"value": cell("amount")},
             )
+        if amount is not None and abs(amount) > AMOUNT_MAX:
+            flag(
+                "amount",
+                _("The amount is too large (at most %(max)s kr).") % {"max": "999 999 999 999,99"},
+            )
+            amount = None
         if len(report.errors) > before or booked_on is None or amount is None or not category:
             continue
         lines.append(

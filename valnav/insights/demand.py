@@ -30,7 +30,17 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from valnav.atlas.offer_io import Column, RowError, UnreadableFileError, fold_header, read_sheet
+from valnav.atlas.offer_io import (
+    Column,
+    RowError,
+    UnreadableFileError,
+    beyond_header,
+    beyond_header_message,
+    fold_header,
+    has_nul,
+    nul_message,
+    read_sheet,
+)
 from valnav.core.figures_cache import figures_data_changed
 from valnav.insights.models import (
     INDEX_MAX,
@@ -178,6 +188,11 @@ def _read_json(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
         raise UnreadableFileError(
             _("The file is not readable JSON (%(reason)s).") % {"reason": error.msg}
         ) from error
+    except (ValueError, RecursionError) as error:
+        # A number of more than 4300 digits, or lists nested deeper than Python recurses.
+        raise UnreadableFileError(
+            _("The file is not readable JSON (%(reason)s).") % {"reason": error}
+        ) from error
     if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
         raise UnreadableFileError(_("A JSON file must be a list of objects, one per row."))
     if not data:
@@ -278,10 +293,12 @@ class _RowReader:
 
     def read(self, number: int, cells: list[str]) -> _Row | None:
         errors_before = len(self.errors)
-        if len(cells) > self.width and any(cell.strip() for cell in cells[self.width :]):
-            self.errors.append(
-                RowError(number, "", _("This row has more cells than the header has columns."))
-            )
+        extra = beyond_header(cells, self.width)
+        if extra is not None:
+            self.errors.append(RowError(number, extra, beyond_header_message()))
+        for key, position in self.index.items():
+            if position < len(cells) and has_nul(cells[position]):
+                self.errors.append(RowError(number, self.name(key), nul_message()))
         parsers: dict[str, Callable[[str], object]] = {
             "source": self._source,
             "round": self._round,
