@@ -30,6 +30,7 @@ from valnav.atlas.selectors import (
     offer_detail_queryset,
     offer_search_page,
 )
+from valnav.core.pagecache import anonymous_page_cache
 from valnav.lib.languages import language_name
 
 PAGE_SIZE = 20
@@ -37,6 +38,7 @@ MAX_PAGE = 10_000  # far past any real result list; keeps offsets inside the dat
 
 
 @require_GET
+@anonymous_page_cache
 def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     filters = form.filters() if form.is_bound else None
@@ -71,6 +73,7 @@ def _without_page(request: HttpRequest) -> str:
 
 
 @require_GET
+@anonymous_page_cache
 def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     offer = get_object_or_404(offer_detail_queryset(Offer.objects.visible_to(request.user)), pk=pk)
     lang = get_language() or "sv"
