@@ -8,7 +8,7 @@ export DEBUG ?= 1
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint typecheck migrations-check pytest messages compilemessages bench worker clean
+.PHONY: run test install lint typecheck migrations-check pytest messages compilemessages bench load worker clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || { py=$$(scripts/find-python) && $$py -m venv $(VENV); }
@@ -52,6 +52,10 @@ messages: $(STAMP)
 
 bench: install compilemessages
 	$(PY) -m bench
+
+# gunicorn (2 workers) on a throw-away PostgreSQL under wrk; needs the postgresql and wrk packages.
+load: install compilemessages
+	$(PY) -m bench.load
 
 clean:
 	rm -rf $(VENV) var test-results .pytest_cache .mypy_cache .ruff_cache
