@@ -52,9 +52,66 @@ def _empty_cache():
     cache.clear()
 
 
-@pytest.fixture
-def reference_data(db):
+# The reference data (counties, municipalities, occupations, branch models: a second or so to
+# import) is imported once and committed, for all the database tests that ask for it, instead
+# of once per test. So that no other test meets it, those tests run after the database tests
+# that do not ask for it (pytest_collection_modifyitems below), and it is flushed before the
+# first transactional test, which starts from an empty database as Django promises.
+_reference = {"committed": False}
+
+
+def _is_transactional(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")):
+        return True
+    names = getattr(item, "fixturenames", [])
+    return "transactional_db" in names or "live_server" in names
+
+
+def _import_reference() -> None:
     call_command("import_reference", stdout=open(os.devnull, "w"))  # noqa: SIM115
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """After pytest-django's order (database tests, transactional tests, the rest), the database
+    tests that use the reference data go last among the database tests. The sort is stable."""
+
+    def group(item: pytest.Item) -> int:
+        names = getattr(item, "fixturenames", [])
+        uses_db = "db" in names or item.get_closest_marker("django_db") is not None
+        if uses_db and not _is_transactional(item):
+            return 1 if "reference_data" in names else 0
+        return 2
+
+    items.sort(key=group)
+
+
+@pytest.fixture(scope="session")
+def _reference_data_committed(django_db_setup, django_db_blocker):
+    # Session-scoped, so set up before the test's own transaction opens (pytest-django opens it
+    # in a function-scoped fixture when the module is marked django_db).
+    with django_db_blocker.unblock():
+        _import_reference()
+    _reference["committed"] = True
+
+
+@pytest.fixture
+def reference_data(_reference_data_committed, request):
+    from valnav.places.models import County
+
+    request.getfixturevalue("transactional_db" if _is_transactional(request.node) else "db")
+    if not County.objects.exists():
+        # Flushed by a transactional test: imported into this test alone (committed only in a
+        # transactional test, which flushes it after itself).
+        _import_reference()
+
+
+@pytest.fixture(autouse=True)
+def _transactional_tests_start_empty(request, django_db_blocker):
+    if _reference["committed"] and _is_transactional(request.node):
+        with django_db_blocker.unblock():
+            call_command("flush", interactive=False, verbosity=0)
+        _reference["committed"] = False
 
 
 @pytest.fixture
