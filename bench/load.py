@@ -152,9 +152,7 @@ def _wrk(name: str, url: str, cookie: str | None = None) -> Result:
 
 
 def _print(results: list[Result], bare: Result) -> None:
-    print(
-        f"\n{CONNECTIONS} connections, {SECONDS} s each, gunicorn {WORKERS} workers, PostgreSQL"
-    )
+    print(f"\n{CONNECTIONS} connections, {SECONDS} s each, gunicorn {WORKERS} workers, PostgreSQL")
     header = f"{'endpoint':<26}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
     print(header + f"{'errors':>8}{'× bare':>9}")
     for result in results:
@@ -191,7 +189,9 @@ def main() -> None:
                 capture_output=True,
                 text=True,
                 check=True,
-            ).stdout.strip().splitlines()[-1]
+            )
+            .stdout.strip()
+            .splitlines()[-1]
         )
         port = _free_port()
         base = f"http://127.0.0.1:{port}"

@@ -15,10 +15,11 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from ninja.throttling import BaseThrottle
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 WINDOW_SECONDS = 60
 
 
@@ -57,7 +58,7 @@ def rate_limited(scope: str) -> Callable[[View], View]:
 
     def decorator(view: View) -> View:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if request.method == "POST":
                 retry_after = rate_limit_exceeded(request, scope=scope)
                 if retry_after is not None:
