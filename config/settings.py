@@ -145,6 +145,16 @@ else:
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
+# A read replica for the insights' aggregates (valnav.core.routers); in tests it mirrors the
+# primary, as Django's test runner does for replicas.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = {
+        **dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"]),
+        "CONN_MAX_AGE": DATABASES["default"].get("CONN_MAX_AGE", 0),
+        "CONN_HEALTH_CHECKS": DATABASES["default"].get("CONN_HEALTH_CHECKS", False),
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["valnav.core.routers.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Accounts
@@ -276,6 +286,34 @@ else:
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Valnav <noreply@valnav.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# The cache: rate limits, cached figures and public pages. One process (development, one app
+# server) keeps it in memory; several app servers must share one, or each would count its own
+# rate limits: "database" keeps it in PostgreSQL (table valnav_cache, made by
+# `manage.py createcachetable`), "redis" in the Redis server at VALNAV_CACHE_LOCATION
+# (docs/deploy.md).
+VALNAV_CACHE_BACKEND = os.environ.get("VALNAV_CACHE_BACKEND", "locmem")
+_CACHE_BACKENDS = {
+    "locmem": ("django.core.cache.backends.locmem.LocMemCache", "valnav"),
+    "database": ("django.core.cache.backends.db.DatabaseCache", "valnav_cache"),
+    "redis": (
+        "django.core.cache.backends.redis.RedisCache",
+        os.environ.get("VALNAV_CACHE_LOCATION", "redis://127.0.0.1:6379/1"),
+    ),
+}
+if VALNAV_CACHE_BACKEND not in _CACHE_BACKENDS:
+    raise ImproperlyConfigured(
+        f"VALNAV_CACHE_BACKEND must be one of {', '.join(_CACHE_BACKENDS)}, "
+        f"not {VALNAV_CACHE_BACKEND!r}."
+    )
+CACHES = {
+    "default": {
+        "BACKEND": _CACHE_BACKENDS[VALNAV_CACHE_BACKEND][0],
+        "LOCATION": _CACHE_BACKENDS[VALNAV_CACHE_BACKEND][1],
+        "TIMEOUT": 900,
+        "OPTIONS": {"MAX_ENTRIES": 20000} if VALNAV_CACHE_BACKEND != "redis" else {},
+    }
+}
+
 # Background work: Django's tasks framework, stored in the database and run by `manage.py
 # db_worker`; tests run each task at once.
 TASKS = {
@@ -331,8 +369,17 @@ SECURE_CSP = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "valnav.core.logging.JsonFormatter"},
+    },
+    # JSON lines in production (LOG_FORMAT=json, the default with DEBUG off), for the collector.
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": os.environ.get("LOG_FORMAT", "plain" if DEBUG or TESTING else "json"),
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # Failed-login details name the account; keep them out of the logs (GDPR).
     "loggers": {
