@@ -8,7 +8,7 @@ export DEBUG ?= 1
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint typecheck migrations-check pytest messages compilemessages bench load worker clean
+.PHONY: run test install lint typecheck migrations-check pytest messages compilemessages bench load audit worker clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || { py=$$(scripts/find-python) && $$py -m venv $(VENV); }
@@ -52,6 +52,12 @@ messages: $(STAMP)
 
 bench: install compilemessages
 	$(PY) -m bench
+
+# Known vulnerabilities in the installed packages (PyPI's advisory data; needs pypi.org's JSON
+# API, so it is not part of `make test`, which must run offline). --strict: a package that
+# could not be checked is a failure, not a pass.
+audit: $(STAMP)
+	$(VENV)/bin/pip-audit --local --strict --progress-spinner off
 
 # gunicorn (2 workers) on a throw-away PostgreSQL under wrk; needs the postgresql and wrk packages.
 load: install compilemessages
