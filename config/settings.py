@@ -14,6 +14,7 @@ from typing import Any
 import dj_database_url
 import plotly
 from django.core.exceptions import ImproperlyConfigured
+from django.urls import reverse_lazy
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -194,6 +195,24 @@ VALNAV_REQUIRE_SECOND_FACTOR = env_bool(
 OTP_TOTP_ISSUER = "Valnav"
 # The admin never shows a device's secret: an administrator resets a device, never copies it.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+# Login through Swedish e-identification over OpenID Connect (valnav.accounts.oidc, docs/deploy.md):
+# off unless VALNAV_OIDC_ISSUER is set. Only the provider's pseudonymous subject is kept.
+VALNAV_OIDC_ISSUER = os.environ.get("VALNAV_OIDC_ISSUER", "")
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "") or None
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = "openid email"
+OIDC_USE_PKCE = True
+OIDC_CREATE_USER = False
+OIDC_TIMEOUT = 10
+LOGIN_REDIRECT_URL_FAILURE = reverse_lazy("accounts:login")
+if VALNAV_OIDC_ISSUER:
+    AUTHENTICATION_BACKENDS.append("valnav.accounts.oidc.PseudonymousOIDCBackend")
 
 # Lockout after repeated failed logins (django-axes), per account and address together.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))

@@ -1,6 +1,7 @@
 """Root URLs. Pages live under i18n_patterns (Swedish unprefixed, English under /en/);
 the API and the admin are language-neutral."""
 
+from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
@@ -14,6 +15,10 @@ urlpatterns = [
     path("health/", health, name="health"),
     path("health/ready/", ready, name="health-ready"),
 ]
+
+# Login through e-identification (OIDC), when configured (valnav.accounts.oidc).
+if settings.VALNAV_OIDC_ISSUER:
+    urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))
 
 urlpatterns += i18n_patterns(
     path("", include("valnav.core.urls")),

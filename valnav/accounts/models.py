@@ -186,3 +186,39 @@ class Membership(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()} – {self.organisation}"
+
+
+class ExternalIdentity(BaseModel):
+    """A login at an outside identity provider (OIDC: Freja eID or a broker for BankID; SAML:
+    Sweden Connect or a municipality's SSO), bound to one Valnav account.
+
+    Only the provider and its pseudonymous subject (`sub`) are kept: never the personnummer or
+    any other claim, which the provider may send but Valnav does not need to know who logs in
+    again. The first login links the subject to the account whose verified e-mail address the
+    provider gives; accounts themselves are still created by administrators.
+    """
+
+    user = models.ForeignKey(
+        User,
+        on_delete=models.CASCADE,
+        related_name="external_identities",
+        verbose_name=_("user"),
+    )
+    issuer = models.CharField(_("identity provider"), max_length=255)
+    subject = models.CharField(_("subject at the provider"), max_length=255)
+    last_login_at = models.DateTimeField(_("last login"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("external identity")
+        verbose_name_plural = _("external identities")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer", "subject"], name="external_identity_unique_subject"
+            ),
+            models.UniqueConstraint(
+                fields=["issuer", "user"], name="external_identity_one_per_provider"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.issuer}"

@@ -6,9 +6,16 @@ from __future__ import annotations
 import enum
 
 from django.db import transaction
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from valnav.accounts.models import Membership, Organisation, OrganisationKind, User
+from valnav.accounts.models import (
+    ExternalIdentity,
+    Membership,
+    Organisation,
+    OrganisationKind,
+    User,
+)
 from valnav.core.permissions import Role
 from valnav.places.models import Municipality
 
@@ -82,3 +89,36 @@ def totp_device_check(*, device: TOTPDevice, code: str) -> CodeCheck:
             locked.save(update_fields=["confirmed"])
             TOTPDevice.objects.filter(user_id=locked.user_id, confirmed=False).delete()
     return CodeCheck.ACCEPTED
+
+
+def external_identity_login(
+    *, issuer: str, subject: str, email: str, email_verified: bool
+) -> User | None:
+    """The account an outside login belongs to, or None. A known subject logs in to its account;
+    an unknown one is linked to the active account with the provider's verified e-mail address,
+    if that account has no subject at this provider yet. Nothing else from the provider is kept."""
+    if not issuer or not subject:
+        return None
+    with transaction.atomic():
+        identity = (
+            ExternalIdentity.objects.select_for_update()
+            .select_related("user")
+            .filter(issuer=issuer, subject=subject)
+            .first()
+        )
+        if identity is None:
+            if not email_verified or not email:
+                return None
+            user = (
+                User.objects.filter(email__iexact=email.strip(), is_active=True)
+                .exclude(external_identities__issuer=issuer)
+                .first()
+            )
+            if user is None:
+                return None
+            identity = ExternalIdentity.objects.create(user=user, issuer=issuer, subject=subject)
+        if not identity.user.is_active:
+            return None
+        identity.last_login_at = timezone.now()
+        identity.save(update_fields=["last_login_at", "updated_at"])
+        return identity.user

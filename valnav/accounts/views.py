@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 from base64 import b32encode
+from typing import Any
 
 import django_otp
 import segno
@@ -42,6 +43,14 @@ class LoginView(auth_views.LoginView):
     form_class = LoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context: dict[str, Any] = super().get_context_data(**kwargs)
+        # Login through e-identification, where the region has configured it.
+        context["oidc_login_url"] = (
+            reverse("oidc_authentication_init") if settings.VALNAV_OIDC_ISSUER else ""
+        )
+        return context
 
 
 class LogoutView(auth_views.LogoutView):
