@@ -21,6 +21,7 @@ from django.core.files.storage import storages
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
+from django.utils import translation
 
 from valnav.accounts.models import Organisation
 from valnav.atlas.models import ValidationModel
@@ -36,6 +37,14 @@ from valnav.events.models import Event
 from valnav.events.tests.factories import EventFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _in_english():
+    """The messages are matched in English; management commands run in English too."""
+    with translation.override("en"):
+        yield
+
 
 EVIDENCE = "evidence/ab12/0123456789abcdef0123456789abcdef"
 DOCUMENT = "networks/cd34/fedcba9876543210fedcba9876543210"
