@@ -217,7 +217,10 @@ def import_job_run(*, job_id: str, dry_run: bool) -> None:
                 dry_run=dry_run,
                 progress=progress,
             )
-    except Exception:
+    except BaseException:
+        # BaseException too: a worker being stopped (db_worker turns a second SIGTERM into
+        # SystemExit) rolls the import back, and the page must say so rather than show the
+        # job running for ever. A worker killed outright (SIGKILL) cannot say anything.
         logger.exception("Import job %s failed.", job_id)
         job.state = JobState.FAILED
         _save(job)

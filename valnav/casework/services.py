@@ -39,7 +39,7 @@ from valnav.casework.states import CaseState, Decision, allowed_targets
 from valnav.core.models import AccessAction, AccessLogEntry
 from valnav.core.permissions import Role
 from valnav.core.services import access_log_record
-from valnav.core.uploads import type_names, upload_check
+from valnav.core.uploads import type_names, upload_check, upload_store
 from valnav.lib import fieldcrypto
 from valnav.lib.personnummer import PersonnummerError, parse_personnummer
 
@@ -527,7 +527,7 @@ def evidence_add(
         uploaded_by=actor,
     )
     evidence.full_clean(exclude=["file"])
-    evidence.file.save("upload", upload, save=False)
+    upload_store(evidence.file, upload)
     try:
         with transaction.atomic():
             evidence.full_clean()

@@ -8,14 +8,17 @@ the same file; case files are small enough to be handled during the request.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
@@ -24,6 +27,8 @@ from valnav.casework.case_io import COLUMNS, case_import_organisations, cases_im
 from valnav.core.decorators import require_perm
 from valnav.core.http import member
 from valnav.core.permissions import Perm
+
+logger = logging.getLogger(__name__)
 
 MAX_UPLOAD_BYTES = 16 * 1024 * 1024
 # Errors listed on the page; the rest are counted.
@@ -78,22 +83,36 @@ def import_view(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             upload: UploadedFile[bytes] = form.cleaned_data["file"]
             organisation: Organisation = form.cleaned_data["organisation"]
-            report = cases_import(
-                actor=user,
-                organisation=organisation,
-                source=upload.read(),
-                filename=upload.name or "upload",
-                dry_run=request.POST.get("action") != "import",
-            )
-            context |= {
-                "report": report,
-                "organisation": organisation,
-                "filename": upload.name,
-                "errors_shown": report.errors[:ERRORS_SHOWN],
-                "errors_hidden": max(len(report.errors) - ERRORS_SHOWN, 0),
-            }
-            if report.applied:  # a fresh form: the same file imported twice changes nothing
-                form = CaseImportForm(user=user)
+            try:
+                report = cases_import(
+                    actor=user,
+                    organisation=organisation,
+                    source=upload.read(),
+                    filename=upload.name or "upload",
+                    dry_run=request.POST.get("action") != "import",
+                )
+            except DatabaseError:
+                # The database went away or refused partway: the import's one transaction is
+                # rolled back, so the person is told that nothing was saved and may try again,
+                # with the form as they filled it, instead of getting a server error.
+                logger.exception("A case import failed in the database.")
+                form.add_error(
+                    None,
+                    gettext(
+                        "The import stopped because of an unexpected error. Nothing was saved. "
+                        "Please try again, or contact the administrator."
+                    ),
+                )
+            else:
+                context |= {
+                    "report": report,
+                    "organisation": organisation,
+                    "filename": upload.name,
+                    "errors_shown": report.errors[:ERRORS_SHOWN],
+                    "errors_hidden": max(len(report.errors) - ERRORS_SHOWN, 0),
+                }
+                if report.applied:  # a fresh form: the same file imported twice changes nothing
+                    form = CaseImportForm(user=user)
     context["form"] = form
     context["has_organisations"] = form.fields["organisation"].queryset.exists()  # type: ignore[attr-defined]  # a ModelChoiceField
     return render(request, "casework/import_cases.html", context)

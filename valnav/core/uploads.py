@@ -7,6 +7,9 @@ loses its directory and control characters and takes the extension of the real t
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -14,7 +17,10 @@ from dataclasses import dataclass
 import filetype
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
 
 SIGNATURE_BYTES = 8192  # what filetype reads to recognise a type
 
@@ -75,3 +81,41 @@ def upload_check(
     stem = "".join(char for char in stem if char.isprintable()).strip()[:180] or default_stem
     extension = allowed[kind.mime]
     return CheckedUpload(kind.mime, extension, size, f"{stem}.{extension}")
+
+
+def upload_store(field_file: FieldFile, upload: UploadedFile[bytes]) -> None:
+    """Write the upload to the field's storage under the field's own (random) name, as
+    `field_file.save(..., save=False)` does. When the write fails (a full disk, a lost mount),
+    what was written so far is removed and the person gets a ValidationError on the "file"
+    field: Django's FileSystemStorage leaves a partial file behind, and the error would
+    otherwise be a server error."""
+    field = field_file.field
+    storage = field_file.storage
+    name = field.generate_filename(field_file.instance, "upload")
+    # The names are random, so this is nobody else's file; checked all the same, since the
+    # cleanup below must never delete a file that was there before.
+    existed = storage.exists(name)
+    try:
+        stored = storage.save(name, upload, max_length=field.max_length)
+    except OSError as error:
+        if not existed:
+            with contextlib.suppress(OSError):
+                storage.delete(name)
+        logger.exception("An upload could not be stored.")
+        full = error.errno in {errno.ENOSPC, errno.EDQUOT}
+        raise ValidationError(
+            {
+                "file": _(
+                    "The file could not be saved: the server has no room for it. Nothing was "
+                    "saved; please tell the administrator."
+                )
+                if full
+                else _(
+                    "The file could not be saved on the server. Nothing was saved; please try "
+                    "again."
+                )
+            },
+            code="not_stored",
+        ) from error
+    # As FieldFile.save(): the instance now refers to the stored (committed) file.
+    setattr(field_file.instance, field.attname, stored)

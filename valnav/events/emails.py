@@ -1,10 +1,11 @@
 """E-mails to the people who registered, sent as background tasks.
 
 Every kind of e-mail has a stamp on the registration (`<kind>_sent_at`). The task claims the
-stamp with a conditional UPDATE (`… WHERE <stamp> IS NULL`) and sends inside the same
-transaction: a task run twice, or two workers at once, send once, and an e-mail that could not
-be sent leaves the stamp empty for the next try. Each e-mail is in Swedish with English below
-and carries a fresh no-login link; addresses and names are never logged.
+stamp with a conditional UPDATE (`… WHERE <stamp> IS NULL`) and commits the claim, with the
+e-mail's no-login link, before it sends: a task run twice, two workers at once, or a task run
+again after its worker died, send once. An e-mail the mail server refuses gives the claim back
+for the next try. Each e-mail is in Swedish with English below and carries a fresh no-login
+link; addresses and names are never logged.
 """
 
 from __future__ import annotations
@@ -147,7 +148,15 @@ def _subject(kind: EmailKind, title: str) -> str:
 
 
 def email_send_now(*, registration_id: int, kind: str) -> bool:
-    """Send one e-mail of `kind` unless it has gone out already; True when sent."""
+    """Send one e-mail of `kind` unless it has gone out already; True when sent.
+
+    At most once: the claim is committed before the message goes to the mail server. A worker
+    killed after the server took the message (but before the task was marked done) must not
+    send it again when the task or the daily sweep runs again; the price is that a worker
+    killed between the commit and the hand-over loses that one e-mail, which is the better
+    failure for a notification than a person getting it twice. An ordinary error from the
+    mail server (it is down, it refuses) gives the claim back, so the next try sends it.
+    """
     spec = KINDS[kind]
     with transaction.atomic():
         claimed = (
@@ -170,22 +179,23 @@ def email_send_now(*, registration_id: int, kind: str) -> bool:
             # Claimed but pointless: the cancellation e-mail says it all.
             return False
         token = ""
+        link: RegistrationToken | None = None
         if spec.link is not None:
+            # Committed with the claim: the link in a sent e-mail must work.
             token, digest = token_new()
-            RegistrationToken.objects.create(
+            link = RegistrationToken.objects.create(
                 registration=registration, purpose=spec.link, token_hash=digest
             )
 
-        def context() -> dict[str, object]:
-            return {
-                "event": event,
-                "cancel_url": cancel_url(token) if spec.link == TokenPurpose.CANCEL else "",
-                "evaluation_url": (
-                    evaluation_url(token) if spec.link == TokenPurpose.EVALUATE else ""
-                ),
-                "event_url": public_url(event.get_absolute_url()),
-            }
+    def context() -> dict[str, object]:
+        return {
+            "event": event,
+            "cancel_url": cancel_url(token) if spec.link == TokenPurpose.CANCEL else "",
+            "evaluation_url": (evaluation_url(token) if spec.link == TokenPurpose.EVALUATE else ""),
+            "event_url": public_url(event.get_absolute_url()),
+        }
 
+    try:
         message = EmailMessage(
             subject=_subject(spec, event.title),
             body=_in_both_languages(f"events/email/{kind}.txt", context),
@@ -194,6 +204,15 @@ def email_send_now(*, registration_id: int, kind: str) -> bool:
         if spec.attach_calendar:
             message.attach(calendar_attachment(event))
         message.send()
+    except Exception:
+        # Not sent: give the claim back (and drop the unused link) for the next try. Only an
+        # Exception: when the process is being stopped (SystemExit, KeyboardInterrupt) the
+        # server may have taken the message, and the claim stays.
+        with transaction.atomic():
+            Registration.objects.filter(pk=registration_id).update(**{spec.stamp: None})
+            if link is not None:
+                link.delete()
+        raise
     logger.info("Sent the %s e-mail of registration %s.", kind, registration_id)
     return True
 

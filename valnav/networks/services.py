@@ -25,7 +25,7 @@ from valnav.accounts.models import Organisation, User
 from valnav.accounts.selectors import organisations_with_perm
 from valnav.core.audiences import TargetGroup
 from valnav.core.permissions import Perm, Role, user_has_perm
-from valnav.core.uploads import type_names, upload_check
+from valnav.core.uploads import type_names, upload_check, upload_store
 from valnav.networks.models import (
     DecisionStatus,
     EffortStatus,
@@ -412,7 +412,7 @@ def document_add(
         uploaded_by=actor,
     )
     _full_clean(document, exclude=["file"])
-    document.file.save("upload", upload, save=False)
+    upload_store(document.file, upload)
     try:
         with transaction.atomic():
             _full_clean(document)
