@@ -8,6 +8,7 @@ figure cached just after a change keeps that lag until the next change (docs/dep
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from django.conf import settings
@@ -19,8 +20,15 @@ REPLICA_READ_MODELS = frozenset({"casework.casefactrow"})
 
 
 class ReplicaRouter:
+    def __init__(self, databases: Collection[str] | None = None) -> None:
+        # Django makes routers without arguments: the configured databases are the settings'.
+        self._databases = databases
+
+    def _has_replica(self) -> bool:
+        return REPLICA in (settings.DATABASES if self._databases is None else self._databases)
+
     def db_for_read(self, model: type[Model], **hints: Any) -> str | None:
-        if REPLICA in settings.DATABASES and model._meta.label_lower in REPLICA_READ_MODELS:
+        if self._has_replica() and model._meta.label_lower in REPLICA_READ_MODELS:
             return REPLICA
         return None
 
