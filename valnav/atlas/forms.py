@@ -129,13 +129,18 @@ class OccupationStepForm(RouteStepForm):
             data["occupation_code"] = single.code
             return data
         if not self.choices and text:
-            raise forms.ValidationError(
-                _(
-                    "We did not find that occupation. Try another word, for example the title "
-                    "on your last job."
+            # On the text field, so that the page marks and names the field that was refused.
+            self.add_error(
+                "occupation_text",
+                forms.ValidationError(
+                    _(
+                        "We did not find that occupation. Try another word, for example the "
+                        "title on your last job."
+                    ),
+                    code="unknown_occupation",
                 ),
-                code="unknown_occupation",
             )
+            return data
         if self.choices:
             raise forms.ValidationError(
                 _("Several occupations match. Choose the one closest to yours."),

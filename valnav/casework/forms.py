@@ -266,7 +266,9 @@ class CaseForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if not (data.get("model") or data.get("occupation") or data.get("komvux_course")):
+        targets = ("model", "occupation", "komvux_course")
+        # A target that was refused has its own error; "choose a target" would only mislead.
+        if not any(data.get(name) for name in targets) and not set(targets) & set(self.errors):
             self.add_error(
                 "model", _("Choose a validation model, an occupation or a Komvux course.")
             )

@@ -454,8 +454,15 @@ def case_assess(request: HttpRequest, reference: str, criterion: int) -> HttpRes
             )
         except (ValidationError, PermissionDenied) as refused:
             error = _messages(refused)
-    else:
+    elif set(form.errors) <= {"result", "method"}:
         error = gettext("Choose the result and the method.")
+    else:
+        # Name the field that was refused (a note too long, a NUL character), not the choices.
+        error = " ".join(
+            gettext("%(field)s: %(message)s") % {"field": form[name].label, "message": message}
+            for name, messages in form.errors.items()
+            for message in messages
+        )
     if not request.headers.get("HX-Request"):
         if error:
             messages.error(request, error)
