@@ -18,7 +18,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import translation
 
 from valnav.core.models import DataVersion
@@ -41,7 +41,14 @@ def figures_data_changed(key: str = STATISTICS) -> None:
 
 
 def figures_data_token(key: str = STATISTICS) -> str:
-    return DataVersion.objects.filter(key=key).values_list("token", flat=True).first() or "-"
+    # Read on every cached page and figure, so without the ORM's query building: one primary-key
+    # look-up in plain SQL (the table and column names come from the model, not from input).
+    quote = connection.ops.quote_name
+    table, column = quote(DataVersion._meta.db_table), quote("key")
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT token FROM {table} WHERE {column} = %s", [key])  # noqa: S608
+        row = cursor.fetchone()
+    return str(row[0]) if row else "-"
 
 
 def cached_figures[T](name: str, arguments: tuple[Any, ...], compute: Callable[[], T]) -> T:
