@@ -436,6 +436,54 @@ VALNAV_EVIDENCE_MAX_BYTES = int(os.environ.get("VALNAV_EVIDENCE_MAX_BYTES", str(
 # Absolute address of this site, for links that leave it: the QR code on an intyg, the ids
 # inside a signed credential. Production sets it (docs/deploy.md).
 VALNAV_PUBLIC_URL = os.environ.get("VALNAV_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# Login through SAML (valnav.accounts.saml, docs/deploy.md): Sweden Connect or a municipality's
+# SSO, off unless VALNAV_SAML_IDP_METADATA (a file path or an https URL) is set. Needs Debian's
+# xmlsec1 and the service's own key pair for signing requests and decrypting assertions.
+VALNAV_SAML_IDP_METADATA = os.environ.get("VALNAV_SAML_IDP_METADATA", "")
+if VALNAV_SAML_IDP_METADATA:
+    from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
+    from saml2.saml import NAMEID_FORMAT_PERSISTENT
+
+    INSTALLED_APPS.append("djangosaml2")
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware") + 1,
+        "djangosaml2.middleware.SamlSessionMiddleware",
+    )
+    AUTHENTICATION_BACKENDS.append("valnav.accounts.saml.PseudonymousSaml2Backend")
+    SAML_CREATE_UNKNOWN_USER = False
+    SAML_SESSION_COOKIE_NAME = "valnav_saml"
+    SAML_CSP_HANDLER = ""  # Django's own Content-Security-Policy middleware covers its pages
+    _saml_key = os.environ.get("VALNAV_SAML_KEY_FILE", "")
+    _saml_cert = os.environ.get("VALNAV_SAML_CERT_FILE", "")
+    SAML_CONFIG = {
+        "xmlsec_binary": os.environ.get("VALNAV_XMLSEC_BINARY", "/usr/bin/xmlsec1"),
+        "entityid": f"{VALNAV_PUBLIC_URL}/saml2/metadata/",
+        "service": {
+            "sp": {
+                "name": "Valnav",
+                "name_id_format": NAMEID_FORMAT_PERSISTENT,
+                "endpoints": {
+                    "assertion_consumer_service": [
+                        (f"{VALNAV_PUBLIC_URL}/saml2/acs/", BINDING_HTTP_POST)
+                    ],
+                    "single_logout_service": [
+                        (f"{VALNAV_PUBLIC_URL}/saml2/ls/", BINDING_HTTP_REDIRECT)
+                    ],
+                },
+                "authn_requests_signed": True,
+                "want_assertions_signed": True,
+                "allow_unsolicited": False,
+            }
+        },
+        "metadata": (
+            {"remote": [{"url": VALNAV_SAML_IDP_METADATA}]}
+            if VALNAV_SAML_IDP_METADATA.startswith("https://")
+            else {"local": [VALNAV_SAML_IDP_METADATA]}
+        ),
+        "key_file": _saml_key,
+        "cert_file": _saml_cert,
+        "encryption_keypairs": [{"key_file": _saml_key, "cert_file": _saml_cert}],
+    }
 # The Ed25519 private key that signs credentials, PEM (PKCS#8). Development and tests keep
 # one in var/keys/, made on first use.
 VALNAV_CREDENTIAL_SIGNING_KEY = os.environ.get("VALNAV_CREDENTIAL_SIGNING_KEY", "")

@@ -19,6 +19,9 @@ urlpatterns = [
 # Login through e-identification (OIDC), when configured (valnav.accounts.oidc).
 if settings.VALNAV_OIDC_ISSUER:
     urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))
+# ...and through SAML (valnav.accounts.saml).
+if settings.VALNAV_SAML_IDP_METADATA:
+    urlpatterns.append(path("saml2/", include("djangosaml2.urls")))
 
 urlpatterns += i18n_patterns(
     path("", include("valnav.core.urls")),

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from valnav.accounts.models import Membership, Organisation, User
+from valnav.accounts.models import ExternalIdentity, Membership, Organisation, User
 from valnav.core.admin import ValnavModelAdmin
 from valnav.core.permissions import Perm
 
@@ -26,6 +26,16 @@ class MembershipInline(admin.TabularInline[Membership, User]):
     autocomplete_fields = ["organisation"]
 
 
+class ExternalIdentityInline(admin.TabularInline[ExternalIdentity, User]):
+    """Logins through e-identification (OIDC, SAML) bound to the account: an administrator links
+    one by hand when the provider sends no e-mail address, or removes it."""
+
+    model = ExternalIdentity
+    extra = 0
+    fields = ["issuer", "subject", "last_login_at"]
+    readonly_fields = ["last_login_at"]
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin, ValnavModelAdmin[User]):  # type: ignore[type-arg]  # stubs: generic clash
     perm = Perm.MANAGE_ACCOUNTS
@@ -33,7 +43,7 @@ class UserAdmin(DjangoUserAdmin, ValnavModelAdmin[User]):  # type: ignore[type-a
     list_display = ["email", "full_name", "is_active", "is_demo", "last_login"]
     list_filter = ["is_active", "is_demo", "memberships__role"]
     search_fields = ["email", "full_name"]
-    inlines = [MembershipInline]
+    inlines = [MembershipInline, ExternalIdentityInline]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (_("Person"), {"fields": ("full_name",)}),

@@ -18,6 +18,7 @@ from django.urls import reverse
 from joserfc import jwt
 from joserfc.jwk import RSAKey
 
+import config.urls  # noqa: F401  (loaded now, without OIDC, before a test switches it on)
 from valnav.accounts.models import ExternalIdentity, User
 
 pytestmark = pytest.mark.django_db
