@@ -30,6 +30,7 @@ from django.utils import timezone, translation
 
 from valnav.accounts.models import User
 from valnav.atlas.offer_io import ImportReport, offers_import, sheet_row_count
+from valnav.core.uploads import not_stored_error
 
 logger = logging.getLogger(__name__)
 
@@ -99,6 +100,9 @@ def _job_dir(job_id: str) -> Path:
     return _jobs_dir() / job_id
 
 
+_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL
+
+
 def _source_path(job_id: str) -> Path:
     return _job_dir(job_id) / "source"
 
@@ -150,8 +154,6 @@ def import_job_create(*, actor: User, source: bytes, filename: str) -> ImportJob
     _delete_old_jobs()
     job_id = secrets.token_hex(16)
     directory = _job_dir(job_id)
-    directory.mkdir(parents=True, mode=0o700)
-    _source_path(job_id).write_bytes(source)
     job = ImportJob(
         id=job_id,
         actor_id=actor.pk,
@@ -160,7 +162,17 @@ def import_job_create(*, actor: User, source: bytes, filename: str) -> ImportJob
         rows=sheet_row_count(source=source, filename=filename),
         created_at=timezone.now().astimezone(UTC).isoformat(),
     )
-    _start(job, dry_run=True)
+    try:
+        directory.mkdir(parents=True, mode=0o700)
+        with os.fdopen(os.open(_source_path(job_id), _NEW_FILE, 0o600), "wb") as out:
+            out.write(source)
+        _start(job, dry_run=True)
+    except OSError as error:
+        # A full disk or a lost mount: no half-written job is left, and the person is told on
+        # the file field (valnav.core.uploads).
+        logger.exception("Import job %s could not be stored.", job_id)
+        shutil.rmtree(directory, ignore_errors=True)
+        raise not_stored_error(error) from error
     return _load(job_id) or job
 
 

@@ -31,7 +31,7 @@ from valnav.atlas.tasks import (
     import_job_get,
 )
 from valnav.core.decorators import require_perm
-from valnav.core.http import member
+from valnav.core.http import form_errors_from, member
 from valnav.core.permissions import Perm
 
 MAX_UPLOAD_BYTES = 64 * 1024 * 1024
@@ -116,10 +116,14 @@ def import_view(request: HttpRequest) -> HttpResponse:
         form = ImportUploadForm(request.POST, request.FILES)
         if form.is_valid():
             upload: UploadedFile[bytes] = form.cleaned_data["file"]
-            job = import_job_create(
-                actor=user, source=upload.read(), filename=upload.name or "upload"
-            )
-            return redirect(_job_url(job))
+            try:
+                job = import_job_create(
+                    actor=user, source=upload.read(), filename=upload.name or "upload"
+                )
+            except ValidationError as error:  # the server could not keep the file
+                form_errors_from(form, error)
+            else:
+                return redirect(_job_url(job))
     context: dict[str, Any] = {"form": form, "columns": COLUMNS}
     if request.method == "GET" and request.GET.get("job"):
         found = import_job_get(job_id=request.GET["job"], actor=user)

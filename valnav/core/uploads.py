@@ -83,6 +83,24 @@ def upload_check(
     return CheckedUpload(kind.mime, extension, size, f"{stem}.{extension}")
 
 
+def not_stored_error(error: OSError) -> ValidationError:
+    """What the person is told, on the "file" field, when the server could not write a file."""
+    full = error.errno in {errno.ENOSPC, errno.EDQUOT}
+    return ValidationError(
+        {
+            "file": _(
+                "The file could not be saved: the server has no room for it. Nothing was "
+                "saved; please tell the administrator."
+            )
+            if full
+            else _(
+                "The file could not be saved on the server. Nothing was saved; please try again."
+            )
+        },
+        code="not_stored",
+    )
+
+
 def upload_store(field_file: FieldFile, upload: UploadedFile[bytes]) -> None:
     """Write the upload to the field's storage under the field's own (random) name, as
     `field_file.save(..., save=False)` does. When the write fails (a full disk, a lost mount),
@@ -102,20 +120,6 @@ def upload_store(field_file: FieldFile, upload: UploadedFile[bytes]) -> None:
             with contextlib.suppress(OSError):
                 storage.delete(name)
         logger.exception("An upload could not be stored.")
-        full = error.errno in {errno.ENOSPC, errno.EDQUOT}
-        raise ValidationError(
-            {
-                "file": _(
-                    "The file could not be saved: the server has no room for it. Nothing was "
-                    "saved; please tell the administrator."
-                )
-                if full
-                else _(
-                    "The file could not be saved on the server. Nothing was saved; please try "
-                    "again."
-                )
-            },
-            code="not_stored",
-        ) from error
+        raise not_stored_error(error) from error
     # As FieldFile.save(): the instance now refers to the stored (committed) file.
     setattr(field_file.instance, field.attname, stored)

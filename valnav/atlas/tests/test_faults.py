@@ -13,10 +13,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from valnav.atlas.models import Offer, ValidationModel
 from valnav.atlas.tasks import BACKGROUND_ROWS
-from valnav.core.tests.faults import database_lost_at, db_worker_batch
+from valnav.core.tests.faults import database_lost_at, db_worker_batch, disk_full_after
 
 # Real commits: "nothing was saved" is only shown by a transaction that really ends.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -116,3 +118,22 @@ def test_a_worker_stopped_in_a_background_import_keeps_nothing_and_says_so(asses
     assert Offer.objects.count() == count
     page = assessor.get(f"{reverse('atlas:import')}?job={job}").content.decode()
     assert FAILED not in page
+
+
+def test_an_upload_on_a_full_disk_is_refused_on_the_file_field_and_leaves_no_job(
+    assessor, tmp_path
+):
+    with disk_full_after(100):
+        response = assessor.post(reverse("atlas:import"), {"file": offer_file(50)})
+    assert response.status_code == 200
+    with translation.override("sv"):
+        expected = gettext(
+            "The file could not be saved: the server has no room for it. Nothing was saved; "
+            "please tell the administrator."
+        )
+    assert response.context["form"].errors["file"] == [expected]
+    assert expected in response.content.decode()
+    imports = tmp_path / "imports"
+    assert not imports.exists() or not any(imports.iterdir())
+    # With room again, the same file goes in.
+    assert upload(assessor, 50)

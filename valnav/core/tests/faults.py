@@ -73,6 +73,12 @@ class _FillingFile:
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         return len(data)
 
+    def __enter__(self) -> _FillingFile:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._real.close()
+
     def __getattr__(self, name: str) -> Any:
         return getattr(self._real, name)
 
