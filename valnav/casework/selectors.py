@@ -8,6 +8,7 @@ from typing import Any, Self, cast, overload
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.query import ModelIterable
+from django.utils import timezone
 
 from valnav.accounts.models import Membership, Organisation
 from valnav.atlas.models import ComplementaryEducation, Criterion
@@ -71,7 +72,8 @@ class LeadTimes:
 def case_lead_times(case: ValidationCase) -> LeadTimes:
     first_reached: dict[str, date] = {}
     for transition in CaseTransition.objects.filter(case=case).order_by("at", "pk"):
-        first_reached.setdefault(transition.to_state, transition.at.date())
+        # The day in Sweden: a decision just after midnight belongs to the new day.
+        first_reached.setdefault(transition.to_state, timezone.localdate(transition.at))
 
     def days(state: CaseState) -> int | None:
         reached = first_reached.get(state)

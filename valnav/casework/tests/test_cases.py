@@ -1,3 +1,5 @@
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -168,3 +170,17 @@ def test_the_access_log_is_append_only(case):
         entry.save()
     with pytest.raises(ValueError, match="append-only"):
         entry.delete()
+
+
+def test_lead_times_count_days_in_sweden_not_in_utc(case, personas):
+    case = walk(case, personas["assessor_vasteras_komvux"], CaseState.GUIDANCE)
+    # 23:30 UTC in winter is 00:30 in Stockholm: the guidance started on the next day there.
+    start = datetime.combine(case.first_contact, datetime.min.time(), tzinfo=UTC)
+    CaseTransition.objects.filter(case=case, to_state=CaseState.GUIDANCE).update(
+        at=start + timedelta(days=3, hours=23, minutes=30)
+    )
+    walk(case, personas["assessor_vasteras_komvux"], CaseState.INITIAL_MAPPING)
+    CaseTransition.objects.filter(case=case, to_state=CaseState.INITIAL_MAPPING).update(
+        at=start + timedelta(days=9, hours=23, minutes=30)
+    )
+    assert case_lead_times(case).to_initial_mapping == 10
