@@ -14,10 +14,9 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
-from django.shortcuts import redirect, render, resolve_url
+from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -33,7 +32,7 @@ from valnav.accounts.selectors import (
 )
 from valnav.accounts.services import CodeCheck, totp_device_check, totp_device_start
 from valnav.core.decorators import require_perm
-from valnav.core.http import member
+from valnav.core.http import member, safe_next
 from valnav.core.permissions import Perm, needs_second_factor, user_perms
 from valnav.core.ratelimit import rate_limited
 
@@ -115,13 +114,8 @@ def organisation_list_view(request: HttpRequest) -> HttpResponse:
 
 
 def _next_url(request: HttpRequest) -> str:
-    """Where to go once the second factor is passed: `next` if it is on this site."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return resolve_url(settings.LOGIN_REDIRECT_URL)
+    """Where to go once the second factor is passed."""
+    return safe_next(request, settings.LOGIN_REDIRECT_URL)
 
 
 def _with_next(url: str, request: HttpRequest) -> str:

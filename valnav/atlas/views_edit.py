@@ -19,7 +19,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import yesno
 from django.urls import URLPattern, path
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -44,7 +43,7 @@ from valnav.atlas.services import (
     offer_update,
 )
 from valnav.core.decorators import require_perm
-from valnav.core.http import form_errors_from, member
+from valnav.core.http import form_errors_from, member, safe_next
 from valnav.core.permissions import Perm
 
 
@@ -68,10 +67,7 @@ def _rows[E: (Offer, ComplementaryEducation)](
 
 
 def _next_or_my_offers(request: HttpRequest) -> HttpResponse:
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return redirect(target)
-    return redirect("atlas:my-offers")
+    return redirect(safe_next(request, "atlas:my-offers"))
 
 
 @require_GET

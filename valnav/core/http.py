@@ -8,6 +8,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
+from django.shortcuts import resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme
 
 if TYPE_CHECKING:  # core imports no app at run time (docs/architecture.md)
     from valnav.accounts.models import User
@@ -39,3 +41,14 @@ def public_url(path: str) -> str:
     """`path` as an address that works outside the site (e-mails, calendar files, credentials,
     QR codes): on VALNAV_PUBLIC_URL, whatever host the request came in on."""
     return f"{settings.VALNAV_PUBLIC_URL}{path}"
+
+
+def safe_next(request: HttpRequest, default: str) -> str:
+    """Where to go after a form: the request's `next` (sent or in the address) when it is on
+    this site, else `default` (an address or a URL name). Never an outside address."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return resolve_url(default)
