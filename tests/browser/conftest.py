@@ -190,8 +190,14 @@ def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
         if not _is_local(req.url):
             note_outside(req.url)
 
+    # A page a test means to reach with an error status (marked `answers_with(429)`): the
+    # browser reports the status on the console, which is then no failure.
+    expected = [
+        f"status of {marker.args[0]} " for marker in request.node.iter_markers("answers_with")
+    ]
+
     def on_console(message: Any) -> None:
-        if message.type == "error":
+        if message.type == "error" and not any(status in message.text for status in expected):
             location = message.location or {}
             errors.append(f"console: {message.text} ({location.get('url', '?')})")
 

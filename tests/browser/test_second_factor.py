@@ -1,5 +1,6 @@
 """An administrator's first login with two-step verification on: the set-up page with its QR
-code, a wrong code, the right one, and a later login asking for the code. axe on each page."""
+code, a wrong code, the right one, and a later login asking for the code; and the page that
+asks a visitor sending too many logins to wait. axe on each page."""
 
 from __future__ import annotations
 
@@ -68,3 +69,14 @@ def test_an_administrator_sets_up_the_second_factor_before_anything_opens(
     page.get_by_label(field_label("Six-digit code")).fill(current_code(device))
     page.get_by_role("button", name=sv("Continue")).click()
     expect(page).to_have_url(url(server, "accounts:dashboard"))
+
+
+@pytest.mark.answers_with(429)
+def test_too_many_logins_from_one_address_get_a_page_that_says_how_long_to_wait(
+    page, server, check_a11y, settings, browser_data
+):
+    settings.VALNAV_RATE_LIMITS = {**settings.VALNAV_RATE_LIMITS, "login": 1}
+    log_in(page, server, "nobody@example.se")  # refused as a wrong password, and counted
+    log_in(page, server, "nobody@example.se")
+    expect(page.get_by_role("heading", level=1)).to_have_text(sv("Too many attempts"))
+    check_a11y(page)
