@@ -129,7 +129,7 @@ class ValidationCaseQuerySet(models.QuerySet["ValidationCase"]):
         memberships = user.memberships.filter(role__in=CASE_ROLES)  # type: ignore[attr-defined]
         organisations = memberships.values("organisation_id")
         # Also cases referred to the user's organisations; what of them is shown is decided by
-        # the referral's `shares` (casework.selectors.case_view_for).
+        # the referral's `shares` (casework.selectors.case_for).
         referred = (
             Referral.objects.filter(
                 to_organisation_id__in=organisations,

@@ -1,13 +1,16 @@
-"""Reads over cases. Everything starts from `ValidationCase.objects.visible_to(user)`."""
+"""Reads over cases. Everything starts from `ValidationCase.objects.visible_to(user)`, and what
+a user may see and do of one case is `case_for` / `case_accesses` (a CaseAccess)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Self, cast, overload
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.query import ModelIterable
+from django.http import Http404
 from django.utils import timezone
 
 from valnav.accounts.models import Membership, Organisation
@@ -136,39 +139,132 @@ def case_education_suggestions(case: ValidationCase, *, limit: int = 5) -> list[
 
 
 @dataclass(frozen=True)
-class CaseView:
-    """What one user may see of a case: everything in its own organisation; for a referred
-    case only the parts the referral shares."""
+class CaseAccess:
+    """What one user may see and do of one case, decided here once for the list, the case
+    page, its htmx partials, its documents and the API (as Zulip's access_stream_by_id).
+
+    In the case's own organisation (`full`) everything; for a case referred to the user's
+    organisation only the parts its referrals list in `shares` (ReferralShare), and never a
+    write. Pages and API answers put a part into their HTML or JSON only when its flag says
+    so: a part not shared is absent, not hidden."""
 
     case: ValidationCase
     full: bool
     shares: frozenset[str]
+    is_case_assessor: bool
+
+    def _shared(self, part: ReferralShare) -> bool:
+        return self.full or part in self.shares
 
     @property
-    def shows_contact(self) -> bool:
-        return self.full or ReferralShare.CONTACT in self.shares
+    def identity(self) -> bool:
+        """Who the person is: the pseudonym (it links the person's cases), whether a
+        personnummer is recorded, and the marker of a protected identity."""
+        return self._shared(ReferralShare.CONTACT)
 
     @property
-    def shows_criteria(self) -> bool:
-        return self.full or ReferralShare.CRITERIA in self.shares
+    def name(self) -> bool:
+        """Name, e-mail and telephone: with the identity, and for a protected identity
+        (skyddad identitet) only to the case's responsible assessors (DOMAIN.md §7)."""
+        return self.identity and (
+            not self.case.individual.protected_identity or self.is_case_assessor
+        )
 
     @property
-    def shows_decision(self) -> bool:
-        return self.full or ReferralShare.DECISION in self.shares
+    def protected_identity(self) -> bool:
+        """Whether to say "Protected identity" in place of the name."""
+        return self.identity and self.case.individual.protected_identity and not self.name
+
+    @property
+    def municipality(self) -> bool:
+        """The person's home municipality (and the case's, which is where they lived when it
+        opened): where someone lives is part of their contact details."""
+        return self._shared(ReferralShare.CONTACT)
+
+    @property
+    def target(self) -> bool:
+        """The model, occupation and Komvux course the case validates against."""
+        return self._shared(ReferralShare.TARGET)
+
+    @property
+    def criteria(self) -> bool:
+        """The assessment of each criterion and the evidence behind it."""
+        return self._shared(ReferralShare.CRITERIA)
+
+    @property
+    def decision(self) -> bool:
+        return self._shared(ReferralShare.DECISION)
+
+    @property
+    def documents(self) -> bool:
+        """The documents issued: each names the decision and the target in its title."""
+        return self.full or (self.decision and self.target)
+
+    @property
+    def process(self) -> bool:
+        """The dates (first contact, ended), the history, the lead times and the education
+        plan: the organisation's working material, never part of a referral."""
+        return self.full
+
+    @property
+    def can_change(self) -> bool:
+        """Writes to the case (the roles inside the organisation decide which): a receiver of
+        a referral only reads, and answers the referral."""
+        return self.full
 
 
-def case_view_for(*, user: Any, case: ValidationCase) -> CaseView:
-    """How much of a visible case the user sees (call only on cases from visible_to)."""
-    own = user.memberships.filter(organisation=case.organisation, role__in=CASE_ROLES).exists()
-    if own:
-        return CaseView(case=case, full=True, shares=frozenset())
-    shared: set[str] = set()
-    for referral in case.referrals.filter(
-        to_organisation__memberships__user=user,
+def _with_access(cases: QuerySet[ValidationCase], *, user: Any) -> QuerySet[ValidationCase]:
+    """Annotate what decides a case's access without a query per case: whether it is of the
+    user's own organisation and whether the user is one of its assessors."""
+    own = Membership.objects.filter(
+        user_id=user.pk, role__in=CASE_ROLES, organisation_id=OuterRef("organisation_id")
+    )
+    assessor = ValidationCase.assessors.through.objects.filter(
+        validationcase_id=OuterRef("pk"), user_id=user.pk
+    )
+    return cases.annotate(in_own_organisation=Exists(own), is_case_assessor=Exists(assessor))
+
+
+def _live_referrals_to(*, user: Any) -> QuerySet[Referral]:
+    return Referral.objects.filter(
+        to_organisation__in=case_organisations_for_user(user=user).values("pk"),
         status__in=[ReferralStatus.SENT, ReferralStatus.ACCEPTED],
-    ):
-        shared |= set(referral.shares)
-    return CaseView(case=case, full=False, shares=frozenset(shared))
+    )
+
+
+def case_accesses(*, user: Any, cases: Sequence[ValidationCase]) -> list[CaseAccess]:
+    """The access of each case (annotated by `_with_access`): one query for the shares of the
+    referred ones, none when all are the user's own."""
+    referred = [case.pk for case in cases if not getattr(case, "in_own_organisation", False)]
+    shares: dict[int, set[str]] = {}
+    if referred:
+        for case_id, parts in (
+            _live_referrals_to(user=user)
+            .filter(case_id__in=referred)
+            .values_list("case_id", "shares")
+        ):
+            shares.setdefault(case_id, set()).update(parts or [])
+    return [
+        CaseAccess(
+            case=case,
+            full=bool(getattr(case, "in_own_organisation", False)),
+            shares=frozenset(shares.get(case.pk, ())),
+            is_case_assessor=bool(getattr(case, "is_case_assessor", False)),
+        )
+        for case in cases
+    ]
+
+
+def case_for(*, user: Any, reference: str) -> CaseAccess:
+    """The case `reference` with what `user` may see and do of it; 404 for a case the user
+    may not see at all, whether it exists or not. Views, htmx partials, documents and the
+    API all fetch a case through this."""
+    case = (
+        _with_access(case_detail_queryset(user=user), user=user).filter(reference=reference).first()
+    )
+    if case is None:
+        raise Http404
+    return case_accesses(user=user, cases=[case])[0]
 
 
 def case_organisations_for_user(*, user: Any) -> QuerySet[Organisation]:
@@ -185,9 +281,12 @@ def case_organisations_for_user(*, user: Any) -> QuerySet[Organisation]:
 def case_page_for_user(
     *, user: Any, state: str = "", only_open: bool = False, query: str = ""
 ) -> QuerySet[ValidationCase]:
-    """The case list: visible cases, filtered, each annotated with what decides whether its
-    person's name may be shown (`in_own_organisation`, `is_case_assessor`) so that a page of
-    rows costs one query."""
+    """The case list: visible cases, filtered, each annotated for `case_accesses` so that a
+    page of rows costs one query (and one more for the shares when a row is referred).
+
+    The search matches only what the user may see of a case: its reference always, its
+    person's pseudonym only where the identity is shown, so a receiver of a referral cannot
+    find out which person a case without shared identity is about."""
     cases = case_list_for_user(user=user).defer(
         "municipality__boundary", "individual__personnummer_encrypted"
     )
@@ -197,14 +296,19 @@ def case_page_for_user(
         cases = cast(ValidationCaseQuerySet, cases).open()
     query = query.strip().upper()
     if query:
-        cases = cases.filter(Q(reference=query) | Q(individual__pseudonym=query))
-    own = Membership.objects.filter(
-        user_id=user.pk, role__in=CASE_ROLES, organisation_id=OuterRef("organisation_id")
-    )
-    assessor = ValidationCase.assessors.through.objects.filter(
-        validationcase_id=OuterRef("pk"), user_id=user.pk
-    )
-    return cases.annotate(in_own_organisation=Exists(own), is_case_assessor=Exists(assessor))
+        identity_shared = [
+            case_id
+            for case_id, parts in _live_referrals_to(user=user)
+            .filter(case__individual__pseudonym=query)
+            .values_list("case_id", "shares")
+            if ReferralShare.CONTACT in (parts or [])
+        ]
+        own = Q(organisation__in=case_organisations_for_user(user=user).values("pk"))
+        cases = cases.filter(
+            Q(reference=query)
+            | (Q(individual__pseudonym=query) & (own | Q(pk__in=identity_shared)))
+        )
+    return _with_access(cases, user=user)
 
 
 def case_detail_queryset(*, user: Any) -> QuerySet[ValidationCase]:
@@ -214,22 +318,6 @@ def case_detail_queryset(*, user: Any) -> QuerySet[ValidationCase]:
             "individual__municipality", "organisation", "model", "occupation", "municipality"
         )
         .defer("municipality__boundary", "individual__municipality__boundary")
-    )
-
-
-def identity_shown(*, protected: bool, shared: bool, is_case_assessor: bool) -> bool:
-    """Whether a person's name and contact may be shown: the case must be the viewer's own or
-    its referral must share the contact, and a protected identity is shown only to the case's
-    responsible assessors (DOMAIN.md §7)."""
-    return shared and (not protected or is_case_assessor)
-
-
-def case_identity_shown(*, user: Any, view: CaseView) -> bool:
-    case = view.case
-    return identity_shown(
-        protected=case.individual.protected_identity,
-        shared=view.shows_contact,
-        is_case_assessor=case.assessors.filter(pk=user.pk).exists(),
     )
 
 
@@ -246,11 +334,11 @@ def individual_for_user(*, user: Any, pseudonym: str) -> Individual | None:
     )
 
 
-def case_referrals_for(*, user: Any, view: CaseView) -> QuerySet[Referral]:
+def case_referrals_for(*, user: Any, access: CaseAccess) -> QuerySet[Referral]:
     """The referrals of a case the viewer may see: all of them in the case's own organisation,
     else only those to the viewer's organisations."""
-    referrals = view.case.referrals.select_related("from_organisation", "to_organisation")
-    if not view.full:
+    referrals = access.case.referrals.select_related("from_organisation", "to_organisation")
+    if not access.full:
         referrals = referrals.filter(to_organisation__in=case_organisations_for_user(user=user))
     return referrals.order_by("-created_at", "-pk")
 

@@ -2,10 +2,11 @@
 case, and the case itself (process, assessment, education plan, evidence, referrals and
 documents).
 
-Every case is fetched through `ValidationCase.objects.visible_to(user)`: another
-organisation's case is a 404, not a 403. How much of a visible case is shown is decided by
-`selectors.case_view_for` (a referral shares only the parts it lists). Every page that shows
-personal data leaves a VIEW in the access log.
+Every case is fetched through `selectors.case_for` (one case) or `case_accesses` (a page of
+them), over `ValidationCase.objects.visible_to(user)`: another organisation's case is a 404,
+not a 403. What of a visible case is shown, and whether it may be changed, is its CaseAccess
+(a referral shares only the parts it lists); templates ask it, they decide nothing. Every page
+that shows personal data leaves a VIEW in the access log.
 """
 
 from __future__ import annotations
@@ -37,22 +38,20 @@ from valnav.casework.forms import (
     ReferralForm,
     TransitionForm,
 )
-from valnav.casework.models import EducationPlanItem, ReferralShare, ValidationCase
+from valnav.casework.models import EducationPlanItem, ValidationCase
 from valnav.casework.selectors import (
-    CaseView,
+    CaseAccess,
     CriterionLine,
     DecisionSummary,
+    case_accesses,
     case_decision_summary,
-    case_detail_queryset,
     case_education_suggestions,
-    case_identity_shown,
+    case_for,
     case_lead_times,
     case_organisations_for_user,
     case_page_for_user,
     case_plan_educations,
     case_referrals_for,
-    case_view_for,
-    identity_shown,
     individual_for_user,
 )
 from valnav.casework.services import (
@@ -109,12 +108,6 @@ def _detail_url(case: ValidationCase, anchor: str = "") -> str:
 # --- the list -----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class CaseRow:
-    case: ValidationCase
-    identity_shown: bool
-
-
 @require_GET
 @require_perm(Perm.HANDLE_CASES)
 def case_list(request: HttpRequest) -> HttpResponse:
@@ -123,19 +116,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     state, only_open, query = form.filters() if form.is_bound else ("", False, "")
     cases = case_page_for_user(user=user, state=state, only_open=only_open, query=query)
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [
-        CaseRow(
-            case,
-            identity_shown(
-                protected=case.individual.protected_identity,
-                # In the list, names only of the organisation's own cases; a referred case
-                # shows what its referral shares on its own page.
-                shared=getattr(case, "in_own_organisation", False),
-                is_case_assessor=getattr(case, "is_case_assessor", False),
-            ),
-        )
-        for case in page.object_list
-    ]
+    rows = case_accesses(user=user, cases=list(page.object_list))
     case_views_log(actor=user, cases=[row.case for row in rows], purpose=gettext("Case list"))
     params = request.GET.copy()
     params.pop("page", None)
@@ -242,18 +223,18 @@ class PlanRow:
     form: PlanItemForm | None
 
 
-def _case_for(request: HttpRequest, reference: str) -> tuple[User, ValidationCase, CaseView]:
+def _case_for(request: HttpRequest, reference: str) -> tuple[User, CaseAccess]:
     user = member(request)
-    case = get_object_or_404(case_detail_queryset(user=user), reference=reference)
-    return user, case, case_view_for(user=user, case=case)
+    return user, case_for(user=user, reference=reference)
 
 
-def _case_to_change(request: HttpRequest, reference: str) -> tuple[User, ValidationCase]:
-    """A case the user's own organisation handles: a receiver of a referral only reads."""
-    user, case, view = _case_for(request, reference)
-    if not view.full:
+def _case_to_change(request: HttpRequest, reference: str) -> tuple[User, CaseAccess]:
+    """A case the user may change: a receiver of a referral only reads (403, the case is
+    visible to them)."""
+    user, access = _case_for(request, reference)
+    if not access.can_change:
         raise PermissionDenied
-    return user, case
+    return user, access
 
 
 def _assessment_form(line: CriterionLine, data: Any = None) -> AssessmentForm:
@@ -282,7 +263,7 @@ def _plan_update_form(item: EducationPlanItem, data: Any = None) -> PlanItemForm
 def _render_detail(
     request: HttpRequest,
     user: User,
-    case: ValidationCase,
+    access: CaseAccess,
     *,
     status: int = 200,
     transition_form: TransitionForm | None = None,
@@ -293,12 +274,12 @@ def _render_detail(
 ) -> HttpResponse:
     """The case page, with any form the user just sent (bound, with its errors) in place of
     the empty one, so that nothing typed is lost."""
-    view = case_view_for(user=user, case=case)
-    full = view.full
+    case = access.case
+    full = access.full
     is_assessor = Role.ASSESSOR in case_roles(user, case.organisation)
     summary: DecisionSummary | None = None
     criterion_rows: list[CriterionRow] = []
-    if view.shows_criteria and case.model_id is not None:
+    if access.criteria and case.model_id is not None:
         summary = case_decision_summary(case)
         can_assess = full and is_assessor and case.state in ASSESSABLE_STATES
         criterion_rows = [
@@ -307,15 +288,13 @@ def _render_detail(
         ]
     context: dict[str, Any] = {
         "case": case,
-        "view": view,
+        "access": access,
         "full": full,
         "is_assessor": is_assessor,
-        "identity_shown": case_identity_shown(user=user, view=view),
-        "shows_target": full or ReferralShare.TARGET in view.shares,
         "summary": summary,
         "criterion_rows": criterion_rows,
         "assessable": case.state in ASSESSABLE_STATES,
-        "referrals": list(case_referrals_for(user=user, view=view)),
+        "referrals": list(case_referrals_for(user=user, access=access)),
         "my_organisation_ids": set(
             case_organisations_for_user(user=user).values_list("pk", flat=True)
         ),
@@ -368,11 +347,11 @@ def _render_detail(
             ),
             "can_issue": is_assessor and bool(case.decision),
         }
-    if view.shows_criteria:
+    if access.criteria:
         context["evidence"] = list(
             case.evidence.select_related("assessment__criterion", "uploaded_by")
         )
-    if view.shows_decision:
+    if access.documents:
         context["credentials"] = list(case.credentials.order_by("-issued_at", "-pk"))
     access_log_record(
         actor=user,
@@ -387,18 +366,19 @@ def _render_detail(
 @require_GET
 @require_perm(Perm.HANDLE_CASES)
 def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    user, case, _view = _case_for(request, reference)
-    return _render_detail(request, user, case)
+    user, access = _case_for(request, reference)
+    return _render_detail(request, user, access)
 
 
 @require_POST
 @require_perm(Perm.HANDLE_CASES)
 def case_transition_view(request: HttpRequest, reference: str) -> HttpResponse:
-    user, case = _case_to_change(request, reference)
+    user, access = _case_to_change(request, reference)
+    case = access.case
     targets = case_transition_targets(case=case, actor=user)
     form = TransitionForm(request.POST, targets=targets)
     if not form.is_valid():
-        return _render_detail(request, user, case, transition_form=form, status=400)
+        return _render_detail(request, user, access, transition_form=form, status=400)
     data = form.cleaned_data
     try:
         case = case_transition(
@@ -417,13 +397,13 @@ def case_transition_view(request: HttpRequest, reference: str) -> HttpResponse:
         form = TransitionForm(fresh, targets=targets)
         form.is_valid()
         form.add_error(None, _messages(error))
-        return _render_detail(request, user, case, transition_form=form, status=409)
+        return _render_detail(request, user, access, transition_form=form, status=409)
     except ValidationError as error:
         form_errors_from(form, error)
-        return _render_detail(request, user, case, transition_form=form, status=400)
+        return _render_detail(request, user, access, transition_form=form, status=400)
     except PermissionDenied as error:
         form.add_error(None, _messages(error))
-        return _render_detail(request, user, case, transition_form=form, status=403)
+        return _render_detail(request, user, access, transition_form=form, status=403)
     messages.success(
         request,
         gettext("The case is now in the state “%(state)s”.")
@@ -437,7 +417,8 @@ def case_transition_view(request: HttpRequest, reference: str) -> HttpResponse:
 def case_assess(request: HttpRequest, reference: str, criterion: int) -> HttpResponse:
     """One row of the criteria table: with htmx only that row is swapped (and the decision
     summary and the status message beside it); without JavaScript a normal POST and redirect."""
-    user, case = _case_to_change(request, reference)
+    user, access = _case_to_change(request, reference)
+    case = access.case
     found = get_object_or_404(Criterion.objects.filter(model_id=case.model_id), pk=criterion)
     form = AssessmentForm(request.POST, prefix=f"c{found.pk}")
     error = ""
@@ -490,7 +471,8 @@ def case_assess(request: HttpRequest, reference: str, criterion: int) -> HttpRes
 @require_POST
 @require_perm(Perm.HANDLE_CASES)
 def plan_item_add_view(request: HttpRequest, reference: str) -> HttpResponse:
-    user, case = _case_to_change(request, reference)
+    user, access = _case_to_change(request, reference)
+    case = access.case
     if case.model is None:
         raise Http404
     form = PlanItemForm(
@@ -516,13 +498,14 @@ def plan_item_add_view(request: HttpRequest, reference: str) -> HttpResponse:
         else:
             messages.success(request, gettext("The step is added to the education plan."))
             return redirect(_detail_url(case, "plan"))
-    return _render_detail(request, user, case, plan_form=form, status=400)
+    return _render_detail(request, user, access, plan_form=form, status=400)
 
 
 @require_POST
 @require_perm(Perm.HANDLE_CASES)
 def plan_item_update_view(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
-    user, case = _case_to_change(request, reference)
+    user, access = _case_to_change(request, reference)
+    case = access.case
     item = get_object_or_404(case.plan_items.all(), pk=pk)
     form = _plan_update_form(item, request.POST)
     if form.is_valid():
@@ -542,13 +525,14 @@ def plan_item_update_view(request: HttpRequest, reference: str, pk: int) -> Http
             messages.success(request, gettext("The education plan is updated."))
             return redirect(_detail_url(case, "plan"))
     item.refresh_from_db()
-    return _render_detail(request, user, case, plan_update=(item.pk, form), status=400)
+    return _render_detail(request, user, access, plan_update=(item.pk, form), status=400)
 
 
 @require_POST
 @require_perm(Perm.HANDLE_CASES)
 def evidence_add_view(request: HttpRequest, reference: str) -> HttpResponse:
-    user, case = _case_to_change(request, reference)
+    user, access = _case_to_change(request, reference)
+    case = access.case
     form = EvidenceForm(
         request.POST,
         request.FILES,
@@ -569,7 +553,7 @@ def evidence_add_view(request: HttpRequest, reference: str) -> HttpResponse:
         else:
             messages.success(request, gettext("The file is added."))
             return redirect(_detail_url(case, "evidence"))
-    return _render_detail(request, user, case, evidence_form=form, status=400)
+    return _render_detail(request, user, access, evidence_form=form, status=400)
 
 
 @require_GET
@@ -577,9 +561,10 @@ def evidence_add_view(request: HttpRequest, reference: str) -> HttpResponse:
 def evidence_file(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     """The stored file as an attachment with the content type recognised at upload: never
     rendered by the browser as a page of this site."""
-    user, case, view = _case_for(request, reference)
-    if not view.shows_criteria:
+    user, access = _case_for(request, reference)
+    if not access.criteria:
         raise Http404
+    case = access.case
     evidence = get_object_or_404(case.evidence.all(), pk=pk)
     try:
         with evidence.file.open("rb") as handle:
@@ -603,7 +588,8 @@ def evidence_file(request: HttpRequest, reference: str, pk: int) -> HttpResponse
 @require_POST
 @require_perm(Perm.HANDLE_CASES)
 def referral_new(request: HttpRequest, reference: str) -> HttpResponse:
-    user, case = _case_to_change(request, reference)
+    user, access = _case_to_change(request, reference)
+    case = access.case
     form = ReferralForm(
         request.POST,
         organisations=Organisation.objects.exclude(pk=case.organisation_id),
@@ -624,14 +610,15 @@ def referral_new(request: HttpRequest, reference: str) -> HttpResponse:
         else:
             messages.success(request, gettext("The case is referred."))
             return redirect(_detail_url(case, "referrals"))
-    return _render_detail(request, user, case, referral_form=form, status=400)
+    return _render_detail(request, user, access, referral_form=form, status=400)
 
 
 @require_POST
 @require_perm(Perm.HANDLE_CASES)
 def referral_answer(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     """The receiving organisation accepts or declines a referral sent to it."""
-    user, case, _view = _case_for(request, reference)
+    user, access = _case_for(request, reference)
+    case = access.case
     referral = get_object_or_404(
         case.referrals.filter(to_organisation__in=case_organisations_for_user(user=user)), pk=pk
     )

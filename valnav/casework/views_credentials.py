@@ -28,7 +28,7 @@ from valnav.casework.credentials import (
 )
 from valnav.casework.documents import credential_pdf, qr_svg_data_uri
 from valnav.casework.models import Credential, CriterionResult, DocumentType, ValidationCase
-from valnav.casework.selectors import case_detail_queryset, case_view_for
+from valnav.casework.selectors import case_for
 from valnav.casework.services import case_roles
 from valnav.core.decorators import require_perm
 from valnav.core.http import form_errors_from, member
@@ -40,11 +40,10 @@ from valnav.core.services import access_log_record
 def _own_case(request: HttpRequest, reference: str) -> ValidationCase:
     """A case the user sees in full (their own organisation's); 404 for everyone else, so a
     reference tells an outsider nothing."""
-    user = member(request)
-    case = get_object_or_404(case_detail_queryset(user=user), reference=reference)
-    if not case_view_for(user=user, case=case).full:
+    access = case_for(user=member(request), reference=reference)
+    if not access.full:
         raise Http404
-    return case
+    return access.case
 
 
 def _log(

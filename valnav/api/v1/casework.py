@@ -1,14 +1,14 @@
-"""Cases through the API, for the organisation's own systems: the same visibility as the pages
-(`ValidationCase.objects.visible_to`), a 404 for a case the caller may not see, every read in
-the access log. Names and contact details are never sent: the pseudonym identifies the person
-to those who may look them up in Valnav (data minimisation)."""
+"""Cases through the API, for the organisation's own systems: the same access as the pages
+(`casework.selectors.case_for` and `case_accesses`: a referred case shows only what its
+referral shares), a 404 for a case the caller may not see, every read in the access log.
+Names and contact details are never sent: the pseudonym identifies the person to those who may
+look them up in Valnav (data minimisation)."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
 from ninja import Field, Router, Schema
 from ninja.params.functions import Query
@@ -16,8 +16,14 @@ from ninja.params.functions import Query
 from valnav.accounts.models import User
 from valnav.api.auth import MEMBER_READ_AUTH, api_member
 from valnav.api.v1.errors import FieldErrors
-from valnav.casework.models import ValidationCase
-from valnav.casework.selectors import case_list_for_user, case_view_for
+from valnav.casework.models import CriterionAssessment
+from valnav.casework.selectors import (
+    CaseAccess,
+    case_accesses,
+    case_for,
+    case_list_for_user,
+    case_page_for_user,
+)
 from valnav.casework.services import case_views_log
 from valnav.core.permissions import Perm
 
@@ -38,18 +44,29 @@ class AssessmentOut(Schema):
 
 
 class CaseOut(Schema):
+    """A case as the caller may see it (casework.selectors.CaseAccess): a part that is not
+    shared with the caller's organisation is null, never its value."""
+
     reference: str
-    pseudonym: str = Field(description="the person's pseudonym; never their name")
+    pseudonym: str | None = Field(
+        description="the person's pseudonym, never their name; null unless the identity is shared"
+    )
     organisation: str
     state: str
-    decision: str
-    first_contact: date
+    decision: str | None = Field(description="null unless the decision is shared")
+    first_contact: date | None = Field(description="null for a referred case")
     ended_on: date | None
-    model_id: int | None
-    occupation: str | None = Field(description="SSYK 2012 code")
-    komvux_course: str
-    municipality: str | None = Field(description="municipality code when the case opened")
+    model_id: int | None = Field(description="null unless the target is shared")
+    occupation: str | None = Field(description="SSYK 2012 code; null unless the target is shared")
+    komvux_course: str | None = Field(description="null unless the target is shared")
+    municipality: str | None = Field(
+        description="municipality code when the case opened; null unless the identity is shared"
+    )
     shared_only: bool = Field(description="a referred case: only what the referral shares")
+    shares: list[str] = Field(
+        description="what a referral shares (contact, target, criteria, decision); empty for "
+        "the caller's own cases, which show everything"
+    )
     assessments: list[AssessmentOut] = Field(description="empty unless criteria are shared")
 
 
@@ -62,34 +79,41 @@ def _caller(request: HttpRequest) -> User:
     return api_member(request, Perm.HANDLE_CASES)
 
 
-def _out(user: User, case: ValidationCase) -> CaseOut:
-    view = case_view_for(user=user, case=case)
-    assessments = (
-        [
+def _assessments(accesses: list[CaseAccess]) -> dict[int, list[AssessmentOut]]:
+    """The assessments of the cases whose criteria the caller sees, in one query."""
+    shown = [access.case.pk for access in accesses if access.criteria]
+    found: dict[int, list[AssessmentOut]] = {pk: [] for pk in shown}
+    if not shown:
+        return found
+    for a in CriterionAssessment.objects.filter(case_id__in=shown).select_related("criterion"):
+        found[a.case_id].append(
             AssessmentOut(
                 criterion=a.criterion.code,
                 result=a.result,
                 method=a.method,
                 assessed_on=a.assessed_on,
             )
-            for a in case.assessments.select_related("criterion")
-        ]
-        if view.shows_criteria
-        else []
-    )
+        )
+    return found
+
+
+def _out(access: CaseAccess, assessments: list[AssessmentOut]) -> CaseOut:
+    case = access.case
+    target = access.target
     return CaseOut(
         reference=case.reference,
-        pseudonym=case.individual.pseudonym,
+        pseudonym=case.individual.pseudonym if access.identity else None,
         organisation=case.organisation.name,
         state=case.state,
-        decision=case.decision if view.shows_decision else "",
-        first_contact=case.first_contact,
-        ended_on=case.ended_on,
-        model_id=case.model_id,
-        occupation=case.occupation.code if case.occupation else None,
-        komvux_course=case.komvux_course,
-        municipality=case.municipality.code if case.municipality else None,
-        shared_only=not view.full,
+        decision=case.decision if access.decision else None,
+        first_contact=case.first_contact if access.process else None,
+        ended_on=case.ended_on if access.process else None,
+        model_id=case.model_id if target else None,
+        occupation=case.occupation.code if target and case.occupation else None,
+        komvux_course=case.komvux_course if target else None,
+        municipality=case.municipality.code if access.municipality and case.municipality else None,
+        shared_only=not access.full,
+        shares=[] if access.full else sorted(access.shares),
         assessments=assessments,
     )
 
@@ -107,10 +131,17 @@ def case_list(
     offset: int = Query(0, ge=0),
 ) -> CasePage:
     user = _caller(request)
-    cases = case_list_for_user(user=user).select_related("organisation")
-    page = list(cases[offset : offset + limit])
+    cases = case_list_for_user(user=user)
+    page = list(
+        case_page_for_user(user=user).select_related("organisation")[offset : offset + limit]
+    )
+    accesses = case_accesses(user=user, cases=page)
     case_views_log(actor=user, cases=page, purpose=gettext("Case list read through the API"))
-    return CasePage(count=cases.count(), items=[_out(user, case) for case in page])
+    assessments = _assessments(accesses)
+    return CasePage(
+        count=cases.count(),
+        items=[_out(access, assessments.get(access.case.pk, [])) for access in accesses],
+    )
 
 
 @router.get(
@@ -122,11 +153,6 @@ def case_list(
 )
 def case_detail(request: HttpRequest, reference: str) -> CaseOut:
     user = _caller(request)
-    case = get_object_or_404(
-        ValidationCase.objects.visible_to(user).select_related(
-            "individual", "organisation", "occupation", "municipality"
-        ),
-        reference=reference,
-    )
-    case_views_log(actor=user, cases=[case], purpose=gettext("Case read through the API"))
-    return _out(user, case)
+    access = case_for(user=user, reference=reference)
+    case_views_log(actor=user, cases=[access.case], purpose=gettext("Case read through the API"))
+    return _out(access, _assessments([access]).get(access.case.pk, []))
