@@ -1,17 +1,32 @@
-"""Every URL pattern, requested by every persona, answers as documented here.
+"""Every URL pattern, requested by every persona, answers as documented here: once with GET,
+once with POST.
 
-A new URL pattern fails `test_every_url_pattern_is_in_the_matrix` until it joins EXPECTED.
+A new URL pattern fails `test_every_url_pattern_is_in_the_matrix` until it joins EXPECTED, and a
+URL that takes only POST until it joins an area's POST_EXPECTED too.
+
+The POSTs carry an empty body, so no form is ever valid: what they test is that a persona who
+may not use a URL is refused before anything is read or written — 401, 403, 404, 405 or, for
+someone not signed in, the login page — and that the database is left as it was. Where a
+persona may use the URL, the POST must answer without a server error. Each POST runs in a
+savepoint that is rolled back, so none changes what the next one finds.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from http.cookies import SimpleCookie
+from typing import Any
 
 import pytest
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.db import connection, transaction
 from django.db.models import Model
+from django.shortcuts import resolve_url
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.url_access import (
@@ -64,6 +79,10 @@ for area in AREAS:
     overlap = set(EXPECTED) & set(area.EXPECTED)
     assert not overlap, f"URL names listed twice: {overlap}"
     EXPECTED |= area.EXPECTED
+
+POST_EXPECTED: dict[str, dict[str, int]] = {}
+for area in AREAS:
+    POST_EXPECTED |= getattr(area, "POST_EXPECTED", {})
 
 READ_ONLY_ADMIN_APPS = {"places", "taxonomy", "core", "django_tasks_database"}
 
@@ -171,4 +190,83 @@ def test_each_persona_gets_the_documented_answer_everywhere(persona, personas):
         status = client.get(url).status_code
         if status != expected:
             wrong.append(f"{name} {url}: {status}, expected {expected}")
+    assert not wrong, f"{persona}:\n" + "\n".join(wrong)
+
+
+# What a refused request may still write: its session (a message for the next page).
+QUIET_TABLES = {"django_session"}
+DENIED = {401, 403, 404, 405}
+_WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
+
+
+def _writes(queries: list[dict[str, Any]]) -> list[str]:
+    """The tables the statements wrote to, but for QUIET_TABLES."""
+    tables = (_WRITE.match(query["sql"]) for query in queries)
+    return sorted({m.group(1) for m in tables if m and m.group(1) not in QUIET_TABLES})
+
+
+def _post_expectation(name: str, persona: str, get_expected: int) -> int | str:
+    """The documented status of an empty POST; "denied" where any refusal will do (the GET is
+    refused); "answers" where the persona may use the page and only a server error is wrong."""
+    if name in POST_EXPECTED:
+        return POST_EXPECTED[name][persona]
+    if get_expected in {401, 403, 404}:  # 405: the URL takes POST only (admin:logout)
+        return "denied"
+    if get_expected == 302 and persona == "anonymous" and _signed_in_may_get(name):
+        return "denied"  # the login page
+    return "answers"
+
+
+def _signed_in_may_get(name: str) -> bool:
+    if name.startswith("admin:"):
+        return _admin_expectation(name, "admin") == 200
+    return 200 in EXPECTED[name].values()
+
+
+def _login_url(name: str) -> str:
+    return reverse("admin:login") if name.startswith("admin:") else resolve_url(settings.LOGIN_URL)
+
+
+def test_every_post_only_url_is_documented_for_post():
+    post_only = [name for name, statuses in EXPECTED.items() if set(statuses.values()) == {405}]
+    missing = [name for name in post_only if name not in POST_EXPECTED]
+    assert not missing, f"Add these URL names to an area's POST_EXPECTED: {missing}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", PERSONA_KEYS)
+def test_each_persona_is_refused_the_posts_it_may_not_send(persona, personas):
+    client = Client()
+    if persona != "anonymous":
+        client.force_login(personas[persona])
+    wrong = []
+    for name, pattern in all_url_names():
+        if name.startswith("admin:"):
+            get_expected = _admin_expectation(name, persona)
+            url = reverse(name, kwargs=_admin_kwargs(name, pattern) or None)
+        else:
+            get_expected = EXPECTED[name][persona]
+            url = reverse(name, kwargs=_kwargs(name, pattern) or None)
+        expected = _post_expectation(name, persona, get_expected)
+        # The session as it was: a POST may end it (logging out) and the rollback restores
+        # its row, not the client's cookie.
+        cookies = SimpleCookie(client.cookies)
+        with CaptureQueriesContext(connection) as queries, transaction.atomic():
+            response = client.post(url)
+            transaction.set_rollback(True)
+        client.cookies = cookies
+        status = response.status_code
+        refused = status in DENIED or (
+            status == 302 and response["Location"].startswith(_login_url(name))
+        )
+        if expected == "answers":
+            if status >= 500:
+                wrong.append(f"{name} {url}: {status}, a server error")
+            continue
+        if expected == "denied" and not refused:
+            wrong.append(f"{name} {url}: {status}, expected a refusal")
+        elif isinstance(expected, int) and status != expected:
+            wrong.append(f"{name} {url}: {status}, expected {expected}")
+        elif refused and _writes(queries.captured_queries):
+            wrong.append(f"{name} {url}: {status} but wrote {_writes(queries.captured_queries)}")
     assert not wrong, f"{persona}:\n" + "\n".join(wrong)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.core.cache import cache
 
-from tests.url_access import everyone, only
+from tests.url_access import everyone, only, posting
 
 EXPECTED: dict[str, dict[str, int]] = {
     "api-v1:offer-list": everyone(200),
@@ -86,3 +86,16 @@ def sample_kwargs(name: str) -> dict[str, str] | None:
         )
         return {"pk": str(token.pk)}
     return None
+
+
+EDITORS = {"admin", "rua_vastmanland", "assessor_vasteras_komvux"}
+
+POST_EXPECTED: dict[str, dict[str, int]] = {
+    # A write through the API takes a token, never the session (no CSRF to lean on).
+    "api-v1:offer-publish": everyone(401),
+    "api-v1:education-publish": everyone(401),
+    # The form for a new token, shown again with its error.
+    "api:token-create": posting(EDITORS, 200),
+    # The sample token is the administrator's: anyone else's revoke of it is a 404.
+    "api:token-revoke": posting(EDITORS, 404) | {"admin": 302},
+}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.url_access import PERSONA_KEYS, everyone
+from tests.url_access import PERSONA_KEYS, everyone, posting
 
 EDITORS = {"admin", "rua_vastmanland", "assessor_vasteras_komvux"}
 REVIEWERS = {"admin", "rua_vastmanland"}
@@ -60,3 +60,15 @@ def sample_kwargs(name: str) -> dict[str, str] | None:
     if name.startswith("atlas:education-") and name != "atlas:education-create":
         return {"pk": str(_objects()["education"])}
     return None
+
+
+# An empty POST to a state change is the change itself (back to the list) for an editor.
+POST_EXPECTED: dict[str, dict[str, int]] = {
+    name: posting(EDITORS, 302)
+    for name in [
+        "atlas:offer-publish",
+        "atlas:offer-archive",
+        "atlas:offer-reviewed",
+        "atlas:education-publish",
+    ]
+}

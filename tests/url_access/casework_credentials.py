@@ -73,3 +73,8 @@ def sample_kwargs(name: str) -> dict[str, str] | None:
     if name == "casework:credential-issue":
         return {"reference": credential.case.reference}
     return {"reference": credential.case.reference, "public_id": credential.public_id}
+
+
+# Only the case's own assessor revokes (an empty reason is refused); the receiver of a
+# referral of the person's other case does not see this one.
+POST_EXPECTED: dict[str, dict[str, int]] = {"casework:credential-revoke": case_page(own=400)}

@@ -3,7 +3,7 @@ e-mail's token), the open API, and the staff's pages for those with MANAGE_EVENT
 
 from __future__ import annotations
 
-from tests.url_access import everyone, only
+from tests.url_access import everyone, only, posting
 
 MANAGERS = {"admin", "rua_vastmanland", "communicator_vastmanland", "project_manager"}
 
@@ -99,3 +99,9 @@ def sample_kwargs(name: str) -> dict[str, str] | None:
     }:
         return {"slug": slug}
     return {}
+
+
+POST_EXPECTED: dict[str, dict[str, int]] = {
+    name: posting(MANAGERS, 302)
+    for name in ["events:event-publish", "events:event-cancel", "events:attendance"]
+}

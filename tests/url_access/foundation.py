@@ -39,3 +39,7 @@ def sample_kwargs(name: str) -> dict[str, str] | None:
     if name == "api-v1:occupation-detail":
         return {"code": "5321"}
     return None
+
+
+# An empty POST logs anyone out (and someone not signed in is only sent home).
+POST_EXPECTED: dict[str, dict[str, int]] = {"accounts:logout": everyone(302)}

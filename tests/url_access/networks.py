@@ -8,7 +8,7 @@ and the employer get a 404 (as anyone outside its organisations), the outsider (
 
 from __future__ import annotations
 
-from tests.url_access import SIGNED_IN, everyone, only
+from tests.url_access import SIGNED_IN, everyone, only, posting
 
 MANAGERS = {"admin", "rua_vastmanland", "communicator_vastmanland", "project_manager"}
 STAFF = set(SIGNED_IN) - {"outsider"}
@@ -135,3 +135,15 @@ def sample_kwargs(name: str) -> dict[str, str] | None:
     if name == "networks:effort-edit":
         return {"pk": sample["effort"]}
     return None
+
+
+# For the network's managers an empty form is refused (400); ending a membership and removing
+# a document need no form (back to the network).
+POST_EXPECTED: dict[str, dict[str, int]] = {
+    "networks:membership-add": posting(MANAGERS, 400),
+    "networks:membership-end": posting(MANAGERS, 302),
+    "networks:minutes-approve": posting(MANAGERS, 400),
+    "networks:document-add": posting(MANAGERS, 400),
+    "networks:document-remove": posting(MANAGERS, 302),
+    "networks:decision-add": posting(MANAGERS, 400),
+}

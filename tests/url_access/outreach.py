@@ -8,7 +8,7 @@ project manager hold their roles in Region Västmanland.
 
 from __future__ import annotations
 
-from tests.url_access import everyone, only
+from tests.url_access import everyone, only, posting
 
 WRITERS = {"admin", "rua_vastmanland", "communicator_vastmanland", "project_manager"}
 
@@ -65,3 +65,11 @@ def sample_kwargs(name: str) -> dict[str, str] | None:
     if name.startswith("api-v1:"):
         return {}
     return {"pk": str(pk)}
+
+
+# Submitting needs EDIT_MATERIALS; publishing and archiving PUBLISH_MATERIALS.
+POST_EXPECTED: dict[str, dict[str, int]] = {
+    "outreach:material-submit": posting(WRITERS, 302),
+    "outreach:material-publish": posting(WRITERS - {"rua_vastmanland"}, 302),
+    "outreach:material-archive": posting(WRITERS - {"rua_vastmanland"}, 302),
+}
