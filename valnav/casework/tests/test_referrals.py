@@ -33,6 +33,7 @@ from valnav.casework.services import (
 )
 from valnav.casework.states import CaseState, Decision
 from valnav.casework.tests.test_cases import walk
+from valnav.casework.tests.test_credentials import decided, issued  # noqa: F401  (fixtures)
 from valnav.core.models import AccessLogEntry
 from valnav.places.models import Municipality
 from valnav.taxonomy.models import Occupation
@@ -376,3 +377,32 @@ def test_the_lists_take_the_same_queries_for_one_or_many_referred_cases(personas
     listed = response.json()
     assert listed["count"] == 4
     assert all(len(item["assessments"]) == 1 for item in listed["items"])
+
+
+def test_a_receiver_sees_the_documents_only_with_the_decision_and_the_target(
+    personas,
+    issued,  # noqa: F811
+):
+    """A document's title names the target and it exists only after a decision: listed for a
+    receiver given both, without a link (the document itself names the person)."""
+    case = issued.case
+    receiver = personas[RECEIVER].memberships.get().organisation
+    client = client_for(personas[RECEIVER])
+    page_url = reverse("casework:case-detail", kwargs={"reference": case.reference})
+    document_url = reverse(
+        "casework:credential-detail",
+        kwargs={"reference": case.reference, "public_id": issued.public_id},
+    )
+    for shares in [[ReferralShare.DECISION], [ReferralShare.TARGET]]:
+        referral_send(
+            case=case,
+            actor=personas[ASSESSOR],
+            to_organisation=receiver,
+            shares=shares,
+            consent_how="Muntligt",
+        )
+        page = client.get(page_url).content.decode()
+        shown = shares == [ReferralShare.TARGET]  # now with the decision of the first one
+        assert (escape(issued.title) in page) is shown, shares
+        assert document_url not in page
+    assert client.get(document_url).status_code == 404
