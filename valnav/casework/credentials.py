@@ -389,15 +389,30 @@ def enveloped(jws: str) -> dict[str, Any]:
 # Status lists -----------------------------------------------------------------------------
 
 
-def _status_list_for_update() -> StatusList:
-    """The list with free bits, locked so two issuers never take the same index."""
+def _status_list_for_update(issuer: Organisation) -> StatusList:
+    """The issuer's list with free bits, locked so two assessors never take the same index.
+
+    Each list holds the credentials of one issuer only, because its status list credential is
+    signed in that issuer's name: a verifier (openbadgeslib, for one) accepts a revocation list
+    only from the issuer of the credential it checks. A new list has no credential yet; the one
+    issued now, in the same transaction, makes it the issuer's."""
+    own = Credential.objects.filter(issuer=issuer).values("status_list")
+    others = Credential.objects.exclude(issuer=issuer).values("status_list")
     status_list = (
         StatusList.objects.select_for_update()
-        .filter(next_index__lt=F("size"))
+        .filter(next_index__lt=F("size"), pk__in=own)
+        .exclude(pk__in=others)
         .order_by("pk")
         .first()
     )
     return status_list or StatusList.objects.create()
+
+
+def status_list_issuer(status_list: StatusList) -> Organisation | None:
+    """The organisation whose credentials the list holds; None for an empty list or one from
+    before lists were kept per issuer (several issuers on one list)."""
+    issuers = list(Organisation.objects.filter(credentials__status_list=status_list).distinct()[:2])
+    return issuers[0] if len(issuers) == 1 else None
 
 
 def encode_bitstring(revoked: set[int], size: int) -> str:
@@ -427,11 +442,13 @@ def status_list_credential(status_list: StatusList) -> dict[str, Any]:
         )
     )
     url = status_list_url(status_list)
+    issuer = status_list_issuer(status_list)
     return {
         "@context": [VC_CONTEXT],
         "id": url,
         "type": ["VerifiableCredential", "BitstringStatusListCredential"],
-        "issuer": public_url(reverse("api-v1:credential-keys")),
+        # The same issuer id as the credentials it revokes (their `issuer.id`).
+        "issuer": issuer_url(issuer) if issuer else public_url(reverse("api-v1:credential-keys")),
         "validFrom": timezone.now().astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "credentialSubject": {
             "id": f"{url}#list",
@@ -481,7 +498,7 @@ def credential_issue(
     issued_at = timezone.now().replace(microsecond=0)
     # The document is Swedish whatever language the assessor's pages are in.
     with translation.override("sv"), transaction.atomic():
-        status_list = _status_list_for_update()
+        status_list = _status_list_for_update(case.organisation)
         index = status_list.next_index
         status_list.next_index = index + 1
         status_list.save(update_fields=["next_index", "updated_at"])
