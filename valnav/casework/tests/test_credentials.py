@@ -274,6 +274,28 @@ def test_credential_verify_command_exits_0_when_valid_and_1_after_revocation(
         call_command("credential_verify", f"http://127.0.0.1:8000/verifiera/{issued.public_id}/")
 
 
+def test_credential_verify_names_holder_issuer_and_host_and_refuses_other_hosts(
+    issued, settings, capsys
+):
+    settings.VALNAV_PUBLIC_URL = "https://valnav.example.se"
+    path = f"/verifiera/{issued.public_id}/"
+    call_command("credential_verify", f"https://valnav.example.se{path}")
+    out = capsys.readouterr().out
+    assert "holder: Amina Testsson" in out
+    assert "issuer: Västerås stad, Vuxenutbildningen (212000-2080)" in out
+    assert "host: " in out
+    # A QR code to a lookalike site is refused, even with a real credential's id in it.
+    with pytest.raises(CommandError) as error:
+        call_command("credential_verify", f"https://valnav-example.se{path}")
+    assert error.value.returncode == 1
+    assert "valnav-example.se" in str(error.value)
+    assert "--trust-host" in str(error.value)
+    call_command(
+        "credential_verify", f"http://localhost:8001{path}", "--trust-host", "localhost:8001"
+    )
+    assert "OK: valid" in capsys.readouterr().out
+
+
 def test_the_document_is_swedish_whatever_the_assessors_language(decided, personas):
     with translation.override("en"):
         credential = credential_issue(
