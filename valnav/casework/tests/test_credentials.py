@@ -94,7 +94,7 @@ def test_an_issued_credential_is_a_valid_open_badge_naming_each_criterion_result
     assert names == ["VO-1 Omvårdnad", "VO-2 Etik", "VO-3 Dokumentation"]
     alignment = subject["achievement"]["alignment"][0]
     assert (alignment["targetCode"], alignment["targetFramework"]) == ("5321", "SSYK 2012")
-    assert payload["issuer"]["name"] == "Västerås stad, Vuxenutbildningen"
+    assert payload["issuer"]["name"] == "Västerås stad, Vuxenutbildningen (demo)"
     assert payload["credentialStatus"]["statusPurpose"] == "revocation"
 
 
@@ -282,7 +282,7 @@ def test_credential_verify_names_holder_issuer_and_host_and_refuses_other_hosts(
     call_command("credential_verify", f"https://valnav.example.se{path}")
     out = capsys.readouterr().out
     assert "holder: Amina Testsson" in out
-    assert "issuer: Västerås stad, Vuxenutbildningen (212000-2080)" in out
+    assert "issuer: Västerås stad, Vuxenutbildningen (demo) (402000-0024)" in out
     assert "host: " in out
     # A QR code to a lookalike site is refused, even with a real credential's id in it.
     with pytest.raises(CommandError) as error:

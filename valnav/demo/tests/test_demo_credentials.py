@@ -5,6 +5,7 @@ import io
 import json
 from urllib.parse import urlsplit
 
+import pdfplumber
 import pytest
 from cryptography.hazmat.primitives import serialization
 from django.conf import settings
@@ -13,10 +14,12 @@ from django.test import Client
 from jwt import PyJWK
 from openbadgeslib.ob3.verifier import OB3VerificationError, OB3Verifier
 
-from valnav.casework.credentials import jws_from_document
+from valnav.casework.credentials import jws_from_document, signed_outcome
 from valnav.casework.models import Credential
 from valnav.demo.casework import seed_cases
 from valnav.demo.credentials import seed_credentials
+from valnav.demo.identities import TEST_PERSONNUMMER, is_fictional_orgnr
+from valnav.lib import fieldcrypto
 
 pytestmark = pytest.mark.django_db
 
@@ -81,7 +84,7 @@ def test_an_independent_verifier_accepts_the_valid_and_refuses_the_revoked(demo_
             results[path.name] = str(error)
         else:
             results[path.name] = "valid"
-            assert credential.issuer.id.startswith(settings.VALNAV_PUBLIC_URL)
+            assert credential.issuer.name.endswith("(demo)")
     revoked = [name for name in results if "-revoked" in name]
     assert len(revoked) == 1
     assert "Credential status 'revocation' is set" in results[revoked[0]]
@@ -92,3 +95,23 @@ def _b64decode(text: str) -> bytes:
     import base64
 
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def test_demo_documents_say_demo_and_carry_only_test_identities(demo_files):
+    from valnav.casework.documents import credential_pdf
+
+    credentials = Credential.objects.filter(is_demo=True).select_related("issuer", "case")
+    for credential in credentials:
+        assert credential.title.startswith("DEMO – ")
+        assert credential.payload["name"].startswith("DEMO – ")
+        assert credential.issuer.name.endswith("(demo)")
+        assert is_fictional_orgnr(credential.issuer.org_number)
+        outcome = signed_outcome(credential.payload)
+        assert outcome.birth_date  # from a test personnummer …
+        number = fieldcrypto.decrypt(credential.case.individual.personnummer_encrypted)
+        assert number in TEST_PERSONNUMMER  # … Skatteverket's, no one's
+        assert outcome.birth_date == f"{number[:4]}-{number[4:6]}-{number[6:8]}"
+    with pdfplumber.open(io.BytesIO(credential_pdf(credentials[0]))) as pdf:
+        text = pdf.pages[0].extract_text()
+    assert "DEMO" in text.split("\n")[0]
+    assert credentials[0].issuer.org_number in text
