@@ -212,3 +212,47 @@ def test_the_qr_code_and_printed_link_use_the_public_address(decided, personas, 
     assert f"http://127.0.0.1:8123/verifiera/{credential.public_id}/" in text
     assert "127.0.0.1:8000" not in text
     assert credential.payload["id"].startswith("http://127.0.0.1:8123/api/v1/")
+
+
+def test_the_verification_page_gives_the_birth_date_not_the_number(client, decided, personas):  # noqa: F811
+    individual = decided.individual
+    individual.personnummer_encrypted = fieldcrypto.encrypt("199503232390")
+    individual.save(update_fields=["personnummer_encrypted"])
+    credential = credential_issue(
+        case=decided,
+        actor=personas["assessor_vasteras_komvux"],
+        document_type="intyg",
+        signer_name="R",
+        signer_title="rektor",
+    )
+    page = client.get(
+        reverse("casework:credential-verify", kwargs={"public_id": credential.public_id})
+    )
+    body = page.content.decode()
+    assert "1995-03-23" in body
+    assert "199503232390" not in body
+    assert "950323-2390" not in body
+    assert 'data-demo="true"' not in body  # a real document says nothing of demo data
+    assert credential.payload["credentialSubject"]["identifier"][1] == {
+        "type": "IdentityObject",
+        "hashed": False,
+        "identityHash": "1995-03-23",
+        "identityType": "ext:birthDate",
+    }
+
+
+def test_a_demo_document_says_demo_on_the_verification_page(client, decided, personas):  # noqa: F811
+    decided.is_demo = True
+    decided.save(update_fields=["is_demo"])
+    credential = credential_issue(
+        case=decided,
+        actor=personas["assessor_vasteras_komvux"],
+        document_type="intyg",
+        signer_name="R",
+        signer_title="rektor",
+    )
+    assert credential.title.startswith("DEMO – ")
+    page = client.get(
+        reverse("casework:credential-verify", kwargs={"public_id": credential.public_id})
+    )
+    assert 'data-demo="true"' in page.content.decode()
