@@ -21,6 +21,9 @@ install: $(STAMP)
 compilemessages: $(STAMP)
 	$(MANAGE) compilemessages --ignore=.venv --ignore=var -v 0
 
+# Links that leave the site (the intyg's QR code, e-mails, credentials) are built on
+# VALNAV_PUBLIC_URL; under `make run` that is the address being served, whatever the port.
+run: export VALNAV_PUBLIC_URL ?= http://$(HOST):$(PORT)
 run: install compilemessages
 	@mkdir -p var
 	$(MANAGE) migrate --noinput -v 0

@@ -181,7 +181,7 @@ def _offer(personas: Personas) -> Target:
         url=reverse("atlas:offer-create"),
         data={
             "model": _vard().pk,
-            "provider": _org("Västerås stad, Vuxenutbildningen").pk,
+            "provider": _org("Västerås stad, Vuxenutbildningen (demo)").pk,
             "external_id": "VO-2027",
             "municipality": Municipality.objects.get(code="1980").pk,
             "address": "Kopparbergsvägen 1",
@@ -207,7 +207,7 @@ def _education(personas: Personas) -> Target:
         url=reverse("atlas:education-create"),
         data={
             "title": "Vård- och omsorgsarbete 1",
-            "provider": _org("Västerås stad, Vuxenutbildningen").pk,
+            "provider": _org("Västerås stad, Vuxenutbildningen (demo)").pk,
             "external_id": "KU-1",
             "municipality": Municipality.objects.get(code="1980").pk,
             "form": EducationForm.KOMVUX_COURSE,
@@ -229,7 +229,7 @@ def _case(personas: Personas, *, assessing: bool = False) -> Any:
     from valnav.places.models import Municipality
 
     assessor = personas["assessor_vasteras_komvux"]
-    komvux = _org("Västerås stad, Vuxenutbildningen")
+    komvux = _org("Västerås stad, Vuxenutbildningen (demo)")
     person = individual_register(
         actor=assessor,
         organisation=komvux,
@@ -279,7 +279,7 @@ def _individual(personas: Personas) -> Target:
     return Target(
         url=reverse("casework:individual-new"),
         data={
-            "organisation": _org("Västerås stad, Vuxenutbildningen").pk,
+            "organisation": _org("Västerås stad, Vuxenutbildningen (demo)").pk,
             "given_name": "Sara",
             "family_name": "Svensson",
             "email": "sara@example.se",
@@ -313,7 +313,7 @@ def _case_new(personas: Personas) -> Target:
         url=reverse("casework:case-new"),
         data={
             "individual": person.pseudonym,
-            "organisation": _org("Västerås stad, Vuxenutbildningen").pk,
+            "organisation": _org("Västerås stad, Vuxenutbildningen (demo)").pk,
             "komvux_course": "Vård- och omsorgsarbete 1",
             "reason": "Vill validera undersköterskekunskaper",
         },
@@ -442,7 +442,7 @@ def _network(personas: Personas) -> Any:
 
     communicator = personas["communicator_vastmanland"]
     region = _org("Region Västmanland")
-    komvux = _org("Västerås stad, Vuxenutbildningen")
+    komvux = _org("Västerås stad, Vuxenutbildningen (demo)")
     network = network_create(
         actor=communicator,
         name="Komvux-nätverket",
@@ -529,7 +529,7 @@ def _membership(personas: Personas) -> Target:
     return Target(
         url=reverse("networks:membership-add", kwargs={"slug": network.slug}),
         data={
-            "organisation": _org("Örebro kommun, Vuxenutbildning och vägledning").pk,
+            "organisation": _org("Örebro kommun, Vuxenutbildning och vägledning (demo)").pk,
             "role": "member",
             "contact_name": "Olle Ögren",
             "contact_role": "Studie- och yrkesvägledare",

@@ -70,7 +70,7 @@ def walk(value: object, name: str = "", depth: int = 0) -> Iterator[str]:
 def small_places(personas):
     seed_demand()
     model = ValidationModel.objects.filter(occupations__code="5321").first()
-    komvux = Organisation.objects.get(name="Västerås stad, Vuxenutbildningen")
+    komvux = Organisation.objects.get(name="Västerås stad, Vuxenutbildningen (demo)")
     start = date.today() - timedelta(days=60)
     for code, decisions in {
         "1980": [Decision.FULL, Decision.PARTIAL],

@@ -31,7 +31,7 @@ def atlas(browser_data: dict[str, Any]) -> dict[str, Any]:
     svets = ValidationModelFactory(name="Validering av svetsare", ssyk=["7212"])
     svets.criteria.create(position=1, code="S-1", title="Kälsvets i stål")
     svets.criteria.create(position=2, code="S-2", title="Stumsvets i rör")
-    own = Organisation.objects.get(name="Västerås stad, Vuxenutbildningen")
+    own = Organisation.objects.get(name="Västerås stad, Vuxenutbildningen (demo)")
     return {
         "vasteras": OfferFactory(model=vard, provider=own, municipality=place("1980")),
         "eskilstuna": OfferFactory(model=vard, municipality=place("0484")),

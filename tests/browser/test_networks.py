@@ -59,7 +59,7 @@ def test_a_communicator_records_a_meeting_and_a_visitor_reads_the_approved_minut
     page.get_by_label(field_label("Place")).fill("Regionens hus, Västerås")
     page.get_by_label(field_label("Agenda")).fill("1. Inledning\n2. Yrkesbevis i industrin\n")
     page.get_by_role("group", name=re.compile(sv("Organisations present"))).get_by_label(
-        "Västerås stad, Vuxenutbildningen"
+        "Västerås stad, Vuxenutbildningen (demo)"
     ).check()
     page.get_by_role("button", name=sv("Save the meeting")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Erfarenhetsutbyte om yrkesbevis")
@@ -80,7 +80,7 @@ def test_a_communicator_records_a_meeting_and_a_visitor_reads_the_approved_minut
     decisions = page.locator("#decisions")
     decisions.get_by_label(field_label("Decision")).fill("Skriv en gemensam bedömningsrutin.")
     decisions.get_by_label(field_label("Responsible organisation")).select_option(
-        label="Västerås stad, Vuxenutbildningen"
+        label="Västerås stad, Vuxenutbildningen (demo)"
     )
     decisions.get_by_label(field_label("Due")).fill("2027-02-01")
     decisions.get_by_role("button", name=sv("Record the decision")).click()

@@ -45,7 +45,7 @@ def _objects() -> dict[str, int]:
     from valnav.atlas.models import PublicationStatus
     from valnav.atlas.tests.factories import EducationFactory, OfferFactory
 
-    own = Organisation.objects.get(name="Västerås stad, Vuxenutbildningen")
+    own = Organisation.objects.get(name="Västerås stad, Vuxenutbildningen (demo)")
     published = OfferFactory(provider=own)
     draft = OfferFactory(provider=own, status=PublicationStatus.DRAFT)
     education = EducationFactory(provider=own)

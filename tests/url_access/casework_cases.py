@@ -87,7 +87,7 @@ def _sample_case() -> ValidationCase:
     found = ValidationCase.objects.filter(komvux_course="Matrisens exempelkurs").first()
     if found is not None:
         return found
-    komvux = Organisation.objects.get(name="Västerås stad, Vuxenutbildningen")
+    komvux = Organisation.objects.get(name="Västerås stad, Vuxenutbildningen (demo)")
     assessor = User.objects.get(email="assessor_vasteras_komvux@valnav.example")
     person = individual_register(
         actor=assessor,

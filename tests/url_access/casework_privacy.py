@@ -27,7 +27,7 @@ def sample_kwargs(name: str) -> dict[str, str] | None:
         from valnav.accounts.models import Organisation
         from valnav.casework.models import Individual
 
-        komvux = Organisation.objects.get(name="Västerås stad, Vuxenutbildningen")
+        komvux = Organisation.objects.get(name="Västerås stad, Vuxenutbildningen (demo)")
         Individual.objects.get_or_create(
             pseudonym=SAMPLE_PSEUDONYM,
             defaults={"organisation": komvux, "given_name": "Matris", "family_name": "Testsson"},

@@ -75,7 +75,7 @@ def _sample() -> dict[str, str]:
     network = Network.objects.filter(slug=SLUG).first()
     if network is None:
         region = Organisation.objects.get(name="Region Västmanland")
-        komvux = Organisation.objects.get(name="Västerås stad, Vuxenutbildningen")
+        komvux = Organisation.objects.get(name="Västerås stad, Vuxenutbildningen (demo)")
         network = Network.objects.create(
             name="Matrisens nätverk",
             slug=SLUG,

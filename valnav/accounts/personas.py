@@ -37,30 +37,33 @@ class Persona:
         return f"{self.key}@{DEMO_EMAIL_DOMAIN}"
 
 
+# Organisationsnummer in group 4, which no organisation has (valnav.demo.identities), so the
+# demo never signs in a real authority's name. Region Västmanland keeps its name: it is the
+# owner of the real project the governance demo shows (demo.governance).
 DEMO_ORGANISATIONS = [
     DemoOrganisation(
-        "region-vastmanland", "Region Västmanland", OrganisationKind.REGION, "1980", "232100-0172"
+        "region-vastmanland", "Region Västmanland", OrganisationKind.REGION, "1980", "402100-0015"
     ),
     DemoOrganisation(
         "vasteras-komvux",
-        "Västerås stad, Vuxenutbildningen",
+        "Västerås stad, Vuxenutbildningen (demo)",
         OrganisationKind.MUNICIPALITY,
         "1980",
-        "212000-2080",
+        "402000-0024",
     ),
     DemoOrganisation(
         "orebro-vagledning",
-        "Örebro kommun, Vuxenutbildning och vägledning",
+        "Örebro kommun, Vuxenutbildning och vägledning (demo)",
         OrganisationKind.MUNICIPALITY,
         "1880",
-        "212000-1975",
+        "402000-0032",
     ),
     DemoOrganisation(
         "af-vasteras",
-        "Arbetsförmedlingen Västerås",
+        "Arbetsförmedlingen Västerås (demo)",
         OrganisationKind.PUBLIC_EMPLOYMENT_SERVICE,
         "1980",
-        "202100-2114",
+        "402000-0040",
     ),
     DemoOrganisation(
         "bygg-linkoping", "Byggföretaget Östgöta Bygg AB (demo)", OrganisationKind.EMPLOYER, "0580"

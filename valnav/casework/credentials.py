@@ -16,7 +16,7 @@ import gzip
 import hashlib
 import json
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -39,6 +39,7 @@ from valnav.casework.models import (
     Credential,
     CriterionResult,
     DocumentType,
+    Individual,
     SigningKey,
     StatusList,
     ValidationCase,
@@ -50,6 +51,8 @@ from valnav.core.http import public_url
 from valnav.core.models import AccessAction
 from valnav.core.permissions import Role
 from valnav.core.services import access_log_record
+from valnav.lib import fieldcrypto
+from valnav.lib.personnummer import PersonnummerError, parse_personnummer
 
 VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
@@ -245,9 +248,38 @@ def _alignments(case: ValidationCase) -> list[dict[str, Any]]:
     return alignments
 
 
+# Open Badges 3.0 has no identity type for a birth date; an extension type is allowed.
+BIRTH_DATE_TYPE = "ext:birthDate"
+
+
+def _identity(value: str, identity_type: str) -> dict[str, Any]:
+    return {
+        "type": "IdentityObject",
+        "hashed": False,
+        "identityHash": value,
+        "identityType": identity_type,
+    }
+
+
+def holder_birth_date(individual: Individual) -> date | None:
+    """The birth date in the person's personnummer or samordningsnummer; None without one."""
+    if not individual.personnummer_encrypted:
+        return None
+    try:
+        return parse_personnummer(fieldcrypto.decrypt(individual.personnummer_encrypted)).birth_date
+    except PersonnummerError:
+        return None
+
+
+# Every document the demo issues says so, in its title and so on the PDF, the verification
+# page and in the signed credential.
+DEMO_MARK = "DEMO"
+
+
 def credential_title(case: ValidationCase, document_type: DocumentType | str) -> str:
     label = DocumentType(document_type).label
-    return f"{label}: {_target_name(case)}"
+    title = f"{label}: {_target_name(case)}"
+    return f"{DEMO_MARK} – {title}" if case.is_demo else title
 
 
 def build_credential(
@@ -315,16 +347,15 @@ def build_credential(
             for line in lines
         ],
     }
+    identifiers: list[dict[str, Any]] = []
     if holder_name:
-        # The document names its holder, as the paper intyg does; nothing more about them.
-        subject["identifier"] = [
-            {
-                "type": "IdentityObject",
-                "hashed": False,
-                "identityHash": holder_name,
-                "identityType": "name",
-            }
-        ]
+        # The document names its holder, as the paper intyg does, and gives the birth date (not
+        # the personnummer) so a reader can match it with an ID document; nothing more.
+        identifiers.append(_identity(holder_name, "name"))
+    if birth_date := holder_birth_date(individual):
+        identifiers.append(_identity(birth_date.isoformat(), BIRTH_DATE_TYPE))
+    if identifiers:
+        subject["identifier"] = identifiers
     status_url = status_list_url(status_list)
     return {
         "@context": [VC_CONTEXT, OB_CONTEXT],
@@ -389,15 +420,30 @@ def enveloped(jws: str) -> dict[str, Any]:
 # Status lists -----------------------------------------------------------------------------
 
 
-def _status_list_for_update() -> StatusList:
-    """The list with free bits, locked so two issuers never take the same index."""
+def _status_list_for_update(issuer: Organisation) -> StatusList:
+    """The issuer's list with free bits, locked so two assessors never take the same index.
+
+    Each list holds the credentials of one issuer only, because its status list credential is
+    signed in that issuer's name: a verifier (openbadgeslib, for one) accepts a revocation list
+    only from the issuer of the credential it checks. A new list has no credential yet; the one
+    issued now, in the same transaction, makes it the issuer's."""
+    own = Credential.objects.filter(issuer=issuer).values("status_list")
+    others = Credential.objects.exclude(issuer=issuer).values("status_list")
     status_list = (
         StatusList.objects.select_for_update()
-        .filter(next_index__lt=F("size"))
+        .filter(next_index__lt=F("size"), pk__in=own)
+        .exclude(pk__in=others)
         .order_by("pk")
         .first()
     )
     return status_list or StatusList.objects.create()
+
+
+def status_list_issuer(status_list: StatusList) -> Organisation | None:
+    """The organisation whose credentials the list holds; None for an empty list or one from
+    before lists were kept per issuer (several issuers on one list)."""
+    issuers = list(Organisation.objects.filter(credentials__status_list=status_list).distinct()[:2])
+    return issuers[0] if len(issuers) == 1 else None
 
 
 def encode_bitstring(revoked: set[int], size: int) -> str:
@@ -427,11 +473,13 @@ def status_list_credential(status_list: StatusList) -> dict[str, Any]:
         )
     )
     url = status_list_url(status_list)
+    issuer = status_list_issuer(status_list)
     return {
         "@context": [VC_CONTEXT],
         "id": url,
         "type": ["VerifiableCredential", "BitstringStatusListCredential"],
-        "issuer": public_url(reverse("api-v1:credential-keys")),
+        # The same issuer id as the credentials it revokes (their `issuer.id`).
+        "issuer": issuer_url(issuer) if issuer else public_url(reverse("api-v1:credential-keys")),
         "validFrom": timezone.now().astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "credentialSubject": {
             "id": f"{url}#list",
@@ -481,7 +529,7 @@ def credential_issue(
     issued_at = timezone.now().replace(microsecond=0)
     # The document is Swedish whatever language the assessor's pages are in.
     with translation.override("sv"), transaction.atomic():
-        status_list = _status_list_for_update()
+        status_list = _status_list_for_update(case.organisation)
         index = status_list.next_index
         status_list.next_index = index + 1
         status_list.save(update_fields=["next_index", "updated_at"])
@@ -677,6 +725,8 @@ class SignedOutcome:
     its credential, even if the case's assessments were corrected afterwards."""
 
     holder: str
+    birth_date: str  # YYYY-MM-DD, or "" when the credential carries none
+    achievement: str  # what was validated: the model, course or occupation
     results: list[tuple[str, str]]  # (criterion or course, CriterionResult value)
 
     def named(self, *results: str) -> list[str]:
@@ -689,16 +739,14 @@ def signed_outcome(claims: dict[str, Any]) -> SignedOutcome:
         item.get("id"): item.get("name", "")
         for item in subject.get("achievement", {}).get("resultDescription", [])
     }
-    holder = next(
-        (
-            item.get("identityHash", "")
-            for item in subject.get("identifier", [])
-            if item.get("identityType") == "name"
-        ),
-        "",
-    )
+    identities = {
+        item.get("identityType"): str(item.get("identityHash", ""))
+        for item in subject.get("identifier", [])
+    }
     return SignedOutcome(
-        holder=holder,
+        holder=identities.get("name", ""),
+        birth_date=identities.get(BIRTH_DATE_TYPE, ""),
+        achievement=str(subject.get("achievement", {}).get("name", "")),
         results=[
             (names.get(item.get("resultDescription"), ""), str(item.get("value", "")))
             for item in subject.get("result", [])

@@ -87,8 +87,9 @@ class IndividualForm(forms.Form):
         required=False,
         max_length=13,
         help_text=_(
+            # The example is one of Skatteverket's test personnummer (demo.identities).
             "Only when clearly justified, e.g. for a certificate. 10 or 12 digits, e.g. "
-            "19811218-9876. It is stored encrypted and never shown in lists."
+            "19900321-2389. It is stored encrypted and never shown in lists."
         ),
     )
     municipality = forms.ModelChoiceField(

@@ -109,7 +109,7 @@ def individual_register(
 
 # Lazy: translated when shown, so each user (and each import) reads them in their language.
 PERSONNUMMER_MESSAGES = {
-    "format": gettext_lazy("A personnummer has 10 or 12 digits, e.g. 19811218-9876."),
+    "format": gettext_lazy("A personnummer has 10 or 12 digits, e.g. 19900321-2389."),
     "date": gettext_lazy("The personnummer does not contain a real date."),
     "checksum": gettext_lazy("The check digit (the last digit) of the personnummer is wrong."),
     "future": gettext_lazy("The personnummer has a birth date in the future."),

@@ -202,6 +202,7 @@ def credential_verify_view(request: HttpRequest, public_id: str) -> HttpResponse
             "credential": credential,
             "verification": verification,
             "holder": outcome.holder,
+            "birth_date": outcome.birth_date,
             "met": outcome.named(CriterionResult.MET),
             "partly": outcome.named(CriterionResult.PARTLY_MET),
         },

@@ -468,11 +468,11 @@ YH_PROGRAMMES: tuple[tuple[str, EducationPlan], ...] = (
     (
         "0484",
         EducationPlan(
-            "Svetsingenjör IWS (YH)",
+            "Svetsingenjör IWE (YH)",
             EducationForm.YH,
             ("7212", "3114"),
             ("svets",),
-            "Svetsteknik och kvalitet på specialistnivå.",
+            "Svetsteknik och kvalitet på ingenjörsnivå (International Welding Engineer).",
         ),
     ),
     (

@@ -6,6 +6,10 @@ writes every demo credential to var/demo/credentials/<case reference>-<document>
 EnvelopedVerifiableCredential (the VC-JWT inside a JSON wrapper), so that
 `manage.py credential_verify var/demo/credentials/…json` can be tried on a valid and a revoked
 one. Idempotent: a second run issues nothing and rewrites the same files.
+
+Each holder is given a personnummer from Skatteverket's published test numbers
+(valnav.demo.identities), and the birth year it carries, so the demo intyg shows a birth date
+that belongs to no one. The documents say DEMO (casework.credentials.credential_title).
 """
 
 from __future__ import annotations
@@ -26,9 +30,23 @@ from valnav.casework.credentials import (
 )
 from valnav.casework.models import CASE_ROLES, Credential, DocumentType, ValidationCase
 from valnav.core.permissions import Role
+from valnav.demo.identities import TEST_PERSONNUMMER
+from valnav.lib import fieldcrypto
+from valnav.lib.personnummer import parse_personnummer
 
 DEMO_DOCUMENTS = 3
 OUT_DIR = Path(settings.VAR_DIR) / "demo" / "credentials"
+
+
+def _give_test_personnummer(case: ValidationCase, position: int) -> None:
+    individual = case.individual
+    if individual.personnummer_encrypted:
+        return
+    identity = parse_personnummer(TEST_PERSONNUMMER[position % len(TEST_PERSONNUMMER)])
+    individual.personnummer_encrypted = fieldcrypto.encrypt(identity.number)
+    individual.personnummer_lookup = fieldcrypto.lookup_hash(identity.number)
+    individual.birth_year = identity.birth_date.year
+    individual.save(update_fields=["personnummer_encrypted", "personnummer_lookup", "birth_year"])
 
 
 def _assessor_of(case: ValidationCase) -> User | None:
@@ -64,6 +82,7 @@ def seed_credentials(out_dir: Path = OUT_DIR) -> int:
             assessor = _assessor_of(case)
             if assessor is None:
                 continue
+            _give_test_personnummer(case, len(made))
             made.append(
                 credential_issue(
                     case=case,

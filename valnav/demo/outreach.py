@@ -192,7 +192,7 @@ standard som andra också känner igen.
 ## Branschvalidering
 
 Flera branscher har egna valideringsmodeller som ägs av arbetsgivare och fack tillsammans.
-Några exempel: Byggnadsindustrins Yrkesnämnd (BYN) med yrkesbevis inom 15 yrken,
+Några exempel: Byggbranschens Yrkesnämnd (BYN) med yrkesbevis inom 15 yrken,
 Elbranschens Centrala Yrkesnämnd (ECY) för elektriker, Svensk Industrivalidering för bland
 annat svets, CNC och automation, samt Utbildningsrådet för hotell och restaurang (UHR).
 Enligt Myndigheten för yrkeshögskolan betalar den enskilde sällan, och branschen ordnar ofta

@@ -56,7 +56,7 @@ def test_a_persona_logs_in_by_email_and_lands_on_my_pages(personas):
     assert response["Location"] == reverse("accounts:dashboard")
     page = client.get(reverse("accounts:dashboard")).content.decode()
     assert "Vera Vägledare" in page
-    assert "Örebro kommun, Vuxenutbildning och vägledning" in page
+    assert "Örebro kommun, Vuxenutbildning och vägledning (demo)" in page
 
 
 @pytest.mark.django_db

@@ -30,7 +30,7 @@ from valnav.places.models import Municipality
 
 pytestmark = pytest.mark.django_db
 
-KOMVUX_VASTERAS = "Västerås stad, Vuxenutbildningen"  # the assessor persona's organisation
+KOMVUX_VASTERAS = "Västerås stad, Vuxenutbildningen (demo)"  # the assessor persona's organisation
 
 
 @pytest.fixture(autouse=True)

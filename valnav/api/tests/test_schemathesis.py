@@ -74,7 +74,7 @@ class FuzzData:
 
 
 def _open_case(assessor: User) -> str:
-    komvux = Organisation.objects.get(name="Västerås stad, Vuxenutbildningen")
+    komvux = Organisation.objects.get(name="Västerås stad, Vuxenutbildningen (demo)")
     person = individual_register(
         actor=assessor,
         organisation=komvux,

@@ -47,13 +47,30 @@ def credential_keys(request: HttpRequest) -> dict[str, Any]:
 
 @router.get(
     "/credentials/status/{list_id}",
-    response={200: dict[str, Any], 404: Message, 422: FieldErrors},
+    response={404: Message, 422: FieldErrors},
     url_name="credential-status-list",
     summary="A signed Bitstring Status List: the bit of a revoked credential is set",
+    description=(
+        "A BitstringStatusListCredential (W3C Bitstring Status List v1.0) as a VC-JWT, signed "
+        "in the name of the issuer of the credentials it holds: what a credential's "
+        "`credentialStatus.statusListCredential` points at, so always the bare JWT."
+    ),
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The status list credential as a compact JWS",
+                "content": {f"application/{JWT_MEDIA_TYPE}": {"schema": {"type": "string"}}},
+            }
+        }
+    },
 )
-def credential_status_list(request: HttpRequest, list_id: str) -> HttpResponse | dict[str, Any]:
+def credential_status_list(request: HttpRequest, list_id: str) -> HttpResponse:
+    # Verifiers fetch it without an Accept header and expect the credential itself, not the
+    # JSON envelope a holder keeps (openbadgeslib reads no envelope).
     status_list = get_object_or_404(StatusList, public_id=list_id)
-    return _answer(request, status_list_signed(status_list))
+    return HttpResponse(
+        status_list_signed(status_list), content_type=f"application/{JWT_MEDIA_TYPE}"
+    )
 
 
 @router.get(

@@ -113,7 +113,7 @@ def test_branch_models_are_owned_by_branch_organisations(reference_data):
 
 
 def test_unverified_facts_are_marked_in_the_summary(reference_data):
-    for key in ("vvs-branschprov", "pvf-platslageri", "sry-stad"):
+    for key in ("vvs-branschprov", "pvf-platslageri"):
         assert "uppgiften är inte bekräftad" in ValidationModel.objects.get(key=key).summary
 
 

@@ -23,7 +23,7 @@ from valnav.core.tests.faults import database_lost_at, db_worker_batch, disk_ful
 # Real commits: "nothing was saved" is only shown by a transaction that really ends.
 pytestmark = pytest.mark.django_db(transaction=True)
 
-VASTERAS_KOMVUX = "212000-2080"
+VASTERAS_KOMVUX = "402000-0024"
 FAILED = "Importen avbröts på grund av ett oväntat fel. Ingenting sparades."
 HISTORY_TABLE = Offer.history.model._meta.db_table
 

@@ -18,7 +18,7 @@ from valnav.places.models import Municipality
 
 pytestmark = pytest.mark.django_db
 
-VASTERAS_KOMVUX = "212000-2080"
+VASTERAS_KOMVUX = "402000-0024"
 HEADER = ["extern_id", "anordnare_orgnr", "modell", "kommunkod", "beskrivning"]
 
 

@@ -17,8 +17,8 @@ from valnav.places.models import County, Municipality
 
 pytestmark = pytest.mark.django_db
 
-VASTERAS_KOMVUX = "212000-2080"  # the assessor persona's organisation
-OREBRO = "212000-1975"
+VASTERAS_KOMVUX = "402000-0024"  # the assessor persona's organisation
+OREBRO = "402000-0032"
 
 HEADER = [
     "extern_id",

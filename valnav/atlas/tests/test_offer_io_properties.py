@@ -282,7 +282,7 @@ def assert_refused_at_the_field(response: HttpResponse) -> None:
 
 # --- Offers ---------------------------------------------------------------------------------
 
-VASTERAS_KOMVUX = "212000-2080"  # the assessor persona's organisation, as in test_offer_io
+VASTERAS_KOMVUX = "402000-0024"  # the assessor persona's organisation, as in test_offer_io
 VALID: Table = [
     [
         "extern_id",

@@ -41,8 +41,8 @@ from valnav.taxonomy.models import Occupation
 
 pytestmark = pytest.mark.django_db
 
-KOMVUX_ORGNR = "212000-2080"  # Västerås stad, Vuxenutbildningen: the assessor's organisation
-OREBRO_ORGNR = "212000-1975"  # Örebro kommun: where the assessor is an employer representative
+KOMVUX_ORGNR = "402000-0024"  # Västerås stad, Vuxenutbildningen (demo): the assessor's organisation
+OREBRO_ORGNR = "402000-0032"  # Örebro kommun: where the assessor is an employer representative
 
 
 def place(code):

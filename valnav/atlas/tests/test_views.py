@@ -28,7 +28,7 @@ def vard(personas):
 
 @pytest.fixture
 def own_org(personas):
-    return Organisation.objects.get(name="Västerås stad, Vuxenutbildningen")
+    return Organisation.objects.get(name="Västerås stad, Vuxenutbildningen (demo)")
 
 
 def place(code):

@@ -13,7 +13,7 @@ from valnav.places.models import Municipality
 
 @pytest.fixture
 def komvux(personas):
-    return Organisation.objects.get(name="Västerås stad, Vuxenutbildningen")
+    return Organisation.objects.get(name="Västerås stad, Vuxenutbildningen (demo)")
 
 
 @pytest.fixture

@@ -332,7 +332,7 @@ def test_a_reference_of_another_organisation_is_refused(assessor, komvux, case):
     own = run(csv_bytes([good_row(case.reference)]), actor=assessor, organisation=komvux)
     assert (own.existing, own.cases) == (1, 0)  # the fixture's case is the organisation's own
 
-    orebro = Organisation.objects.get(name="Örebro kommun, Vuxenutbildning och vägledning")
+    orebro = Organisation.objects.get(name="Örebro kommun, Vuxenutbildning och vägledning (demo)")
     report = run(csv_bytes([good_row(case.reference)]), actor=None, organisation=orebro)
     assert located(report) == {(2, "ärendenummer")}
     assert "in use" in report.errors[0].message

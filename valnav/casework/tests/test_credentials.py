@@ -94,7 +94,7 @@ def test_an_issued_credential_is_a_valid_open_badge_naming_each_criterion_result
     assert names == ["VO-1 Omvårdnad", "VO-2 Etik", "VO-3 Dokumentation"]
     alignment = subject["achievement"]["alignment"][0]
     assert (alignment["targetCode"], alignment["targetFramework"]) == ("5321", "SSYK 2012")
-    assert payload["issuer"]["name"] == "Västerås stad, Vuxenutbildningen"
+    assert payload["issuer"]["name"] == "Västerås stad, Vuxenutbildningen (demo)"
     assert payload["credentialStatus"]["statusPurpose"] == "revocation"
 
 
@@ -152,9 +152,44 @@ def test_revocation_sets_the_bit_and_verification_fails(issued, personas, client
     assert not result.valid
     listed = client.get(f"/api/v1/credentials/status/{issued.status_list.public_id}")
     assert listed.status_code == 200
-    status_jws = jws_from_document(listed.content.decode())
-    status_claims = credential_verify_jws(status_jws)
+    assert listed["Content-Type"] == "application/vc+jwt"  # the credential, not an envelope
+    status_claims = credential_verify_jws(listed.content.decode())
     assert status_claims.signature  # signed by the platform, though not an Open Badge
+
+
+def test_the_status_list_is_a_bitstring_status_list_credential_of_the_same_issuer(issued, client):
+    listed = client.get(f"/api/v1/credentials/status/{issued.status_list.public_id}")
+    claims = credential_verify_jws(listed.content.decode()).claims
+    assert claims is not None
+    assert claims["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]
+    assert claims["issuer"] == issued.payload["issuer"]["id"] == claims["iss"]
+    assert claims["id"] == issued.payload["credentialStatus"]["statusListCredential"]
+    subject = claims["credentialSubject"]
+    assert (subject["type"], subject["statusPurpose"]) == ("BitstringStatusList", "revocation")
+    # GZIP of at least 16 KiB of bits, multibase base64url (prefix u).
+    assert subject["encodedList"].startswith("u")
+    assert len(decode_bitstring(subject["encodedList"])) >= 16 * 1024
+
+
+def test_each_issuer_gets_its_own_status_list(issued, personas, reference_data):
+    """A list is signed in one issuer's name, so another organisation's documents go on
+    another list."""
+    from valnav.accounts.services import membership_grant, organisation_create
+
+    other = organisation_create(name="Annan kommun (test)", kind="municipality")
+    membership_grant(user=personas["assessor_vasteras_komvux"], organisation=other, role="assessor")
+    case = issued.case
+    case.organisation = other
+    case.save(update_fields=["organisation"])
+    second = credential_issue(
+        case=case,
+        actor=personas["assessor_vasteras_komvux"],
+        document_type=DocumentType.INTYG,
+        signer_name="R",
+        signer_title="rektor",
+    )
+    assert second.status_list_id != issued.status_list_id
+    assert status_list_credential(second.status_list)["issuer"] == second.payload["issuer"]["id"]
 
 
 def test_a_tampered_credential_fails_verification(issued):
@@ -237,6 +272,28 @@ def test_credential_verify_command_exits_0_when_valid_and_1_after_revocation(
     assert error.value.returncode == 1
     with pytest.raises(CommandError):
         call_command("credential_verify", f"http://127.0.0.1:8000/verifiera/{issued.public_id}/")
+
+
+def test_credential_verify_names_holder_issuer_and_host_and_refuses_other_hosts(
+    issued, settings, capsys
+):
+    settings.VALNAV_PUBLIC_URL = "https://valnav.example.se"
+    path = f"/verifiera/{issued.public_id}/"
+    call_command("credential_verify", f"https://valnav.example.se{path}")
+    out = capsys.readouterr().out
+    assert "holder: Amina Testsson" in out
+    assert "issuer: Västerås stad, Vuxenutbildningen (demo) (402000-0024)" in out
+    assert "host: " in out
+    # A QR code to a lookalike site is refused, even with a real credential's id in it.
+    with pytest.raises(CommandError) as error:
+        call_command("credential_verify", f"https://valnav-example.se{path}")
+    assert error.value.returncode == 1
+    assert "valnav-example.se" in str(error.value)
+    assert "--trust-host" in str(error.value)
+    call_command(
+        "credential_verify", f"http://localhost:8001{path}", "--trust-host", "localhost:8001"
+    )
+    assert "OK: valid" in capsys.readouterr().out
 
 
 def test_the_document_is_swedish_whatever_the_assessors_language(decided, personas):

@@ -73,7 +73,7 @@ def model(personas):
 
 @pytest.fixture
 def cases(komvux, model):
-    orebro = Organisation.objects.get(name="Örebro kommun, Vuxenutbildning och vägledning")
+    orebro = Organisation.objects.get(name="Örebro kommun, Vuxenutbildning och vägledning (demo)")
     import_cases(
         komvux,
         [

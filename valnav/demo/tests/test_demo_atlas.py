@@ -72,7 +72,7 @@ def test_every_demo_row_and_provider_is_marked_as_demo(seeded):
     assert not Offer.objects.filter(provider__is_demo=False).exists()
     assert not ComplementaryEducation.objects.filter(provider__is_demo=False).exists()
     providers = Organisation.objects.filter(offers__isnull=False).distinct()
-    persona_org = "Västerås stad, Vuxenutbildningen"
+    persona_org = "Västerås stad, Vuxenutbildningen (demo)"
     assert all(p.name.endswith("(demo)") or p.name == persona_org for p in providers)
     emails = set(Offer.objects.values_list("contact_email", flat=True))
     assert all(email.endswith("@demo.valnav.example") for email in emails)
@@ -81,7 +81,7 @@ def test_every_demo_row_and_provider_is_marked_as_demo(seeded):
 def test_vasteras_komvux_offers_vard_och_omsorg_and_the_assessor_owns_a_draft(seeded, personas):
     vasteras = Offer.objects.filter(municipality__code="1980", model__key="komvux-vard-omsorg")
     assert vasteras.published().exists()
-    persona_offers = Offer.objects.filter(provider__name="Västerås stad, Vuxenutbildningen")
+    persona_offers = Offer.objects.filter(provider__name="Västerås stad, Vuxenutbildningen (demo)")
     assert persona_offers.published().count() >= 3
     draft = persona_offers.get(status=PublicationStatus.DRAFT)
     assessor = personas["assessor_vasteras_komvux"]

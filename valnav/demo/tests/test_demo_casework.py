@@ -77,8 +77,8 @@ def test_the_demo_cases_are_marked_and_spread_over_the_process(seeded):
         "not_met",
     }
     assert set(cases.values_list("organisation__name", flat=True)) == {
-        "Västerås stad, Vuxenutbildningen",
-        "Örebro kommun, Vuxenutbildning och vägledning",
+        "Västerås stad, Vuxenutbildningen (demo)",
+        "Örebro kommun, Vuxenutbildning och vägledning (demo)",
     }
     assert EducationPlanItem.objects.exists()
 
@@ -97,7 +97,7 @@ def test_each_history_follows_the_process_and_its_dates(seeded):
 
 def test_the_assessor_persona_has_a_case_in_assessment_to_try(seeded, personas):
     case = ValidationCase.objects.get(reference="DEMO-001")
-    assert case.organisation.name == "Västerås stad, Vuxenutbildningen"
+    assert case.organisation.name == "Västerås stad, Vuxenutbildningen (demo)"
     assert case.state == CaseState.ASSESSMENT
     assert case.model.criteria.exists()
     assert personas["assessor_vasteras_komvux"] in case.assessors.all()
@@ -108,7 +108,7 @@ def test_the_assessor_persona_has_a_case_in_assessment_to_try(seeded, personas):
 
 def test_decided_cases_have_assessments_that_agree(seeded):
     for case in ValidationCase.objects.filter(
-        organisation__name="Västerås stad, Vuxenutbildningen",
+        organisation__name="Västerås stad, Vuxenutbildningen (demo)",
         state__in=["decision", "documented", "closed"],
     ):
         summary = case_decision_summary(case)

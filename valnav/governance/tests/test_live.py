@@ -179,7 +179,7 @@ def import_cases(rows: list[dict[str, str]]) -> None:
         )
     report = cases_import(
         actor=None,
-        organisation=Organisation.objects.get(name="Västerås stad, Vuxenutbildningen"),
+        organisation=Organisation.objects.get(name="Västerås stad, Vuxenutbildningen (demo)"),
         source=buffer.getvalue().encode(),
         filename="live.csv",
         dry_run=False,

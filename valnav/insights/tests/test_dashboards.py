@@ -35,7 +35,7 @@ SMALL = {"1", "2", "3", "4"}
 
 @pytest.fixture
 def organisation(personas):
-    return Organisation.objects.get(name="Västerås stad, Vuxenutbildningen")
+    return Organisation.objects.get(name="Västerås stad, Vuxenutbildningen (demo)")
 
 
 def _case(organisation, code, *, decision="", days=30, complementary=False):
@@ -309,7 +309,7 @@ def test_the_query_count_does_not_grow_with_the_data(client, personas, cases, au
     url = reverse("insights:dashboard")
     with CaptureQueriesContext(connection) as before:
         client.get(url, {"audience": audience, "county": "19"})
-    organisation = Organisation.objects.get(name="Västerås stad, Vuxenutbildningen")
+    organisation = Organisation.objects.get(name="Västerås stad, Vuxenutbildningen (demo)")
     for _ in range(5):
         _case(organisation, "1984", decision="full", complementary=True)
         OfferFactory(municipality=Municipality.objects.get(code="1984"))

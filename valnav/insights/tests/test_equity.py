@@ -22,7 +22,7 @@ START = date(2025, 1, 10)
 
 @pytest.fixture
 def organisation(personas):
-    return Organisation.objects.get(name="Västerås stad, Vuxenutbildningen")
+    return Organisation.objects.get(name="Västerås stad, Vuxenutbildningen (demo)")
 
 
 def _case(

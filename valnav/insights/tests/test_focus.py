@@ -68,7 +68,7 @@ def demand(reference_data):
 
 
 def _cases(personas, model_key, *, women=0, men=0, unrecorded=0):
-    organisation = Organisation.objects.get(name="Västerås stad, Vuxenutbildningen")
+    organisation = Organisation.objects.get(name="Västerås stad, Vuxenutbildningen (demo)")
     municipality = Municipality.objects.get(code="1980")
     model = ValidationModel.objects.get(key=model_key)
     for gender in ["woman"] * women + ["man"] * men + [""] * unrecorded:

@@ -74,7 +74,7 @@ def _row(analysis, code, *, county=None, municipality=None):
 
 
 def _cases(count: int, *, code: str, municipality: str = "1980") -> None:
-    organisation = Organisation.objects.get(name="Västerås stad, Vuxenutbildningen")
+    organisation = Organisation.objects.get(name="Västerås stad, Vuxenutbildningen (demo)")
     place = Municipality.objects.get(code=municipality)
     occupation = Occupation.objects.get(code=code)
     for _number in range(count):

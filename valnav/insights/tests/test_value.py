@@ -249,7 +249,7 @@ def models(personas):
 
 @pytest.fixture
 def decided_cases(models):
-    komvux = Organisation.objects.get(name="Västerås stad, Vuxenutbildningen")
+    komvux = Organisation.objects.get(name="Västerås stad, Vuxenutbildningen (demo)")
     closed = {"steg": "avslutat", "beslutsdatum": "2025-08-01", "avslutad": "2025-09-01"}
     import_cases(
         komvux,

@@ -48,7 +48,7 @@ def region(personas):
 
 @pytest.fixture
 def komvux(personas):
-    return Organisation.objects.get(name="Västerås stad, Vuxenutbildningen")
+    return Organisation.objects.get(name="Västerås stad, Vuxenutbildningen (demo)")
 
 
 @pytest.fixture

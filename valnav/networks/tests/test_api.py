@@ -22,7 +22,7 @@ def test_only_public_networks_with_approved_minutes_and_organisations(
     assert detail["approved_minutes"] == []
     assert detail["member_organisations"] == [
         "Region Västmanland",
-        "Västerås stad, Vuxenutbildningen",
+        "Västerås stad, Vuxenutbildningen (demo)",
     ]
     minutes_approve(actor=communicator, meeting=meeting)
     detail = Client().get(f"/api/v1/networks/{network.slug}").json()

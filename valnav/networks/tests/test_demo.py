@@ -38,8 +38,8 @@ def test_the_demo_networks_are_seeded_once(personas):
     members = set(komvux.memberships.values_list("organisation__name", flat=True))
     assert {
         "Region Västmanland",
-        "Västerås stad, Vuxenutbildningen",
-        "Örebro kommun, Vuxenutbildning och vägledning",
+        "Västerås stad, Vuxenutbildningen (demo)",
+        "Örebro kommun, Vuxenutbildning och vägledning (demo)",
     } <= members
     meetings = komvux.meetings.all()
     assert meetings.count() == 2

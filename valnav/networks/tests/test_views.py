@@ -170,7 +170,7 @@ def test_an_upload_whose_bytes_are_not_allowed_is_refused_with_a_message(
 def test_members_join_and_leave(client, network, personas):
     from valnav.accounts.models import Organisation
 
-    orebro = Organisation.objects.get(name="Örebro kommun, Vuxenutbildning och vägledning")
+    orebro = Organisation.objects.get(name="Örebro kommun, Vuxenutbildning och vägledning (demo)")
     url = reverse("networks:membership-add", kwargs={"slug": network.slug})
     response = client.post(
         url,

@@ -121,7 +121,7 @@ def test_the_public_page_shows_only_approved_minutes_and_organisations(
     page = Client().get(public_url).content.decode()
     assert "<strong>pröva</strong>" in page
     assert "Region Västmanland" in page
-    assert "Västerås stad, Vuxenutbildningen" in page
+    assert "Västerås stad, Vuxenutbildningen (demo)" in page
     # Organisations only: no person, not even a member user's name.
     network.memberships.filter(organisation__name="Region Västmanland").update(user=communicator)
     page = Client().get(public_url).content.decode()

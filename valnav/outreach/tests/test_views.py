@@ -217,7 +217,7 @@ def test_another_organisations_material_is_a_404(client_as, personas):
     from valnav.accounts.models import Membership, Organisation
     from valnav.core.permissions import Role
 
-    other = Organisation.objects.get(name="Örebro kommun, Vuxenutbildning och vägledning")
+    other = Organisation.objects.get(name="Örebro kommun, Vuxenutbildning och vägledning (demo)")
     writer = personas["counsellor_orebro"]
     Membership.objects.create(user=writer, organisation=other, role=Role.COMMUNICATOR)
     mine = make_material(personas, publish=False)
