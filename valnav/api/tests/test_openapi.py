@@ -1,6 +1,8 @@
 """The OpenAPI document describes the whole API and is valid."""
 
 import json
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.core.cache import cache
@@ -122,3 +124,67 @@ def test_the_schema_has_no_repeated_keys_that_break_swagger_ui():
 
     json.loads(Client().get("/api/v1/openapi.json").content, object_pairs_hook=remember)
     assert repeated == []
+
+
+type Json = dict[str, Any]
+
+
+def _deref(schema: Json, node: Json) -> Json:
+    while "$ref" in node:
+        node = schema["components"]["schemas"][node["$ref"].rsplit("/", 1)[-1]]
+    return node
+
+
+def _unbounded_integers(schema: Json, node: Json, where: str) -> Iterator[str]:
+    node = _deref(schema, node)
+    if node.get("type") == "integer" and not {"minimum", "maximum"} <= node.keys():
+        yield where
+    for key in ("anyOf", "oneOf", "allOf"):
+        for part in node.get(key, []):
+            yield from _unbounded_integers(schema, part, where)
+    if "items" in node:
+        yield from _unbounded_integers(schema, node["items"], f"{where}[]")
+    for name, part in node.get("properties", {}).items():
+        yield from _unbounded_integers(schema, part, f"{where}.{name}")
+
+
+def test_every_integer_a_client_sends_is_bounded(schema):
+    """A number too large for the database is a 422 naming it, never an overflow (a 500)."""
+    unbounded: list[str] = []
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            label = f"{method.upper()} {path}"
+            for parameter in operation.get("parameters", []):
+                where = f"{label} {parameter['in']}:{parameter['name']}"
+                unbounded += _unbounded_integers(schema, parameter["schema"], where)
+            for media in operation.get("requestBody", {}).get("content", {}).values():
+                unbounded += _unbounded_integers(schema, media["schema"], f"{label} body")
+    assert not unbounded, "Integers without minimum and maximum:\n" + "\n".join(unbounded)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/occupations?offset=9223372036854775808",
+        "/api/v1/offers?offset=9223372036854775808",
+        "/api/v1/offers/9223372036854775808",
+        "/api/v1/education?offset=9223372036854775808",
+    ],
+)
+def test_a_huge_integer_is_a_422_naming_it(db, url):
+    response = Client().get(url)
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["type"] == "less_than_equal"
+
+
+@pytest.mark.parametrize("value", ["0", "1700000000", "2026-01-31", "soon", "2026-13-01T10:00"])
+def test_a_date_time_parameter_refuses_what_is_not_a_date_and_time(db, value):
+    for path in ("/api/v1/offers", "/api/v1/hsds/services"):
+        response = Client().get(path, {"modified_after": value})
+        assert response.status_code == 422, (path, value)
+        assert response.json()["detail"][0]["loc"] == ["query", "modified_after"]
+
+
+@pytest.mark.parametrize("value", ["2026-01-31T10:00:00+01:00", "2026-01-31T09:00:00Z"])
+def test_a_date_time_parameter_takes_rfc_3339(db, value):
+    assert Client().get("/api/v1/offers", {"modified_after": value}).status_code == 200

@@ -16,6 +16,7 @@ from ninja.params.functions import Query
 from valnav.accounts.models import User
 from valnav.api.auth import MEMBER_READ_AUTH, api_member
 from valnav.api.v1.errors import FieldErrors
+from valnav.api.v1.params import MAX_OFFSET
 from valnav.casework.models import ValidationCase
 from valnav.casework.selectors import case_list_for_user, case_view_for
 from valnav.casework.services import case_views_log
@@ -104,7 +105,7 @@ def _out(user: User, case: ValidationCase) -> CaseOut:
 def case_list(
     request: HttpRequest,
     limit: int = Query(25, ge=1, le=MAX_CASES_PAGE),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ) -> CasePage:
     user = _caller(request)
     cases = case_list_for_user(user=user).select_related("organisation")
