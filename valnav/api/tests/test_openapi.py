@@ -177,6 +177,36 @@ def test_a_huge_integer_is_a_422_naming_it(db, url):
     assert response.json()["detail"][0]["type"] == "less_than_equal"
 
 
+def test_every_operation_documents_429_with_retry_after(schema):
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            throttled = operation["responses"].get("429")
+            assert throttled, f"{method.upper()} {path}"
+            assert throttled["headers"]["Retry-After"]["schema"]["type"] == "integer"
+
+
+def test_a_throttled_client_gets_429_and_retry_after(db):
+    from valnav.api.v1 import ANONYMOUS_PER_MINUTE
+
+    client = Client()
+    answers = [client.get("/api/v1/counties") for _ in range(ANONYMOUS_PER_MINUTE + 1)]
+    refused = answers[-1]
+    assert [a.status_code for a in answers[:-1]] == [200] * ANONYMOUS_PER_MINUTE
+    assert refused.status_code == 429
+    assert int(refused["Retry-After"]) > 0
+    assert refused.json() == {"detail": "Too many requests."}
+
+
+def test_the_cross_field_rule_is_described_and_enforced(schema, db):
+    for path in ("/api/v1/offers", "/api/v1/education"):
+        description = " ".join(schema["paths"][path]["get"]["description"].split())
+        assert "`within_km` needs `municipality`" in description
+        response = Client().get(path, {"within_km": 10})
+        assert response.status_code == 422
+        assert "within_km needs municipality" in response.json()["detail"][0]["msg"]
+        assert Client().get(path, {"within_km": 10, "municipality": "1980"}).status_code == 200
+
+
 @pytest.mark.parametrize("value", ["0", "1700000000", "2026-01-31", "soon", "2026-13-01T10:00"])
 def test_a_date_time_parameter_refuses_what_is_not_a_date_and_time(db, value):
     for path in ("/api/v1/offers", "/api/v1/hsds/services"):

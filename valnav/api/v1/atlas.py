@@ -273,7 +273,10 @@ class PlaceFilters(Schema):
         description="Four-digit municipality code; results then carry distance_km",
     )
     within_km: int | None = Field(
-        None, ge=0, le=2000, description="Only within this distance of `municipality`"
+        None,
+        ge=0,
+        le=2000,
+        description="Only within this distance of `municipality`, which it needs (else 422)",
     )
     occupation: str = Field(
         "", pattern=r"^\d{0,4}$", description="SSYK code of any level (1–4 digits)"
@@ -551,7 +554,10 @@ def offer_list(
 ) -> dict[str, Any]:
     """Published offers, most relevant first (then nearest when `municipality` is given). With
     a token, also the drafts of the token user's organisations. `limit` (at most 200) and
-    `offset` page through them."""
+    `offset` page through them.
+
+    Rules between parameters, which OpenAPI cannot state in a parameter's schema: `within_km`
+    needs `municipality` (the distance is counted from it); without it the answer is 422."""
     result = offer_search_page(
         filters=filters.search_filters(
             kind=filters.kind or "", branch=filters.branch, language=filters.language
@@ -696,6 +702,11 @@ def _with_relations(
 def education_list(
     request: HttpRequest, filters: Query[PlaceFilters]
 ) -> QuerySet[ComplementaryEducation]:
+    """Published complementary education, as on the search page; with a token, also the drafts
+    of the token user's organisations.
+
+    Rules between parameters, which OpenAPI cannot state in a parameter's schema: `within_km`
+    needs `municipality` (the distance is counted from it); without it the answer is 422."""
     queryset, _origin = education_search(
         filters=filters.search_filters(), base=_education_for(request)
     )
