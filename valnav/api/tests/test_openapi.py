@@ -5,9 +5,12 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
 from openapi_spec_validator import validate
+
+from valnav.api.services import api_token_create
 
 READS = {
     "/api/v1/offers",
@@ -218,3 +221,19 @@ def test_a_date_time_parameter_refuses_what_is_not_a_date_and_time(db, value):
 @pytest.mark.parametrize("value", ["2026-01-31T10:00:00+01:00", "2026-01-31T09:00:00Z"])
 def test_a_date_time_parameter_takes_rfc_3339(db, value):
     assert Client().get("/api/v1/offers", {"modified_after": value}).status_code == 200
+
+
+def test_error_messages_are_in_english_whatever_the_language_asked_for(db, personas):
+    secret = api_token_create(actor=personas["admin"], name="Test").secret
+    swedish = Client(headers={"Accept-Language": "sv", "Authorization": f"Bearer {secret}"})
+    swedish.cookies[settings.LANGUAGE_COOKIE_NAME] = "sv"
+    nul = swedish.get("/api/v1/offers", {"q": "a\x00b"})
+    assert nul.json()["detail"][0]["msg"] == "Null characters are not allowed."
+    refused = swedish.post(
+        "/api/v1/offers",
+        {"model_id": 1, "provider_id": 1, "external_id": "x", "municipality": "0000"},
+        content_type="application/json",
+    )
+    assert refused.status_code == 422
+    messages = {error["loc"][-1]: error["msg"] for error in refused.json()["detail"]}
+    assert messages["municipality"] == "No municipality has this code."

@@ -12,7 +12,7 @@ from valnav.api.auth import AnonymousThrottle, TokenThrottle
 from valnav.api.v1.atlas import router as atlas_router
 from valnav.api.v1.casework import router as casework_router
 from valnav.api.v1.credentials import router as credentials_router
-from valnav.api.v1.errors import refuse_nul_characters
+from valnav.api.v1.errors import in_english, refuse_nul_characters
 from valnav.api.v1.events import router as events_router
 from valnav.api.v1.governance import router as governance_router
 from valnav.api.v1.hsds import router as hsds_router
@@ -81,13 +81,15 @@ api = ValnavAPI(
         "Open API of Valnav, the validation hub of Östra Mellansverige: published data is open "
         "to read; members write with an API key. Anonymous clients may make "
         f"{ANONYMOUS_PER_MINUTE} requests a minute, each key {TOKEN_PER_MINUTE}; beyond that "
-        "every operation answers 429 with a Retry-After header."
+        "every operation answers 429 with a Retry-After header. Error messages are in English."
     ),
     urls_namespace="api-v1",
     throttle=[AnonymousThrottle(ANONYMOUS_RATE), TokenThrottle(TOKEN_RATE)],
 )
 # Before authentication and validation: a NUL character anywhere in the input is a 422.
 api.add_decorator(refuse_nul_characters(api), mode="view")
+# Around everything, the NUL check's refusal included: every answer in English.
+api.add_decorator(in_english, mode="view")
 api.add_router("/", places_router)
 api.add_router("/", taxonomy_router)
 api.add_router("/", atlas_router)
