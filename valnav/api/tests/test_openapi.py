@@ -206,7 +206,9 @@ def test_the_cross_field_rule_is_described_and_enforced(schema, db):
         assert "`within_km` needs `municipality`" in description
         response = Client().get(path, {"within_km": 10})
         assert response.status_code == 422
-        assert "within_km needs municipality" in response.json()["detail"][0]["msg"]
+        error = response.json()["detail"][0]
+        assert error["loc"] == ["query", "within_km"]
+        assert "within_km needs municipality" in error["msg"]
         assert Client().get(path, {"within_km": 10, "municipality": "1980"}).status_code == 200
 
 

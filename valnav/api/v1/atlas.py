@@ -11,7 +11,7 @@ clients see what is published; a token also shows the drafts of its user's organ
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date, datetime
-from typing import Any, Self
+from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -25,7 +25,7 @@ from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import paginate
 from ninja.responses import Status
-from pydantic import field_validator, model_validator
+from pydantic import ValidationInfo, field_validator
 
 from valnav.accounts.models import Organisation, OrganisationKind
 from valnav.api.auth import READ_AUTH, READ_SECURITY, WRITE_AUTH, api_user, token_user
@@ -284,11 +284,14 @@ class PlaceFilters(Schema):
     remote: bool | None = None
     modified_after: DateTimeParam | None = Field(None, description="Changed after this time")
 
-    @model_validator(mode="after")
-    def distance_needs_a_place(self) -> Self:
-        if self.within_km is not None and not self.municipality:
+    @field_validator("within_km")
+    @classmethod
+    def distance_needs_a_place(cls, value: int | None, info: ValidationInfo) -> int | None:
+        # A field validator (municipality is declared, so validated, before it), so that the
+        # 422 names within_km rather than the whole query.
+        if value is not None and not info.data.get("municipality"):
             raise ValueError("within_km needs municipality: the distance is counted from it")
-        return self
+        return value
 
     def search_filters(self, **extra: Any) -> SearchFilters:
         return SearchFilters(
