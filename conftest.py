@@ -20,6 +20,10 @@ from django.core.management import call_command
 from django.utils import translation
 from hypothesis import settings as hypothesis_settings
 
+# Tests that need a Debian package: not run without it, unless required (VALNAV_REQUIRE_…).
+# (pytester: to run that plumbing's own test.)
+pytest_plugins = ["tests.system_packages", "pytester"]
+
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made by fixtures
 # there are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

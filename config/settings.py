@@ -88,6 +88,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Outside the ones below that may answer a signed-in user themselves (the session's end,
+    # the second factor, the lockout): no answer that may be personal is kept in a cache.
+    "valnav.core.middleware.NoStoreMiddleware",
     # Marks request.user verified once the session has passed the second factor.
     "django_otp.middleware.OTPMiddleware",
     "valnav.core.middleware.SessionLifetimeMiddleware",

@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 import polib
+import pytest
 from django.urls import reverse
 from django.utils import translation
 
@@ -112,6 +113,7 @@ def test_translated_url_paths_are_lowercase_ascii_slugs() -> None:
     assert not bad, "URL paths must be lowercase ASCII slugs ending in '/':\n" + "\n".join(bad)
 
 
+@pytest.mark.needs_system("gettext")  # makemessages runs xgettext
 def test_translation_catalogue_matches_the_source(tmp_path: Path) -> None:
     shutil.copy2(BASE_DIR / "manage.py", tmp_path / "manage.py")
     for tree in SOURCE_TREES:

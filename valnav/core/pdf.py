@@ -11,10 +11,14 @@ from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from weasyprint import HTML
 
 
 def render_pdf(template_name: str, context: dict[str, Any]) -> bytes:
+    # Imported here: WeasyPrint loads Pango (a system library) as it is imported, so a module
+    # that imports this one at its top (casework.documents, and with it the URLs) would not
+    # even load where Pango is missing; only the PDFs fail there, saying what is missing.
+    from weasyprint import HTML
+
     html = render_to_string(template_name, context)
     document = HTML(string=html, base_url=str(settings.BASE_DIR))
     pdf: bytes = document.write_pdf(pdf_variant="pdf/ua-1")

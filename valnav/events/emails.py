@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from email.message import MIMEPart
 from typing import TYPE_CHECKING
 
@@ -52,6 +53,10 @@ class EmailKind:
     attach_calendar: bool = False
     # The no-login link it carries; none where it would make no sense (the event is off).
     link: str | None = TokenPurpose.CANCEL
+    # None: at most once. Else at most once in this time, for an e-mail that anyone may cause
+    # again (a registration form sent again with the same address), so that it cannot be used
+    # to flood someone's inbox.
+    again_after: timedelta | None = None
 
 
 KINDS: dict[str, EmailKind] = {
@@ -76,6 +81,13 @@ KINDS: dict[str, EmailKind] = {
             _("A place is yours: %(event)s"),
             (RegistrationStatus.CONFIRMED,),
             attach_calendar=True,
+        ),
+        EmailKind(
+            "already_registered",
+            "already_registered_sent_at",
+            _("You are already registered: %(event)s"),
+            (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED),
+            again_after=timedelta(minutes=15),
         ),
         EmailKind(
             "reminder",
@@ -158,10 +170,13 @@ def email_send_now(*, registration_id: int, kind: str) -> bool:
     mail server (it is down, it refuses) gives the claim back, so the next try sends it.
     """
     spec = KINDS[kind]
+    unclaimed = Q(**{f"{spec.stamp}__isnull": True})
+    if spec.again_after is not None:
+        unclaimed |= Q(**{f"{spec.stamp}__lt": timezone.now() - spec.again_after})
     with transaction.atomic():
         claimed = (
             Registration.objects.filter(
-                Q(**{f"{spec.stamp}__isnull": True}),
+                unclaimed,
                 pk=registration_id,
                 status__in=spec.statuses,
                 purged_at__isnull=True,
@@ -193,6 +208,7 @@ def email_send_now(*, registration_id: int, kind: str) -> bool:
             "cancel_url": cancel_url(token) if spec.link == TokenPurpose.CANCEL else "",
             "evaluation_url": (evaluation_url(token) if spec.link == TokenPurpose.EVALUATE else ""),
             "event_url": public_url(event.get_absolute_url()),
+            "waitlisted": registration.status == RegistrationStatus.WAITLISTED,
         }
 
     try:

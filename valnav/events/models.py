@@ -214,6 +214,8 @@ class Registration(BaseModel):
     reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     evaluation_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     event_cancelled_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The latest, since this one may go out again (emails.EmailKind.again_after).
+    already_registered_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("registration")

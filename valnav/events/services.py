@@ -5,6 +5,7 @@ registering for the last place at the same moment get one place and one waiting-
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
@@ -224,6 +225,17 @@ def event_cancel(*, event: Event, actor: User | None) -> Event:
 # Registrations ----------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class RegistrationReceived:
+    """What a registration through the public form came to. `waitlisted` is what the visitor is
+    told, the same whether or not the address was already registered: what a new address
+    would get now. Only the e-mail to the address says which it was."""
+
+    registration: Registration
+    waitlisted: bool
+    already_registered: bool
+
+
 def registration_create(
     *,
     event: Event,
@@ -233,8 +245,13 @@ def registration_create(
     organisation_kind: str,
     county: County | None = None,
     gender: str = "",
-) -> Registration:
-    """Register someone: a place while places remain, otherwise the waiting list."""
+) -> RegistrationReceived:
+    """Register someone: a place while places remain, otherwise the waiting list.
+
+    An address already registered for the event is not registered again, and not refused
+    either: a refusal would tell anyone who types an address whether that person is coming (an
+    oracle about strangers). It is answered as a new registration would be, and the e-mail to
+    the address says that it is already registered, with the link to cancel."""
     email = email.strip()
     with transaction.atomic():
         locked = Event.objects.select_for_update().get(pk=event.pk)
@@ -252,15 +269,12 @@ def registration_create(
                     )
                 }
             )
-        if (
-            locked.registrations.filter(email__iexact=email)
-            .exclude(status=RegistrationStatus.CANCELLED)
-            .exists()
-        ):
-            raise ValidationError(
-                {"email": _("This e-mail address is already registered for the event.")}
-            )
         confirmed = locked.registrations.filter(status=RegistrationStatus.CONFIRMED).count()
+        status = (
+            RegistrationStatus.CONFIRMED
+            if confirmed < locked.capacity
+            else RegistrationStatus.WAITLISTED
+        )
         registration = Registration(
             event=locked,
             name=name.strip(),
@@ -269,13 +283,24 @@ def registration_create(
             organisation_kind=organisation_kind,
             county=county,
             gender=gender,
-            status=(
-                RegistrationStatus.CONFIRMED
-                if confirmed < locked.capacity
-                else RegistrationStatus.WAITLISTED
-            ),
+            status=status,
         )
-        registration.full_clean()
+        # Checked as a new registration first, so that bad input is refused the same way
+        # whether or not the address is registered; the one registration per address is the
+        # lookup below (under the event's lock), which ignores the address's case.
+        registration.full_clean(validate_constraints=False)
+        existing = (
+            locked.registrations.filter(email__iexact=email)
+            .exclude(status=RegistrationStatus.CANCELLED)
+            .first()
+        )
+        if existing is not None:
+            email_enqueue(registration=existing, kind="already_registered")
+            return RegistrationReceived(
+                registration=existing,
+                waitlisted=status == RegistrationStatus.WAITLISTED,
+                already_registered=True,
+            )
         registration.save()
         email_enqueue(
             registration=registration,
@@ -283,7 +308,11 @@ def registration_create(
             if registration.status == RegistrationStatus.CONFIRMED
             else "waitlist",
         )
-    return registration
+    return RegistrationReceived(
+        registration=registration,
+        waitlisted=status == RegistrationStatus.WAITLISTED,
+        already_registered=False,
+    )
 
 
 def registration_for_token(*, token: str, purpose: TokenPurpose) -> Registration | None:

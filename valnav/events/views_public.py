@@ -24,7 +24,6 @@ from valnav.events.models import (
     EvaluationResponse,
     Event,
     EventState,
-    Registration,
     RegistrationStatus,
     TokenPurpose,
 )
@@ -37,8 +36,9 @@ from valnav.events.services import (
 )
 
 PAGE_SIZE = 20
-# The session remembers only the id of the visitor's latest registration, for the confirmation.
-SESSION_KEY = "events_registration"
+# The session remembers only what the confirmation page tells: the event and whether the
+# visitor is on the waiting list; no name, address or registration.
+SESSION_KEY = "events_registration_received"
 
 
 def _event_list(request: HttpRequest, *, past: bool) -> HttpResponse:
@@ -99,7 +99,7 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
         elif form.is_valid():
             data = form.cleaned_data
             try:
-                registration = registration_create(
+                received = registration_create(
                     event=event,
                     name=data["name"],
                     email=data["email"],
@@ -111,7 +111,12 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
             except ValidationError as error:
                 form_errors_from(form, error)
             else:
-                request.session[SESSION_KEY] = registration.pk
+                # The same answer whether or not the address was already registered (see
+                # registration_create): only the e-mail to the address says which.
+                request.session[SESSION_KEY] = {
+                    "event": event.pk,
+                    "waitlisted": received.waitlisted,
+                }
                 return redirect("events:registration-done", slug=event.slug)
     return render(
         request,
@@ -129,19 +134,16 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def registration_done(request: HttpRequest, slug: str) -> HttpResponse:
     event = get_object_or_404(Event.objects.published(), slug=slug)
-    registration = None
-    pk = request.session.get(SESSION_KEY)
-    if isinstance(pk, int):
-        registration = Registration.objects.filter(pk=pk, event=event).first()
+    received = request.session.get(SESSION_KEY)
+    waitlisted = (
+        isinstance(received, dict)
+        and received.get("event") == event.pk
+        and received.get("waitlisted") is True
+    )
     return render(
         request,
         "events/registration_done.html",
-        {
-            "event": event,
-            "registration": registration,
-            "waitlisted": registration is not None
-            and registration.status == RegistrationStatus.WAITLISTED,
-        },
+        {"event": event, "waitlisted": waitlisted},
     )
 
 

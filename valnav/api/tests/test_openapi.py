@@ -1,11 +1,16 @@
 """The OpenAPI document describes the whole API and is valid."""
 
 import json
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
 from openapi_spec_validator import validate
+
+from valnav.api.services import api_token_create
 
 READS = {
     "/api/v1/offers",
@@ -122,3 +127,115 @@ def test_the_schema_has_no_repeated_keys_that_break_swagger_ui():
 
     json.loads(Client().get("/api/v1/openapi.json").content, object_pairs_hook=remember)
     assert repeated == []
+
+
+type Json = dict[str, Any]
+
+
+def _deref(schema: Json, node: Json) -> Json:
+    while "$ref" in node:
+        node = schema["components"]["schemas"][node["$ref"].rsplit("/", 1)[-1]]
+    return node
+
+
+def _unbounded_integers(schema: Json, node: Json, where: str) -> Iterator[str]:
+    node = _deref(schema, node)
+    if node.get("type") == "integer" and not {"minimum", "maximum"} <= node.keys():
+        yield where
+    for key in ("anyOf", "oneOf", "allOf"):
+        for part in node.get(key, []):
+            yield from _unbounded_integers(schema, part, where)
+    if "items" in node:
+        yield from _unbounded_integers(schema, node["items"], f"{where}[]")
+    for name, part in node.get("properties", {}).items():
+        yield from _unbounded_integers(schema, part, f"{where}.{name}")
+
+
+def test_every_integer_a_client_sends_is_bounded(schema):
+    """A number too large for the database is a 422 naming it, never an overflow (a 500)."""
+    unbounded: list[str] = []
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            label = f"{method.upper()} {path}"
+            for parameter in operation.get("parameters", []):
+                where = f"{label} {parameter['in']}:{parameter['name']}"
+                unbounded += _unbounded_integers(schema, parameter["schema"], where)
+            for media in operation.get("requestBody", {}).get("content", {}).values():
+                unbounded += _unbounded_integers(schema, media["schema"], f"{label} body")
+    assert not unbounded, "Integers without minimum and maximum:\n" + "\n".join(unbounded)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/occupations?offset=9223372036854775808",
+        "/api/v1/offers?offset=9223372036854775808",
+        "/api/v1/offers/9223372036854775808",
+        "/api/v1/education?offset=9223372036854775808",
+    ],
+)
+def test_a_huge_integer_is_a_422_naming_it(db, url):
+    response = Client().get(url)
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["type"] == "less_than_equal"
+
+
+def test_every_operation_documents_429_with_retry_after(schema):
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            throttled = operation["responses"].get("429")
+            assert throttled, f"{method.upper()} {path}"
+            assert throttled["headers"]["Retry-After"]["schema"]["type"] == "integer"
+
+
+def test_a_throttled_client_gets_429_and_retry_after(db):
+    from valnav.api.v1 import ANONYMOUS_PER_MINUTE
+
+    client = Client()
+    answers = [client.get("/api/v1/counties") for _ in range(ANONYMOUS_PER_MINUTE + 1)]
+    refused = answers[-1]
+    assert [a.status_code for a in answers[:-1]] == [200] * ANONYMOUS_PER_MINUTE
+    assert refused.status_code == 429
+    assert int(refused["Retry-After"]) > 0
+    assert refused.json() == {"detail": "Too many requests."}
+
+
+def test_the_cross_field_rule_is_described_and_enforced(schema, db):
+    for path in ("/api/v1/offers", "/api/v1/education"):
+        description = " ".join(schema["paths"][path]["get"]["description"].split())
+        assert "`within_km` needs `municipality`" in description
+        response = Client().get(path, {"within_km": 10})
+        assert response.status_code == 422
+        error = response.json()["detail"][0]
+        assert error["loc"] == ["query", "within_km"]
+        assert "within_km needs municipality" in error["msg"]
+        assert Client().get(path, {"within_km": 10, "municipality": "1980"}).status_code == 200
+
+
+@pytest.mark.parametrize("value", ["0", "1700000000", "2026-01-31", "soon", "2026-13-01T10:00"])
+def test_a_date_time_parameter_refuses_what_is_not_a_date_and_time(db, value):
+    for path in ("/api/v1/offers", "/api/v1/hsds/services"):
+        response = Client().get(path, {"modified_after": value})
+        assert response.status_code == 422, (path, value)
+        assert response.json()["detail"][0]["loc"] == ["query", "modified_after"]
+
+
+@pytest.mark.parametrize("value", ["2026-01-31T10:00:00+01:00", "2026-01-31T09:00:00Z"])
+def test_a_date_time_parameter_takes_rfc_3339(db, value):
+    assert Client().get("/api/v1/offers", {"modified_after": value}).status_code == 200
+
+
+def test_error_messages_are_in_english_whatever_the_language_asked_for(db, personas):
+    secret = api_token_create(actor=personas["admin"], name="Test").secret
+    swedish = Client(headers={"Accept-Language": "sv", "Authorization": f"Bearer {secret}"})
+    swedish.cookies[settings.LANGUAGE_COOKIE_NAME] = "sv"
+    nul = swedish.get("/api/v1/offers", {"q": "a\x00b"})
+    assert nul.json()["detail"][0]["msg"] == "Null characters are not allowed."
+    refused = swedish.post(
+        "/api/v1/offers",
+        {"model_id": 1, "provider_id": 1, "external_id": "x", "municipality": "0000"},
+        content_type="application/json",
+    )
+    assert refused.status_code == 422
+    messages = {error["loc"][-1]: error["msg"] for error in refused.json()["detail"]}
+    assert messages["municipality"] == "No municipality has this code."

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from ninja import NinjaAPI
+from ninja.openapi.schema import OpenAPISchema
 
 from valnav.api.auth import AnonymousThrottle, TokenThrottle
 from valnav.api.v1.atlas import router as atlas_router
 from valnav.api.v1.casework import router as casework_router
 from valnav.api.v1.credentials import router as credentials_router
-from valnav.api.v1.errors import refuse_nul_characters
+from valnav.api.v1.errors import in_english, refuse_nul_characters
 from valnav.api.v1.events import router as events_router
 from valnav.api.v1.governance import router as governance_router
 from valnav.api.v1.hsds import router as hsds_router
@@ -29,7 +32,44 @@ TOKEN_PER_MINUTE = getattr(settings, "VALNAV_API_TOKEN_PER_MINUTE", 600)
 ANONYMOUS_RATE = f"{ANONYMOUS_PER_MINUTE}/min"
 TOKEN_RATE = f"{TOKEN_PER_MINUTE}/min"
 
-api = NinjaAPI(
+# Every operation is throttled (below), so every operation may answer this.
+THROTTLED_RESPONSE: dict[str, Any] = {
+    "description": "Too many requests from this client (see the API's description for the "
+    "limits); try again after the number of seconds in Retry-After.",
+    "headers": {
+        "Retry-After": {
+            "description": "Seconds to wait before the next request",
+            "required": True,
+            "schema": {"type": "integer", "minimum": 0},
+        }
+    },
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "properties": {"detail": {"type": "string"}},
+                "required": ["detail"],
+            }
+        }
+    },
+}
+
+
+class ValnavAPI(NinjaAPI):
+    """Ninja's API, whose OpenAPI document also names the 429 that the throttle may give any
+    operation (Ninja documents only the responses an operation declares)."""
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                operation["responses"].setdefault(429, THROTTLED_RESPONSE)
+        return schema
+
+
+api = ValnavAPI(
     title="Valnav API",
     version="1.0.0",
     description=(
@@ -40,13 +80,16 @@ api = NinjaAPI(
         "(`Authorization: Bearer …`) från sidan Mina API-nycklar. "
         "Open API of Valnav, the validation hub of Östra Mellansverige: published data is open "
         "to read; members write with an API key. Anonymous clients may make "
-        f"{ANONYMOUS_PER_MINUTE} requests a minute, each key {TOKEN_PER_MINUTE}."
+        f"{ANONYMOUS_PER_MINUTE} requests a minute, each key {TOKEN_PER_MINUTE}; beyond that "
+        "every operation answers 429 with a Retry-After header. Error messages are in English."
     ),
     urls_namespace="api-v1",
     throttle=[AnonymousThrottle(ANONYMOUS_RATE), TokenThrottle(TOKEN_RATE)],
 )
 # Before authentication and validation: a NUL character anywhere in the input is a 422.
 api.add_decorator(refuse_nul_characters(api), mode="view")
+# Around everything, the NUL check's refusal included: every answer in English.
+api.add_decorator(in_english, mode="view")
 api.add_router("/", places_router)
 api.add_router("/", taxonomy_router)
 api.add_router("/", atlas_router)

@@ -11,7 +11,7 @@ clients see what is published; a token also shows the drafts of its user's organ
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date, datetime
-from typing import Any, Self
+from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -23,13 +23,21 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
-from pydantic import field_validator, model_validator
+from pydantic import ValidationInfo, field_validator
 
 from valnav.accounts.models import Organisation, OrganisationKind
 from valnav.api.auth import READ_AUTH, READ_SECURITY, WRITE_AUTH, api_user, token_user
 from valnav.api.v1.errors import FieldErrors
+from valnav.api.v1.params import (
+    ApiPagination,
+    Count,
+    DateTimeParam,
+    ObjectId,
+    PageInput,
+    Ref,
+)
 from valnav.atlas.models import (
     ComplementaryEducation,
     Criterion,
@@ -61,25 +69,6 @@ from valnav.places.models import Municipality
 from valnav.taxonomy.models import Occupation
 
 router = Router(tags=["atlas"])
-
-DEFAULT_PAGE_SIZE = 50
-MAX_PAGE_SIZE = 200
-
-
-class PageInput(LimitOffsetPagination.Input):
-    limit: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
-    # Bounded, so a huge number is a 422 and never reaches the database as an overflow.
-    offset: int = Field(0, ge=0, le=10_000_000)
-
-
-class ApiPagination(LimitOffsetPagination):
-    """`limit` (at most 200) and `offset`; `count` is the number of all matches."""
-
-    Input = PageInput
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(max_limit=MAX_PAGE_SIZE, **kwargs)
-
 
 # Outgoing ---------------------------------------------------------------------------------
 
@@ -284,19 +273,25 @@ class PlaceFilters(Schema):
         description="Four-digit municipality code; results then carry distance_km",
     )
     within_km: int | None = Field(
-        None, ge=0, le=2000, description="Only within this distance of `municipality`"
+        None,
+        ge=0,
+        le=2000,
+        description="Only within this distance of `municipality`, which it needs (else 422)",
     )
     occupation: str = Field(
         "", pattern=r"^\d{0,4}$", description="SSYK code of any level (1–4 digits)"
     )
     remote: bool | None = None
-    modified_after: datetime | None = Field(None, description="Changed after this time")
+    modified_after: DateTimeParam | None = Field(None, description="Changed after this time")
 
-    @model_validator(mode="after")
-    def distance_needs_a_place(self) -> Self:
-        if self.within_km is not None and not self.municipality:
+    @field_validator("within_km")
+    @classmethod
+    def distance_needs_a_place(cls, value: int | None, info: ValidationInfo) -> int | None:
+        # A field validator (municipality is declared, so validated, before it), so that the
+        # 422 names within_km rather than the whole query.
+        if value is not None and not info.data.get("municipality"):
             raise ValueError("within_km needs municipality: the distance is counted from it")
-        return self
+        return value
 
     def search_filters(self, **extra: Any) -> SearchFilters:
         return SearchFilters(
@@ -321,7 +316,7 @@ class ModelFilters(Schema):
     kind: ModelKind | None = None
     branch: str = Field("", max_length=40)
     occupation: str = Field("", pattern=r"^\d{0,4}$", description="SSYK code of any level")
-    modified_after: datetime | None = None
+    modified_after: DateTimeParam | None = None
 
 
 class OrganisationFilters(Schema):
@@ -341,8 +336,8 @@ def _check_languages(codes: list[str] | None) -> list[str] | None:
 
 
 class OfferIn(Schema):
-    model_id: int = Field(description="Id of an active validation model (GET /models)")
-    provider_id: int = Field(description="Id of one of your organisations")
+    model_id: Ref = Field(description="Id of an active validation model (GET /models)")
+    provider_id: Ref = Field(description="Id of one of your organisations")
     external_id: str = Field(max_length=80, description="Your own identifier of the offer")
     municipality: str = Field(pattern=r"^\d{4}$", description="Four-digit municipality code")
     address: str = Field("", max_length=200)
@@ -353,9 +348,9 @@ class OfferIn(Schema):
     remote: bool = False
     at_workplace: bool = False
     languages: list[str] = Field(["sv"], description="ISO 639-1 codes")
-    capacity_per_year: int | None = Field(None, ge=0)
-    lead_time_weeks: int | None = Field(None, ge=0)
-    cost_to_individual: int = Field(0, ge=0, description="SEK")
+    capacity_per_year: Count | None = None
+    lead_time_weeks: Count | None = None
+    cost_to_individual: Count = Field(0, description="SEK")
     eligibility: str = ""
     contact_name: str = Field("", max_length=120)
     contact_email: str = Field("", max_length=254)
@@ -370,8 +365,8 @@ class OfferIn(Schema):
 class OfferPatch(Schema):
     """Only the fields sent are changed."""
 
-    model_id: int | None = None
-    provider_id: int | None = None
+    model_id: Ref | None = None
+    provider_id: Ref | None = None
     external_id: str | None = Field(None, max_length=80)
     municipality: str | None = Field(None, pattern=r"^\d{4}$")
     address: str | None = Field(None, max_length=200)
@@ -382,9 +377,9 @@ class OfferPatch(Schema):
     remote: bool | None = None
     at_workplace: bool | None = None
     languages: list[str] | None = None
-    capacity_per_year: int | None = Field(None, ge=0)
-    lead_time_weeks: int | None = Field(None, ge=0)
-    cost_to_individual: int | None = Field(None, ge=0)
+    capacity_per_year: Count | None = None
+    lead_time_weeks: Count | None = None
+    cost_to_individual: Count | None = None
     eligibility: str | None = None
     contact_name: str | None = Field(None, max_length=120)
     contact_email: str | None = Field(None, max_length=254)
@@ -398,14 +393,14 @@ class OfferPatch(Schema):
 
 class EducationIn(Schema):
     title: str = Field(max_length=200)
-    provider_id: int = Field(description="Id of one of your organisations")
+    provider_id: Ref = Field(description="Id of one of your organisations")
     external_id: str = Field(max_length=80)
     municipality: str = Field(pattern=r"^\d{4}$")
     form: EducationForm
     code: str = Field("", max_length=20)
     description: str = ""
     occupations: list[str] = Field([], description="SSYK 2012 codes")
-    closes_gaps_of: list[int] = Field([], description="Ids of validation models")
+    closes_gaps_of: list[Ref] = Field([], description="Ids of validation models")
     start_dates: list[date] = []
     pace_percent: int = Field(100, ge=1, le=100)
     remote: bool = False
@@ -418,14 +413,14 @@ class EducationPatch(Schema):
     """Only the fields sent are changed."""
 
     title: str | None = Field(None, max_length=200)
-    provider_id: int | None = None
+    provider_id: Ref | None = None
     external_id: str | None = Field(None, max_length=80)
     municipality: str | None = Field(None, pattern=r"^\d{4}$")
     form: EducationForm | None = None
     code: str | None = Field(None, max_length=20)
     description: str | None = None
     occupations: list[str] | None = None
-    closes_gaps_of: list[int] | None = None
+    closes_gaps_of: list[Ref] | None = None
     start_dates: list[date] | None = None
     pace_percent: int | None = Field(None, ge=1, le=100)
     remote: bool | None = None
@@ -562,7 +557,10 @@ def offer_list(
 ) -> dict[str, Any]:
     """Published offers, most relevant first (then nearest when `municipality` is given). With
     a token, also the drafts of the token user's organisations. `limit` (at most 200) and
-    `offset` page through them."""
+    `offset` page through them.
+
+    Rules between parameters, which OpenAPI cannot state in a parameter's schema: `within_km`
+    needs `municipality` (the distance is counted from it); without it the answer is 422."""
     result = offer_search_page(
         filters=filters.search_filters(
             kind=filters.kind or "", branch=filters.branch, language=filters.language
@@ -582,7 +580,7 @@ def offer_list(
     url_name="offer-detail",
     summary="One offer",
 )
-def offer_detail(request: HttpRequest, offer_id: int) -> Offer:
+def offer_detail(request: HttpRequest, offer_id: ObjectId) -> Offer:
     return get_object_or_404(offer_detail_queryset(_offers_for(request)), pk=offer_id)
 
 
@@ -614,7 +612,7 @@ def offer_create_view(request: HttpRequest, payload: OfferIn) -> Status[Offer]:
     url_name="offer-update",
     summary="Change some fields of an offer",
 )
-def offer_update_view(request: HttpRequest, offer_id: int, payload: OfferPatch) -> Offer:
+def offer_update_view(request: HttpRequest, offer_id: ObjectId, payload: OfferPatch) -> Offer:
     offer = get_object_or_404(_offers_for(request), pk=offer_id)
     data = _references(Offer, payload.model_dump(exclude_unset=True))
     with _service_errors():
@@ -628,7 +626,7 @@ def offer_update_view(request: HttpRequest, offer_id: int, payload: OfferPatch) 
     url_name="offer-publish",
     summary="Publish an offer (or send it for review where the region wants that)",
 )
-def offer_publish_view(request: HttpRequest, offer_id: int) -> Offer:
+def offer_publish_view(request: HttpRequest, offer_id: ObjectId) -> Offer:
     offer = get_object_or_404(_offers_for(request), pk=offer_id)
     with _service_errors():
         return offer_publish(offer=offer, actor=token_user(request))
@@ -675,7 +673,7 @@ def model_list(request: HttpRequest, filters: Query[ModelFilters]) -> QuerySet[V
     url_name="model-detail",
     summary="One validation model with its steps and criteria",
 )
-def model_detail(request: HttpRequest, model_id: int) -> ValidationModel:
+def model_detail(request: HttpRequest, model_id: ObjectId) -> ValidationModel:
     return get_object_or_404(_models_queryset().prefetch_related("steps", "criteria"), pk=model_id)
 
 
@@ -707,6 +705,11 @@ def _with_relations(
 def education_list(
     request: HttpRequest, filters: Query[PlaceFilters]
 ) -> QuerySet[ComplementaryEducation]:
+    """Published complementary education, as on the search page; with a token, also the drafts
+    of the token user's organisations.
+
+    Rules between parameters, which OpenAPI cannot state in a parameter's schema: `within_km`
+    needs `municipality` (the distance is counted from it); without it the answer is 422."""
     queryset, _origin = education_search(
         filters=filters.search_filters(), base=_education_for(request)
     )
@@ -721,7 +724,7 @@ def education_list(
     url_name="education-detail",
     summary="One complementary education",
 )
-def education_detail(request: HttpRequest, education_id: int) -> ComplementaryEducation:
+def education_detail(request: HttpRequest, education_id: ObjectId) -> ComplementaryEducation:
     return get_object_or_404(_with_relations(_education_for(request)), pk=education_id)
 
 
@@ -764,7 +767,7 @@ def education_create_view(
     summary="Change some fields of complementary education",
 )
 def education_update_view(
-    request: HttpRequest, education_id: int, payload: EducationPatch
+    request: HttpRequest, education_id: ObjectId, payload: EducationPatch
 ) -> ComplementaryEducation:
     education = get_object_or_404(_education_for(request), pk=education_id)
     fields = payload.model_dump(exclude_unset=True)
@@ -791,7 +794,7 @@ def education_update_view(
     url_name="education-publish",
     summary="Publish complementary education (or send it for review)",
 )
-def education_publish_view(request: HttpRequest, education_id: int) -> ComplementaryEducation:
+def education_publish_view(request: HttpRequest, education_id: ObjectId) -> ComplementaryEducation:
     education = get_object_or_404(_education_for(request), pk=education_id)
     with _service_errors():
         return education_publish(education=education, actor=token_user(request))
@@ -836,5 +839,5 @@ def organisation_list(
     url_name="organisation-detail",
     summary="One organisation",
 )
-def organisation_detail(request: HttpRequest, organisation_id: int) -> Organisation:
+def organisation_detail(request: HttpRequest, organisation_id: ObjectId) -> Organisation:
     return get_object_or_404(public_organisations(), pk=organisation_id)

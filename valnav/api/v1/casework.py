@@ -16,6 +16,7 @@ from ninja.params.functions import Query
 from valnav.accounts.models import User
 from valnav.api.auth import MEMBER_READ_AUTH, api_member
 from valnav.api.v1.errors import FieldErrors
+from valnav.api.v1.params import MAX_OFFSET
 from valnav.casework.models import CriterionAssessment
 from valnav.casework.selectors import (
     CaseAccess,
@@ -128,7 +129,7 @@ def _out(access: CaseAccess, assessments: list[AssessmentOut]) -> CaseOut:
 def case_list(
     request: HttpRequest,
     limit: int = Query(25, ge=1, le=MAX_CASES_PAGE),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ) -> CasePage:
     user = _caller(request)
     cases = case_list_for_user(user=user)

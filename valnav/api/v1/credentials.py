@@ -12,6 +12,7 @@ from ninja import Router, Schema
 
 from valnav.accounts.models import Organisation
 from valnav.api.v1.errors import FieldErrors
+from valnav.api.v1.params import ObjectId
 from valnav.casework.credentials import (
     JWT_MEDIA_TYPE,
     enveloped,
@@ -79,7 +80,7 @@ def credential_status_list(request: HttpRequest, list_id: str) -> HttpResponse:
     url_name="credential-issuer",
     summary="The Open Badges issuer profile of an organisation that has issued credentials",
 )
-def credential_issuer(request: HttpRequest, organisation_id: int) -> dict[str, Any]:
+def credential_issuer(request: HttpRequest, organisation_id: ObjectId) -> dict[str, Any]:
     issuers = Organisation.objects.filter(credentials__isnull=False).distinct()
     return issuer_profile(get_object_or_404(issuers, pk=organisation_id))
 

@@ -9,6 +9,7 @@ from functools import wraps
 from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest, HttpResponseBase
+from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import Schema
 
@@ -92,3 +93,17 @@ def refuse_nul_characters(api: NinjaAPI) -> Callable[[Run], Run]:
         return guarded
 
     return decorator
+
+
+def in_english(run: Run) -> Run:
+    """An operation decorator: the API answers in English whatever the client's
+    Accept-Language or language cookie, so that a client's error handling and its logs see the
+    same messages everywhere (the services' messages are gettext, which would otherwise follow
+    the site's language negotiation)."""
+
+    @wraps(run)
+    def english(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        with translation.override("en"):
+            return run(request, *args, **kwargs)
+
+    return english

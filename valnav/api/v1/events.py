@@ -10,8 +10,8 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from valnav.api.v1.atlas import ApiPagination
 from valnav.api.v1.errors import FieldErrors
+from valnav.api.v1.params import ApiPagination
 from valnav.core.audiences import TargetGroup
 from valnav.core.http import public_url
 from valnav.events.models import Event, EventKind

@@ -14,6 +14,7 @@ from ninja import Field, Router, Schema
 
 from valnav.api.auth import MEMBER_READ_AUTH, api_member
 from valnav.api.v1.errors import FieldErrors
+from valnav.api.v1.params import ObjectId
 from valnav.core.permissions import Perm
 from valnav.governance.budget import AmountRow, budget_overview
 from valnav.governance.selectors import project_list, project_scope
@@ -112,7 +113,7 @@ def projects(request: HttpRequest) -> list[ProjectOut]:
     url_name="governance-project-budget",
     summary="A project's costs and financing per year, with totals and the checks",
 )
-def project_budget(request: HttpRequest, project_id: int) -> BudgetOut:
+def project_budget(request: HttpRequest, project_id: ObjectId) -> BudgetOut:
     user = api_member(request, Perm.VIEW_PROJECTS)
     scope = project_scope(user=user, pk=project_id)
     overview = budget_overview(scope)

@@ -41,6 +41,7 @@ from ninja import Field, Query, Router, Schema
 
 from valnav.accounts.models import Organisation
 from valnav.api.v1.errors import FieldErrors
+from valnav.api.v1.params import DateTimeParam
 from valnav.atlas.models import ModelKind, Offer, ValidationModel
 from valnav.atlas.selectors import SearchFilters, offer_search
 from valnav.lib.csv_io import spreadsheet_safe
@@ -653,7 +654,7 @@ class ServiceFilters(Schema):
     taxonomy_term_id: str = Field("", description="An SSYK term (groups under it count) or kind")
     taxonomy_id: str = ""
     organization_id: str = ""
-    modified_after: datetime | None = None
+    modified_after: DateTimeParam | None = None
 
 
 def _model_filter(filters: ServiceFilters) -> Q | None:

@@ -14,6 +14,7 @@ from ninja.params.functions import Query
 from valnav.accounts.models import User
 from valnav.api.auth import MEMBER_READ_AUTH, api_member
 from valnav.api.v1.errors import FieldErrors
+from valnav.api.v1.params import MAX_OFFSET
 from valnav.core.permissions import Perm
 from valnav.insights.gaps import GapRow, gap_analysis
 
@@ -102,7 +103,7 @@ def gap_list(
     municipality: str | None = Query(None, pattern=r"^[0-9]{4}$", description="municipality"),
     occupation: str | None = Query(None, pattern=r"^[0-9]{1,4}$", description="SSYK code"),
     limit: int = Query(100, ge=1, le=MAX_GAPS_PAGE),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ) -> GapPage:
     _caller(request)
     analysis = gap_analysis(

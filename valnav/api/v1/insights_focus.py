@@ -13,6 +13,7 @@ from ninja.params.functions import Query
 from valnav.accounts.models import User
 from valnav.api.auth import MEMBER_READ_AUTH, api_member
 from valnav.api.v1.errors import FieldErrors
+from valnav.api.v1.params import MAX_INT
 from valnav.core.permissions import Perm
 from valnav.insights.focus import focus_scenarios_for_user, focus_scores
 from valnav.places.models import County
@@ -71,7 +72,9 @@ def _caller(request: HttpRequest) -> User:
 )
 def insights_focus(
     request: HttpRequest,
-    scenario: int | None = Query(None, description="one of the caller's saved scenarios"),
+    scenario: int | None = Query(
+        None, ge=1, le=MAX_INT, description="one of the caller's saved scenarios"
+    ),
     county: str | None = Query(None, description="county code; overrides the scenario's"),
 ) -> FocusOut:
     user = _caller(request)

@@ -11,8 +11,8 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from pydantic import field_validator
 
-from valnav.api.v1.atlas import PageInput
 from valnav.api.v1.errors import FieldErrors
+from valnav.api.v1.params import PageInput
 from valnav.core.audiences import TargetGroup
 from valnav.core.markdown import render_markdown
 from valnav.outreach.models import Material, MaterialKind

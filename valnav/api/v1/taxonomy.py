@@ -3,10 +3,11 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.params.functions import Query
 
 from valnav.api.v1.errors import FieldErrors
+from valnav.api.v1.params import ApiPagination
 from valnav.taxonomy.models import Occupation
 from valnav.taxonomy.selectors import occupation_search
 
@@ -30,7 +31,7 @@ class OccupationOut(Schema):
     response={200: list[OccupationOut], 422: FieldErrors},
     summary="SSYK 2012 occupations; q matches code, name or JobTech occupation name",
 )
-@paginate(LimitOffsetPagination)
+@paginate(ApiPagination)
 def occupations(
     request: HttpRequest, q: str = "", level: int | None = Query(None, ge=1, le=4)
 ) -> list[Occupation]:

@@ -315,6 +315,7 @@ def test_the_json_extract_is_an_uncached_attachment_named_by_pseudonym_and_logge
     ).exists()
 
 
+@pytest.mark.needs_system("poppler-utils")
 def test_the_pdf_extract_is_tagged_and_shows_the_person_their_cases_and_the_log(
     client, full_case, personas, tmp_path
 ):

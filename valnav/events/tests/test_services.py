@@ -26,6 +26,7 @@ from valnav.events.models import (
     TokenPurpose,
 )
 from valnav.events.services import (
+    RegistrationReceived,
     attendance_mark,
     evaluation_invitations_send,
     evaluation_submit,
@@ -52,6 +53,10 @@ def _english():
 
 
 def register(event: Event, email: str, **extra: object) -> Registration:
+    return receive(event, email, **extra).registration
+
+
+def receive(event: Event, email: str, **extra: object) -> RegistrationReceived:
     return registration_create(
         event=event,
         name=extra.pop("name", "Anna Andersson"),
@@ -119,13 +124,45 @@ def test_registration_is_refused_after_closing_for_cancelled_events_and_drafts()
     assert not Registration.objects.exists()
 
 
-def test_the_same_email_twice_for_one_event_is_refused_on_the_email_field():
-    event = EventFactory()
+def test_the_same_email_twice_is_answered_as_new_and_the_email_says_it_is_already_registered(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    event = EventFactory(capacity=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = receive(event, "anna@example.org")
+        again = receive(event, "Anna@Example.org", name="Someone Else")
+    assert (first.waitlisted, first.already_registered) == (False, False)
+    # What a new address would be told now (the one place is taken), not that it is known.
+    assert (again.waitlisted, again.already_registered) == (True, True)
+    assert again.registration == first.registration
+    assert Registration.objects.get().name == "Anna Andersson"  # nothing changed
+    _confirmation, already = mailoutbox
+    assert already.to == ["anna@example.org"]
+    assert "already registered" in already.subject
+    assert "It was already registered, so nothing has changed." in already.body
+    assert "You have a place." in already.body
+    token = link_token(already, "/")
+    assert registration_cancel(token=token).status == RegistrationStatus.CANCELLED
+    receive(EventFactory(), "anna@example.org")  # another event is fine
+
+
+def test_the_already_registered_email_goes_at_most_once_in_a_while(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    event = EventFactory(capacity=1)
     register(event, "anna@example.org")
-    with pytest.raises(ValidationError) as refused:
-        register(event, "Anna@Example.org")
-    assert "email" in refused.value.message_dict
-    register(EventFactory(), "anna@example.org")  # another event is fine
+    waiting = register(event, "bo@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(3):
+            receive(event, "bo@example.org")
+    assert len(mailoutbox) == 1
+    assert "You are on the waiting list." in mailoutbox[0].body
+    Registration.objects.filter(pk=waiting.pk).update(
+        already_registered_sent_at=timezone.now() - timedelta(minutes=16)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        receive(event, "bo@example.org")
+    assert len(mailoutbox) == 2
 
 
 def test_bad_input_names_the_field():

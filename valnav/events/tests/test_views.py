@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
@@ -109,12 +111,38 @@ def test_registering_through_the_page(client, mailoutbox, django_capture_on_comm
     assert client.get(other["Location"]).context["waitlisted"]
 
 
+def test_a_registered_address_gets_the_same_answer_as_a_new_one(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    """No yes/no oracle for strangers: whether an address is already registered shows neither
+    in the status, the redirect nor the page; only the e-mail to the address says it."""
+    event = EventFactory(capacity=5)
+    RegistrationFactory(event=event, email="anna@example.org")
+
+    def answer(email: str) -> tuple[int, str, bytes, bytes]:
+        client = Client()
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(event.get_absolute_url(), form_data(email=email))
+        done = client.get(response["Location"])
+        return (
+            response.status_code,
+            response["Location"],
+            response.content,
+            re.sub(rb'name="csrfmiddlewaretoken" value="[^"]+"', b"", done.content),
+        )
+
+    assert answer("Anna@example.org") == answer("bo@example.org")
+    assert event.registrations.count() == 2
+    already, confirmation = mailoutbox
+    assert already.to == ["anna@example.org"]  # the address as registered
+    assert "It was already registered" in already.body
+    assert "https://valnav.example.se/" in already.body  # the link to cancel
+    assert confirmation.to == ["bo@example.org"]
+    assert "already registered" not in confirmation.body
+
+
 def test_registration_errors_name_the_field(client):
     event = EventFactory()
-    RegistrationFactory(event=event, email="anna@example.org")
-    response = client.post(event.get_absolute_url(), form_data())
-    assert response.status_code == 200
-    assert "email" in response.context["form"].errors
     response = client.post(event.get_absolute_url(), form_data(organisation_kind=""))
     assert "organisation_kind" in response.context["form"].errors
     assert 'href="#id_organisation_kind"' in response.content.decode()

@@ -1,0 +1,163 @@
+"""Tests that need a system package (a Debian package, not a Python one) report themselves as
+not run when it is missing, with the `apt-get install` line that brings it, and fail instead
+when its VALNAV_REQUIRE_… variable is 1 (CI sets them all in .ci/run), as the browser tests do
+for chromium. So `make test` passes on a machine with nothing installed but Python, and CI
+still runs everything.
+
+Two ways a test says what it needs:
+- `@pytest.mark.needs_system("xmlsec1")`: checked before the test runs; for a need the test
+  meets only in a subprocess (the SAML test's xmlsec1, makemessages' xgettext) or that it
+  checks itself.
+- nothing: a test that runs a missing program (FileNotFoundError naming it) or renders a PDF
+  without Pango (WeasyPrint's OSError loading it) is reported as not run afterwards, for that
+  reason alone, so that every PDF page and pdftotext call is covered without a marker.
+"""
+
+from __future__ import annotations
+
+import ctypes.util
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+
+@dataclass(frozen=True)
+class SystemPackage:
+    key: str
+    apt: str  # the Debian packages, as `apt-get install` takes them
+    require: str  # the environment variable that makes its absence a failure
+    available: Callable[[], bool]
+    programs: tuple[str, ...] = ()  # the programs a test may run from it
+    libraries: tuple[str, ...] = ()  # words in the error of a library that failed to load
+
+    @property
+    def required(self) -> bool:
+        return os.environ.get(self.require) == "1"
+
+    @property
+    def install(self) -> str:
+        return f"apt-get install {self.apt}"
+
+    def not_run(self) -> str:
+        return (
+            f"not run: {self.key} is not installed. Install it with `{self.install}` "
+            f"(or set {self.require}=1 to make this a failure)."
+        )
+
+    def missing(self) -> str:
+        return (
+            f"{self.key} is not installed and {self.require}=1. Install it with `{self.install}`."
+        )
+
+
+def _programs(*names: str) -> Callable[[], bool]:
+    return lambda: all(shutil.which(name) for name in names)
+
+
+def _libraries(*names: str) -> Callable[[], bool]:
+    return lambda: all(ctypes.util.find_library(name) for name in names)
+
+
+PACKAGES = {
+    package.key: package
+    for package in (
+        SystemPackage(
+            "xmlsec1",
+            apt="xmlsec1",
+            require="VALNAV_REQUIRE_XMLSEC",
+            available=_programs("xmlsec1"),
+            programs=("xmlsec1",),
+        ),
+        SystemPackage(
+            "poppler-utils",
+            apt="poppler-utils",
+            require="VALNAV_REQUIRE_POPPLER",
+            available=_programs("pdftotext", "pdfinfo"),
+            programs=("pdftotext", "pdfinfo", "pdffonts", "pdfimages"),
+        ),
+        SystemPackage(
+            # WeasyPrint's PDFs: Pango and what it loads with it (HarfBuzz, fontconfig).
+            "pango",
+            apt="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core",
+            require="VALNAV_REQUIRE_PANGO",
+            available=_libraries("pango-1.0", "pangoft2-1.0", "harfbuzz-subset"),
+            libraries=("pango", "gobject", "harfbuzz", "fontconfig"),
+        ),
+        SystemPackage(
+            # makemessages' xgettext (the catalogue test); compiling needs no gettext.
+            "gettext",
+            apt="gettext",
+            require="VALNAV_REQUIRE_GETTEXT",
+            available=_programs("xgettext", "msgmerge"),
+            programs=("xgettext", "msgmerge", "msgfmt"),
+        ),
+    )
+}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "needs_system(package, ...): needs a system package of tests/system_packages.py "
+        "(not run without it, a failure when its VALNAV_REQUIRE_… variable is 1)",
+    )
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    for marker in item.iter_markers("needs_system"):
+        for key in marker.args:
+            package = PACKAGES[key]
+            if package.available():
+                continue
+            if package.required:
+                pytest.fail(package.missing(), pytrace=False)
+            pytest.skip(package.not_run())
+
+
+def _causes(error: BaseException | None) -> Iterator[BaseException]:
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        yield error
+        error = error.__cause__ or error.__context__
+
+
+def package_missing(error: BaseException) -> SystemPackage | None:
+    """The system package whose absence raised `error` (or an error it came from), if any."""
+    for cause in _causes(error):
+        if isinstance(cause, FileNotFoundError):
+            program = os.path.basename(str(cause.filename or ""))
+            for package in PACKAGES.values():
+                if program in package.programs:
+                    return package
+        elif isinstance(cause, OSError) and "cannot load library" in str(cause):
+            for package in PACKAGES.values():
+                if any(library in str(cause) for library in package.libraries):
+                    return package
+    return None
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    report = yield
+    path, line, _name = item.reportinfo()
+    location = (str(path), (line or 0) + 1)
+    if report.skipped and isinstance(report.longrepr, tuple) and report.longrepr[0] == __file__:
+        # Skipped by the marker above: reported at the test, not at this file.
+        report.longrepr = (*location, report.longrepr[2])
+        return report
+    if call.excinfo is None or report.outcome != "failed":
+        return report
+    package = package_missing(call.excinfo.value)
+    if package is None or package.available():
+        return report
+    if package.required:
+        report.sections.append(("system package", package.missing()))
+        return report
+    report.outcome = "skipped"
+    report.longrepr = (*location, f"Skipped: {package.not_run()}")
+    return report
