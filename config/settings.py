@@ -221,6 +221,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
+# Counted by the person, not the spelling: the address as accounts store it (lower case).
+AXES_USERNAME_CALLABLE = "valnav.accounts.backends.axes_username"
 AXES_VERBOSE = False
 # Reverse proxies in front of the app: only then is X-Forwarded-For trusted, and only its
 # address added by the nearest proxy. Lockouts and API throttling both count by address.

@@ -7,7 +7,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from valnav.accounts.backends import demo_login_allowed
+from valnav.accounts.backends import demo_login_allowed, normalise_email
 from valnav.accounts.models import User
 
 
@@ -20,7 +20,7 @@ class LoginForm(AuthenticationForm):
     )
 
     def clean(self) -> dict[str, Any]:
-        email = (self.data.get("username") or "").strip().lower()
+        email = normalise_email(self.data.get("username"))
         if (
             email
             and not demo_login_allowed()
