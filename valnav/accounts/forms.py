@@ -63,3 +63,26 @@ class SecondFactorCodeForm(forms.Form):
                 _("Enter the six digits of the code, without letters."), code="format"
             )
         return code
+
+
+class RecoveryCodeForm(forms.Form):
+    """One of the recovery codes shown when the second factor was set up. Case, spaces and
+    hyphens do not matter, as people copy codes down in their own way."""
+
+    code = forms.CharField(
+        label=_("Recovery code"),
+        help_text=_("One of the codes you wrote down when you set up two-step verification."),
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autofocus": True, "spellcheck": "false", "size": 12}
+        ),
+    )
+
+    def clean_code(self) -> str:
+        code = re.sub(r"[\s-]", "", self.cleaned_data["code"]).lower()
+        if not re.fullmatch(r"[a-z2-7]{8}", code):
+            raise forms.ValidationError(
+                _("A recovery code has eight letters and digits, as it was shown to you."),
+                code="format",
+            )
+        return code

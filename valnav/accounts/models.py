@@ -222,3 +222,37 @@ class ExternalIdentity(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.issuer}"
+
+
+class SecondFactorEnrolment(BaseModel):
+    """A link that lets its holder set up a second-factor device for one account, once, before
+    it expires. Setting up a device takes the password *and* this link, sent to the account's own
+    e-mail address (by the user's request or an administrator's), so a stolen password alone
+    cannot add the thief's phone. Only the SHA-256 of the link's token is kept: the token itself
+    is in the e-mail and nowhere else."""
+
+    user = models.ForeignKey(
+        User,
+        on_delete=models.CASCADE,
+        related_name="second_factor_enrolments",
+        verbose_name=_("user"),
+    )
+    token_hash = models.CharField(_("SHA-256 of the token"), max_length=64, unique=True)
+    expires_at = models.DateTimeField(_("expires"))
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+    issued_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sent by administrator"),
+    )
+
+    class Meta:
+        verbose_name = _("second-factor enrolment link")
+        verbose_name_plural = _("second-factor enrolment links")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.created_at:%Y-%m-%d %H:%M})"
