@@ -315,11 +315,11 @@ else:
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Valnav <noreply@valnav.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# The cache: rate limits, cached figures and public pages. One process (development, one app
-# server) keeps it in memory; several app servers must share one, or each would count its own
-# rate limits: "database" keeps it in PostgreSQL (table valnav_cache, made by
-# `manage.py createcachetable`), "redis" in the Redis server at VALNAV_CACHE_LOCATION
-# (docs/deploy.md).
+# The cache: the open API's per-minute limits, cached figures and public pages (the form rate
+# limits, VALNAV_RATE_LIMITS, are counted in the database whatever the cache). One process keeps
+# it in memory; several app servers should share one, or each would count its own API limits:
+# "database" keeps it in PostgreSQL (table valnav_cache, made by `manage.py createcachetable`),
+# "redis" in the Redis server at VALNAV_CACHE_LOCATION (docs/deploy.md).
 VALNAV_CACHE_BACKEND = os.environ.get("VALNAV_CACHE_BACKEND", "locmem")
 _CACHE_BACKENDS = {
     "locmem": ("django.core.cache.backends.locmem.LocMemCache", "valnav"),
@@ -430,7 +430,8 @@ NINJA_PAGINATION_PER_PAGE = 100
 # (valnav.core.pagecache); the time bounds a page's age should a bulk write be missed.
 VALNAV_PAGE_CACHE_SECONDS = int(os.environ.get("VALNAV_PAGE_CACHE_SECONDS", "300"))
 # POSTs per minute per client address to the public forms (valnav.core.ratelimit), beside
-# django-axes's lockout of an account after failed logins.
+# django-axes's lockout of an account after failed logins. Counted in the database, so every
+# worker of every app server counts together.
 VALNAV_RATE_LIMITS = {
     "login": int(os.environ.get("VALNAV_RATE_LIMIT_LOGIN", "20")),
     "password-reset": int(os.environ.get("VALNAV_RATE_LIMIT_PASSWORD_RESET", "5")),
