@@ -9,14 +9,8 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 
-from valnav.accounts.models import User
+from valnav.accounts.models import User, normalise_email
 from valnav.core.permissions import Perm, user_has_perm
-
-
-def normalise_email(value: str | None) -> str:
-    """An e-mail address as accounts are stored and looked up: without surrounding spaces and in
-    lower case (UserManager.create_user stores it so)."""
-    return (value or "").strip().lower()
 
 
 def axes_username(request: HttpRequest | None, credentials: dict[str, Any] | None) -> str:

@@ -7,8 +7,8 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from valnav.accounts.backends import demo_login_allowed, normalise_email
-from valnav.accounts.models import User
+from valnav.accounts.backends import demo_login_allowed
+from valnav.accounts.models import User, normalise_email
 
 
 class LoginForm(AuthenticationForm):

@@ -31,13 +31,19 @@ def validate_orgnr(value: str) -> None:
         raise ValidationError(ORGNR_MESSAGES[error.code], code=f"orgnr_{error.code}") from error
 
 
+def normalise_email(value: str | None) -> str:
+    """An e-mail address as accounts are stored and looked up: without surrounding spaces and in
+    lower case. One person, one spelling: logins, lockouts and new accounts all use it."""
+    return (value or "").strip().lower()
+
+
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
     def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
         if not email:
             raise ValueError("An e-mail address is required.")
-        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user = self.model(email=normalise_email(email), **extra)
         user.set_password(password)
         user.full_clean(exclude=["password"])
         user.save(using=self._db)
@@ -80,6 +86,11 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.full_name or self.email
+
+    def clean(self) -> None:
+        # Accounts made or changed in the admin are stored as logins look them up.
+        super().clean()
+        self.email = normalise_email(self.email)
 
     def get_full_name(self) -> str:
         return self.full_name

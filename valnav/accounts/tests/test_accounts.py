@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from valnav.accounts.models import Organisation, OrganisationKind
+from valnav.accounts.models import Organisation, OrganisationKind, User
 from valnav.accounts.personas import DEMO_PASSWORD
 from valnav.accounts.services import organisation_create
 
@@ -115,6 +115,35 @@ def test_failed_logins_count_for_the_person_however_the_address_is_spelt(persona
         assert response.status_code == 429, spelling
         assert "_auth_user_id" not in client.session
     assert AccessAttempt.objects.get().username == "communicator_vastmanland@valnav.example"
+
+
+@pytest.mark.django_db
+def test_an_account_added_in_the_admin_in_capitals_logs_in_however_spelt(personas):
+    admin = Client()
+    admin.force_login(personas["admin"])
+    password = "ett-langt-losenord-for-anna-42"
+    response = admin.post(
+        reverse("admin:accounts_user_add"),
+        {
+            "email": " Anna.Andersson@Example.SE",
+            "full_name": "Anna Andersson",
+            "password1": password,
+            "password2": password,
+            **{
+                f"{inline}-{count}": "0"
+                for inline in ["memberships", "external_identities"]
+                for count in ["TOTAL_FORMS", "INITIAL_FORMS"]
+            },
+        },
+    )
+    assert response.status_code == 302
+    assert User.objects.filter(email="anna.andersson@example.se").exists()
+    for spelling in ["anna.andersson@example.se", "ANNA.ANDERSSON@EXAMPLE.SE"]:
+        client = Client()
+        response = client.post(
+            reverse("accounts:login"), {"username": spelling, "password": password}
+        )
+        assert response.status_code == 302, spelling
 
 
 @pytest.mark.django_db
