@@ -21,6 +21,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "accounts:second-factor-recovery": signed_in(302),
     "accounts:second-factor-link": signed_in(405),  # POST only
     "accounts:second-factor-enrol": everyone(200),  # an invalid link says so
+    "accounts:recovery-codes-new": signed_in(405),  # POST only
     "accounts:dashboard": signed_in(200),
     "accounts:organisation-list": only({"admin", "rua_vastmanland", "project_manager"}),
     "accounts:password-change": signed_in(200),

@@ -33,6 +33,11 @@ urlpatterns = [
         views.second_factor_recovery,
         name="second-factor-recovery",
     ),
+    path(
+        _("two-step-verification/new-recovery-codes/"),
+        views.recovery_codes_new,
+        name="recovery-codes-new",
+    ),
     path(_("my-pages/"), views.dashboard, name="dashboard"),
     path(_("organisations/"), views.organisation_list_view, name="organisation-list"),
     path(_("password/change/"), views.PasswordChangeView.as_view(), name="password-change"),

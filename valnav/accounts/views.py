@@ -40,6 +40,7 @@ from valnav.accounts.services import (
     enrolment_link_send,
     enrolment_token_hash,
     recovery_code_check,
+    recovery_codes_replace,
     totp_device_check,
     totp_device_enrol,
     totp_device_start,
@@ -111,6 +112,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         {
             "memberships": membership_list_for_user(user=user),
             "granted": sorted(perm.value for perm in user_perms(user)),
+            # Only with a device set up: recovery codes stand in for it.
+            "recovery_codes_left": (
+                recovery_codes_left(user=user) if totp_device_confirmed(user=user) else None
+            ),
         },
     )
 
@@ -229,14 +234,7 @@ def second_factor_setup(request: HttpRequest) -> HttpResponse:
             del request.session[ENROLMENT_SESSION_KEY]
             _session_verify(request, device)
             messages.success(request, _("Two-step verification is set up."))
-            # Shown in this answer and never again: the codes are not kept for another page.
-            response = render(
-                request,
-                "accounts/second_factor_recovery_codes.html",
-                {"codes": codes, "next_url": _next_url(request)},
-            )
-            response["Cache-Control"] = "no-store"
-            return response
+            return _recovery_codes_page(request, codes, _next_url(request))
         _code_refused(form, result)
     return render(
         request,
@@ -330,3 +328,29 @@ def second_factor_recovery(request: HttpRequest) -> HttpResponse:
         "accounts/second_factor_recovery.html",
         {"form": form, "next": request.POST.get("next") or request.GET.get("next", "")},
     )
+
+
+def _recovery_codes_page(request: HttpRequest, codes: list[str], next_url: str) -> HttpResponse:
+    """The codes, in this answer and never again: they are not kept for another page."""
+    response = render(
+        request,
+        "accounts/second_factor_recovery_codes.html",
+        {"codes": codes, "next_url": next_url},
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def recovery_codes_new(request: HttpRequest) -> HttpResponse:
+    """New recovery codes for a user whose device is set up (and, where the second factor is
+    required, whose session has passed it: the middleware sees to that); the old ones stop
+    working. For those who have used up their codes, or set up their device before codes
+    existed."""
+    user = member(request)
+    if totp_device_confirmed(user=user) is None:
+        return redirect("accounts:dashboard")
+    codes = recovery_codes_replace(user=user)
+    messages.success(request, _("New recovery codes are made; the earlier ones no longer work."))
+    return _recovery_codes_page(request, codes, reverse("accounts:dashboard"))

@@ -625,6 +625,43 @@ def test_a_recovery_code_opens_one_login_and_is_then_spent(personas):
 
 
 @pytest.mark.django_db
+def test_new_recovery_codes_replace_the_old_ones_and_are_shown_once(personas):
+    assessor = personas["assessor_vasteras_komvux"]
+    client, _landing = log_in(assessor)
+    _device, old_codes = set_up(client, assessor)
+    page = client.get(reverse("accounts:dashboard"))
+    assert page.context["recovery_codes_left"] == 10
+    response = client.post(reverse("accounts:recovery-codes-new"))
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "no-store"
+    new_codes = response.context["codes"]
+    assert len(new_codes) == 10
+    stored = set(StaticToken.objects.filter(device__user=assessor).values_list("token", flat=True))
+    assert stored == set(new_codes)
+    assert stored.isdisjoint(old_codes)
+    log_out(client)
+
+    client, _landing = log_in(assessor)
+    recovery = reverse("accounts:second-factor-recovery")
+    assert client.post(recovery, {"code": new_codes[0]}).status_code == 302
+    log_out(client)
+    client, _landing = log_in(assessor)
+    response = client.post(recovery, {"code": old_codes[0]})
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["code"]
+
+
+@pytest.mark.django_db
+def test_without_a_device_there_are_no_recovery_codes_to_make(personas):
+    employer = personas["employer_linkoping"]
+    client, _landing = log_in(employer)
+    assert client.get(reverse("accounts:dashboard")).context["recovery_codes_left"] is None
+    response = client.post(reverse("accounts:recovery-codes-new"))
+    assert response["Location"] == reverse("accounts:dashboard")
+    assert not StaticToken.objects.filter(device__user=employer).exists()
+
+
+@pytest.mark.django_db
 def test_a_recovery_code_of_another_form_is_refused_before_it_is_checked(personas):
     admin = personas["admin"]
     client, _landing = log_in(admin)
