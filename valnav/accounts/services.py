@@ -74,7 +74,7 @@ class CodeCheck(enum.Enum):
 
 
 def enrolment_token_hash(token: str) -> str:
-    """What is stored of an enrolment token. The token has 256 random bits, so a plain SHA-256
+    """What is stored of an enrolment token. The token has 128 random bits, so a plain SHA-256
     cannot be reversed by trying tokens; a slow hash would only slow the login."""
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -82,7 +82,10 @@ def enrolment_token_hash(token: str) -> str:
 def enrolment_link_issue(*, user: User, issued_by: User | None = None) -> str:
     """A new token for setting up a device on `user`'s account, returned once: only its hash is
     stored. It replaces the user's earlier unused links."""
-    token = secrets.token_urlsafe(32)
+    # 128 random bits, far beyond guessing within the link's day; and short enough that the link
+    # stays on one line of a quoted-printable e-mail (the console backend of `make run` prints it
+    # raw, and a link broken by a soft line break cannot be opened).
+    token = secrets.token_urlsafe(16)
     with transaction.atomic():
         SecondFactorEnrolment.objects.filter(user=user, used_at__isnull=True).delete()
         SecondFactorEnrolment.objects.create(
