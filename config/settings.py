@@ -59,10 +59,11 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks_db",
     "simple_history",
-    # Second factor (TOTP) for administrators and assessors; before valnav.accounts, whose admin
-    # replaces django-otp's device admin.
+    # Second factor (TOTP, with recovery codes as static tokens) for everyone who reads personal
+    # data; before valnav.accounts, whose admin replaces django-otp's device admins.
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "valnav.core",
     "valnav.accounts",
     "valnav.places",
@@ -185,17 +186,24 @@ LOGIN_REDIRECT_URL = "accounts:dashboard"
 LOGOUT_REDIRECT_URL = "core:home"
 # Demo personas (seed_demo) may only log in on a development machine.
 VALNAV_DEMO_LOGINS = env_bool("VALNAV_DEMO_LOGINS", default=DEBUG)
-# Administrators, staff and assessors confirm each login with a TOTP code (docs/deploy.md,
-# Two-step verification; valnav.core.permissions.needs_second_factor says who). On whenever
-# DEBUG is off, and `check --deploy` refuses it off there (valnav.E006). Off in development,
-# where the demo personas have no devices, and in the test suite (where DEBUG is always off),
-# so that other tests may log in administrators directly; the tests of the second factor
-# switch it on (valnav/accounts/tests/test_second_factor.py).
+# Everyone who reads personal data (counsellors, assessors, administrators: the permissions in
+# valnav.core.permissions.SECOND_FACTOR_PERMS) confirms each login with a TOTP code
+# (docs/deploy.md, Two-step verification). On whenever DEBUG is off, and `check --deploy`
+# refuses it off there (valnav.E006). Off in development, where the demo personas have published
+# passwords and no devices (README: `VALNAV_REQUIRE_SECOND_FACTOR=1 make run` tries it, the
+# set-up link is printed by the console e-mail backend), and in the test suite (where DEBUG is
+# always off), so that other tests may log in with force_login; the tests of the second factor
+# switch it on (valnav/accounts/tests/test_second_factor.py, tests/browser/).
 VALNAV_REQUIRE_SECOND_FACTOR = env_bool(
     "VALNAV_REQUIRE_SECOND_FACTOR", default=not DEBUG and not TESTING
 )
 # The name authenticator apps show beside the account.
 OTP_TOTP_ISSUER = "Valnav"
+# How long a link to set up a second-factor device works (valnav.accounts.models
+# .SecondFactorEnrolment); it works once.
+VALNAV_ENROLMENT_LINK_HOURS = int(os.environ.get("VALNAV_ENROLMENT_LINK_HOURS", "24"))
+# Recovery codes made when a device is set up, each usable once instead of a code from the app.
+VALNAV_RECOVERY_CODE_COUNT = 10
 # The admin never shows a device's secret: an administrator resets a device, never copies it.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
@@ -224,6 +232,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
+# Counted by the person, not the spelling: the address as accounts store it (lower case).
+AXES_USERNAME_CALLABLE = "valnav.accounts.backends.axes_username"
 AXES_VERBOSE = False
 # Reverse proxies in front of the app: only then is X-Forwarded-For trusted, and only its
 # address added by the nearest proxy. Lockouts and API throttling both count by address.
@@ -308,11 +318,11 @@ else:
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Valnav <noreply@valnav.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# The cache: rate limits, cached figures and public pages. One process (development, one app
-# server) keeps it in memory; several app servers must share one, or each would count its own
-# rate limits: "database" keeps it in PostgreSQL (table valnav_cache, made by
-# `manage.py createcachetable`), "redis" in the Redis server at VALNAV_CACHE_LOCATION
-# (docs/deploy.md).
+# The cache: the open API's per-minute limits, cached figures and public pages (the form rate
+# limits, VALNAV_RATE_LIMITS, are counted in the database whatever the cache). One process keeps
+# it in memory; several app servers should share one, or each would count its own API limits:
+# "database" keeps it in PostgreSQL (table valnav_cache, made by `manage.py createcachetable`),
+# "redis" in the Redis server at VALNAV_CACHE_LOCATION (docs/deploy.md).
 VALNAV_CACHE_BACKEND = os.environ.get("VALNAV_CACHE_BACKEND", "locmem")
 _CACHE_BACKENDS = {
     "locmem": ("django.core.cache.backends.locmem.LocMemCache", "valnav"),
@@ -423,10 +433,15 @@ NINJA_PAGINATION_PER_PAGE = 100
 # (valnav.core.pagecache); the time bounds a page's age should a bulk write be missed.
 VALNAV_PAGE_CACHE_SECONDS = int(os.environ.get("VALNAV_PAGE_CACHE_SECONDS", "300"))
 # POSTs per minute per client address to the public forms (valnav.core.ratelimit), beside
-# django-axes's lockout of an account after failed logins.
+# django-axes's lockout of an account after failed logins. Counted in the database, so every
+# worker of every app server counts together.
 VALNAV_RATE_LIMITS = {
     "login": int(os.environ.get("VALNAV_RATE_LIMIT_LOGIN", "20")),
     "password-reset": int(os.environ.get("VALNAV_RATE_LIMIT_PASSWORD_RESET", "5")),
+    # Sending oneself a link to set up the second factor: an e-mail per POST.
+    "second-factor-link": int(os.environ.get("VALNAV_RATE_LIMIT_SECOND_FACTOR_LINK", "3")),
+    # Recovery codes typed in, beside django-otp's own doubling wait after each wrong one.
+    "recovery-code": int(os.environ.get("VALNAV_RATE_LIMIT_RECOVERY_CODE", "10")),
     "event-registration": int(os.environ.get("VALNAV_RATE_LIMIT_EVENT_REGISTRATION", "10")),
     "event-response": int(os.environ.get("VALNAV_RATE_LIMIT_EVENT_RESPONSE", "20")),
 }

@@ -12,11 +12,16 @@ EXPECTED: dict[str, dict[str, int]] = {
     "places:index": everyone(200),
     "accounts:login": signed_in(302, anonymous=200),
     "accounts:logout": everyone(405),  # POST only
-    # Only those who need a second factor set it up; the others, and anyone without a device
-    # yet at the code page, are sent on (valnav/accounts/tests/test_second_factor.py).
+    # Only those who need a second factor (who read personal data) set it up; the others, and
+    # anyone without a device yet at the code and recovery-code pages, are sent on
+    # (valnav/accounts/tests/test_second_factor.py).
     "accounts:second-factor-setup": signed_in(302)
-    | {"admin": 200, "assessor_vasteras_komvux": 200},
+    | {"admin": 200, "assessor_vasteras_komvux": 200, "counsellor_orebro": 200},
     "accounts:second-factor-verify": signed_in(302),
+    "accounts:second-factor-recovery": signed_in(302),
+    "accounts:second-factor-link": signed_in(405),  # POST only
+    "accounts:second-factor-enrol": everyone(200),  # an invalid link says so
+    "accounts:recovery-codes-new": signed_in(405),  # POST only
     "accounts:dashboard": signed_in(200),
     "accounts:organisation-list": only({"admin", "rua_vastmanland", "project_manager"}),
     "accounts:password-change": signed_in(200),

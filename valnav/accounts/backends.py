@@ -9,8 +9,17 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 
-from valnav.accounts.models import User
+from valnav.accounts.models import User, normalise_email
 from valnav.core.permissions import Perm, user_has_perm
+
+
+def axes_username(request: HttpRequest | None, credentials: dict[str, Any] | None) -> str:
+    """The name django-axes counts failed logins under (AXES_USERNAME_CALLABLE): the normalised
+    address, so that `Name@…` and `name@…` are one person with one count, not one each."""
+    if credentials is not None:
+        return normalise_email(credentials.get(settings.AXES_USERNAME_FORM_FIELD))
+    data = getattr(request, "POST", None) or {}
+    return normalise_email(data.get(settings.AXES_USERNAME_FORM_FIELD))
 
 
 def demo_login_allowed() -> bool:
@@ -27,7 +36,7 @@ class EmailBackend(ModelBackend):
         **kwargs: Any,
     ) -> User | None:
         if username is not None:
-            username = username.strip().lower()
+            username = normalise_email(username)
         return super().authenticate(request, username=username, password=password, **kwargs)
 
     def has_perm(self, user_obj: Any, perm: str, obj: Any = None) -> bool:

@@ -8,7 +8,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from valnav.accounts.backends import demo_login_allowed
-from valnav.accounts.models import User
+from valnav.accounts.models import User, normalise_email
 
 
 class LoginForm(AuthenticationForm):
@@ -20,7 +20,7 @@ class LoginForm(AuthenticationForm):
     )
 
     def clean(self) -> dict[str, Any]:
-        email = (self.data.get("username") or "").strip().lower()
+        email = normalise_email(self.data.get("username"))
         if (
             email
             and not demo_login_allowed()
@@ -61,5 +61,28 @@ class SecondFactorCodeForm(forms.Form):
         if not re.fullmatch(r"[0-9]{6}", code):
             raise forms.ValidationError(
                 _("Enter the six digits of the code, without letters."), code="format"
+            )
+        return code
+
+
+class RecoveryCodeForm(forms.Form):
+    """One of the recovery codes shown when the second factor was set up. Case, spaces and
+    hyphens do not matter, as people copy codes down in their own way."""
+
+    code = forms.CharField(
+        label=_("Recovery code"),
+        help_text=_("One of the codes you wrote down when you set up two-step verification."),
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autofocus": True, "spellcheck": "false", "size": 12}
+        ),
+    )
+
+    def clean_code(self) -> str:
+        code = re.sub(r"[\s-]", "", self.cleaned_data["code"]).lower()
+        if not re.fullmatch(r"[a-z2-7]{8}", code):
+            raise forms.ValidationError(
+                _("A recovery code has eight letters and digits, as it was shown to you."),
+                code="format",
             )
         return code

@@ -22,12 +22,15 @@ from valnav.accounts.models import User
 from valnav.accounts.selectors import totp_device_confirmed
 from valnav.core.permissions import needs_second_factor
 
-# Open before the second factor: its own two pages, logging out, and the health check. The
+# Open before the second factor: its own pages, logging out, and the health check. The
 # language switch links to the same page in the other language, so it is covered by these.
 EXEMPT_VIEWS = frozenset(
     {
         "accounts:second-factor-setup",
         "accounts:second-factor-verify",
+        "accounts:second-factor-link",
+        "accounts:second-factor-enrol",
+        "accounts:second-factor-recovery",
         "accounts:logout",
         "health",
     }

@@ -31,13 +31,19 @@ def validate_orgnr(value: str) -> None:
         raise ValidationError(ORGNR_MESSAGES[error.code], code=f"orgnr_{error.code}") from error
 
 
+def normalise_email(value: str | None) -> str:
+    """An e-mail address as accounts are stored and looked up: without surrounding spaces and in
+    lower case. One person, one spelling: logins, lockouts and new accounts all use it."""
+    return (value or "").strip().lower()
+
+
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
     def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
         if not email:
             raise ValueError("An e-mail address is required.")
-        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user = self.model(email=normalise_email(email), **extra)
         user.set_password(password)
         user.full_clean(exclude=["password"])
         user.save(using=self._db)
@@ -80,6 +86,11 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.full_name or self.email
+
+    def clean(self) -> None:
+        # Accounts made or changed in the admin are stored as logins look them up.
+        super().clean()
+        self.email = normalise_email(self.email)
 
     def get_full_name(self) -> str:
         return self.full_name
@@ -222,3 +233,37 @@ class ExternalIdentity(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.issuer}"
+
+
+class SecondFactorEnrolment(BaseModel):
+    """A link that lets its holder set up a second-factor device for one account, once, before
+    it expires. Setting up a device takes the password *and* this link, sent to the account's own
+    e-mail address (by the user's request or an administrator's), so a stolen password alone
+    cannot add the thief's phone. Only the SHA-256 of the link's token is kept: the token itself
+    is in the e-mail and nowhere else."""
+
+    user = models.ForeignKey(
+        User,
+        on_delete=models.CASCADE,
+        related_name="second_factor_enrolments",
+        verbose_name=_("user"),
+    )
+    token_hash = models.CharField(_("SHA-256 of the token"), max_length=64, unique=True)
+    expires_at = models.DateTimeField(_("expires"))
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+    issued_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sent by administrator"),
+    )
+
+    class Meta:
+        verbose_name = _("second-factor enrolment link")
+        verbose_name_plural = _("second-factor enrolment links")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.created_at:%Y-%m-%d %H:%M})"

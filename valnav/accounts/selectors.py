@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db.models import Count, QuerySet
+from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from valnav.accounts.models import Membership, Organisation, User
+from valnav.accounts.models import Membership, Organisation, SecondFactorEnrolment, User
 from valnav.core.permissions import ROLE_PERMISSIONS, Perm, user_has_perm
 
 if TYPE_CHECKING:
@@ -62,3 +64,24 @@ def totp_device_confirmed(*, user: User) -> TOTPDevice | None:
     """The user's TOTP device that a correct code has confirmed, if any. An administrator resets
     a lost one by deleting it in the admin; the user then sets up a new one."""
     return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+
+
+def _enrolments_open() -> QuerySet[SecondFactorEnrolment]:
+    return SecondFactorEnrolment.objects.filter(used_at__isnull=True, expires_at__gt=timezone.now())
+
+
+def enrolment_by_token_hash(*, token_hash: str) -> SecondFactorEnrolment | None:
+    """The unused, unexpired enrolment link whose token has this hash, if any."""
+    return _enrolments_open().filter(token_hash=token_hash).first()
+
+
+def enrolment_for(*, user: User, pk: object) -> SecondFactorEnrolment | None:
+    """The unused, unexpired enrolment link `pk` if it is `user`'s, else None."""
+    if not isinstance(pk, int):
+        return None
+    return _enrolments_open().filter(pk=pk, user=user).first()
+
+
+def recovery_codes_left(*, user: User) -> int:
+    count: int = StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+    return count

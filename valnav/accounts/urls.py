@@ -18,6 +18,26 @@ urlpatterns = [
         views.second_factor_verify,
         name="second-factor-verify",
     ),
+    path(
+        _("two-step-verification/send-link/"),
+        views.second_factor_link,
+        name="second-factor-link",
+    ),
+    path(
+        _("two-step-verification/link/<str:token>/"),
+        views.second_factor_enrol,
+        name="second-factor-enrol",
+    ),
+    path(
+        _("two-step-verification/recovery-code/"),
+        views.second_factor_recovery,
+        name="second-factor-recovery",
+    ),
+    path(
+        _("two-step-verification/new-recovery-codes/"),
+        views.recovery_codes_new,
+        name="recovery-codes-new",
+    ),
     path(_("my-pages/"), views.dashboard, name="dashboard"),
     path(_("organisations/"), views.organisation_list_view, name="organisation-list"),
     path(_("password/change/"), views.PasswordChangeView.as_view(), name="password-change"),

@@ -119,3 +119,21 @@ class DataVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} {self.token}"
+
+
+class RateLimitCount(models.Model):
+    """POSTs counted in one rate-limit window (valnav.core.ratelimit): one row per scope, client
+    address and minute. In the database, not the cache, so that every worker of every app server
+    counts into the same row whatever cache is configured, and increments with one atomic UPDATE.
+    Rows live a minute or two: each new window deletes the expired ones."""
+
+    key = models.CharField(_("key"), max_length=200, primary_key=True)
+    count = models.PositiveIntegerField(_("count"), default=0)
+    expires_at = models.DateTimeField(_("expires"), db_index=True)
+
+    class Meta:
+        verbose_name = _("rate-limit count")
+        verbose_name_plural = _("rate-limit counts")
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.count}"

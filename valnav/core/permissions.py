@@ -135,18 +135,30 @@ def user_has_perm(user: RoleHolder | AnonymousUser, perm: Perm) -> bool:
     return perm in user_perms(user)
 
 
-# Roles whose login needs a second factor (TOTP) besides the password: administrators hold every
-# power on the platform, and assessors read individuals' personal data under secrecy, so a
-# guessed or leaked password alone must not open either.
-SECOND_FACTOR_ROLES: frozenset[Role] = frozenset({Role.ADMINISTRATOR, Role.ASSESSOR})
+# Permissions that open individuals' personal data (cases with their personnummer, evidence,
+# register extracts, the access log) or every account and role on the platform (the admin). Whoever
+# holds one of them confirms each login with a second factor (TOTP) besides the password, so a
+# guessed or leaked password alone opens none of it. Derived from permissions, not roles: a role
+# that is given one of these later is asked too. (Event registrations, with names and e-mail
+# addresses of the public, are not among them: ordinary contact details, not case data under
+# secrecy.)
+SECOND_FACTOR_PERMS: frozenset[Perm] = frozenset(
+    {
+        Perm.USE_ADMIN,
+        Perm.MANAGE_ACCOUNTS,
+        Perm.HANDLE_CASES,
+        Perm.IMPORT_CASES,
+        Perm.VIEW_ACCESS_LOG,
+    }
+)
 
 
 def needs_second_factor(user: RoleHolder | AnonymousUser) -> bool:
-    """Whether `user` must pass a second factor before using the site (superusers and staff
-    too: Django's own flags open the admin). valnav.accounts.middleware enforces it."""
+    """Whether `user` must pass a second factor before using the site: everyone holding a
+    permission in SECOND_FACTOR_PERMS, and superusers and staff whatever their roles (Django's own
+    flags open the admin). valnav.accounts.middleware enforces it."""
     if not user.is_authenticated:
         return False
     if getattr(user, "is_superuser", False) or getattr(user, "is_staff", False):
         return True
-    role_set = getattr(user, "role_set", None)
-    return role_set is not None and not SECOND_FACTOR_ROLES.isdisjoint(role_set())
+    return not SECOND_FACTOR_PERMS.isdisjoint(user_perms(user))

@@ -1,5 +1,11 @@
 """Rate limits on the site's public writes (logins, registrations): a fixed window per client
-address in the shared cache, so that several app servers count together (docs/deploy.md).
+address, counted in the database (RateLimitCount), so that every worker of every app server
+counts together (docs/deploy.md).
+
+Not in the cache: with the default per-process cache, `gunicorn --workers 4` let each worker
+count alone (40 logins passed before a 429 at a limit of 20), and the database cache's incr()
+is a read and a write that two workers can interleave. One UPDATE … SET count = count + 1 is
+atomic on SQLite and PostgreSQL alike, and needs nothing configured beyond `migrate`.
 
 Limits are per minute and configured in VALNAV_RATE_LIMITS by scope. Only POSTs count: reading
 a form is free, sending it is what a script would repeat.
@@ -9,15 +15,19 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from functools import wraps
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from ninja.throttling import BaseThrottle
+
+from valnav.core.models import RateLimitCount
 
 View = Callable[..., HttpResponseBase]
 WINDOW_SECONDS = 60
@@ -29,21 +39,33 @@ def client_address(request: HttpRequest) -> str:
     return BaseThrottle().get_ident(request) or "unknown"
 
 
+def _count(key: str, *, expires_at: datetime) -> int:
+    """Add one to the count under `key` and return it. The UPDATE takes the row's lock, so
+    concurrent requests (from any worker) queue on it and each reads its own total."""
+    with transaction.atomic():
+        counts = RateLimitCount.objects.filter(key=key)
+        if not counts.update(count=F("count") + 1):
+            # The window's first request: old windows go, this one starts.
+            RateLimitCount.objects.filter(expires_at__lt=datetime.now(tz=UTC)).delete()
+            try:
+                with transaction.atomic():
+                    RateLimitCount.objects.create(key=key, count=1, expires_at=expires_at)
+            except IntegrityError:  # another request started it meanwhile
+                counts.update(count=F("count") + 1)
+        count: int = counts.values_list("count", flat=True).get()
+    return count
+
+
 def rate_limit_exceeded(request: HttpRequest, *, scope: str) -> int | None:
     """Count this request in `scope`; the seconds until the window ends if over the limit."""
     limit = settings.VALNAV_RATE_LIMITS[scope]
     now = int(time.time())
     window = now // WINDOW_SECONDS
-    key = f"ratelimit:{scope}:{client_address(request)}:{window}"
-    # add() is atomic and sets the expiry once; incr() is atomic in every shared cache backend.
-    cache.add(key, 0, timeout=WINDOW_SECONDS + 5)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add() and incr(): a new window starts with this one
-        cache.set(key, 1, timeout=WINDOW_SECONDS + 5)
-        count = 1
+    ends = (window + 1) * WINDOW_SECONDS
+    key = f"{scope}:{client_address(request)}:{window}"
+    count = _count(key, expires_at=datetime.fromtimestamp(ends, tz=UTC))
     if count > limit:
-        return (window + 1) * WINDOW_SECONDS - now
+        return ends - now
     return None
 
 

@@ -1,13 +1,14 @@
 from datetime import timedelta
 
 import pytest
+from axes.models import AccessAttempt
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from valnav.accounts.models import Organisation, OrganisationKind
+from valnav.accounts.models import Organisation, OrganisationKind, User
 from valnav.accounts.personas import DEMO_PASSWORD
 from valnav.accounts.services import organisation_create
 
@@ -89,6 +90,60 @@ def test_repeated_failed_logins_lock_the_account_out_from_that_address(personas,
         url, {"username": "counsellor_orebro@valnav.example", "password": DEMO_PASSWORD}
     )
     assert other.status_code == 302
+
+
+@pytest.mark.django_db
+def test_failed_logins_count_for_the_person_however_the_address_is_spelt(personas, settings):
+    """`COMMUNICATOR…` and `communicator…` are one account with one count of guesses."""
+    client = Client()
+    url = reverse("accounts:login")
+    spellings = [
+        "COMMUNICATOR_VASTMANLAND@VALNAV.EXAMPLE",
+        "communicator_vastmanland@valnav.example",
+        " Communicator_Vastmanland@Valnav.Example ",
+    ]
+    for attempt in range(settings.AXES_FAILURE_LIMIT - 1):
+        response = client.post(url, {"username": spellings[attempt % 3], "password": "fel"})
+        assert response.status_code == 200, attempt  # a wrong password, said so on the form
+    # The last guess allowed, in yet another spelling, locks the account.
+    response = client.post(
+        url, {"username": "Communicator_vastmanland@valnav.example", "password": "fel"}
+    )
+    assert response.status_code == 429
+    for spelling in spellings:
+        response = client.post(url, {"username": spelling, "password": DEMO_PASSWORD})
+        assert response.status_code == 429, spelling
+        assert "_auth_user_id" not in client.session
+    assert AccessAttempt.objects.get().username == "communicator_vastmanland@valnav.example"
+
+
+@pytest.mark.django_db
+def test_an_account_added_in_the_admin_in_capitals_logs_in_however_spelt(personas):
+    admin = Client()
+    admin.force_login(personas["admin"])
+    password = "ett-langt-losenord-for-anna-42"
+    response = admin.post(
+        reverse("admin:accounts_user_add"),
+        {
+            "email": " Anna.Andersson@Example.SE",
+            "full_name": "Anna Andersson",
+            "password1": password,
+            "password2": password,
+            **{
+                f"{inline}-{count}": "0"
+                for inline in ["memberships", "external_identities"]
+                for count in ["TOTAL_FORMS", "INITIAL_FORMS"]
+            },
+        },
+    )
+    assert response.status_code == 302
+    assert User.objects.filter(email="anna.andersson@example.se").exists()
+    for spelling in ["anna.andersson@example.se", "ANNA.ANDERSSON@EXAMPLE.SE"]:
+        client = Client()
+        response = client.post(
+            reverse("accounts:login"), {"username": spelling, "password": password}
+        )
+        assert response.status_code == 302, spelling
 
 
 @pytest.mark.django_db
