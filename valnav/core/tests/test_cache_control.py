@@ -84,3 +84,10 @@ def test_anonymous_public_pages_and_reads_keep_their_caching(
     occupations = client.get("/api/v1/occupations")
     assert occupations.status_code == 200
     assert "no-store" not in occupations.get("Cache-Control", "")
+
+
+def test_htmx_keeps_no_page_snapshots_in_the_browser(assessor_client):
+    """htmx saves a copy of each page it navigates from in localStorage unless told not to;
+    no-store cannot reach that copy, so the pages ask htmx to keep none."""
+    page = assessor_client.get(reverse("casework:case-list")).content.decode()
+    assert '"historyCacheSize": 0' in page
