@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.shortcuts import resolve_url
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 
 if TYPE_CHECKING:  # core imports no app at run time (docs/architecture.md)
@@ -41,6 +42,17 @@ def public_url(path: str) -> str:
     """`path` as an address that works outside the site (e-mails, calendar files, credentials,
     QR codes): on VALNAV_PUBLIC_URL, whatever host the request came in on."""
     return f"{settings.VALNAV_PUBLIC_URL}{path}"
+
+
+class HasPage(Protocol):
+    def get_absolute_url(self) -> str: ...
+
+
+def site_path(obj: HasPage) -> str:
+    """`obj`'s page in the site's own language (no /en/ prefix), whatever language is active:
+    the API answers in English, but the page it links to is the one every reader starts from."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return obj.get_absolute_url()
 
 
 def safe_next(request: HttpRequest, default: str) -> str:

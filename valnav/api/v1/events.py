@@ -13,7 +13,7 @@ from ninja.pagination import paginate
 from valnav.api.v1.errors import FieldErrors
 from valnav.api.v1.params import ApiPagination
 from valnav.core.audiences import TargetGroup
-from valnav.core.http import public_url
+from valnav.core.http import public_url, site_path
 from valnav.events.models import Event, EventKind
 from valnav.events.selectors import api_events
 
@@ -58,7 +58,7 @@ class EventOut(Schema):
 
     @staticmethod
     def resolve_url(obj: Event) -> str:
-        return public_url(obj.get_absolute_url())
+        return public_url(site_path(obj))
 
 
 @router.get(

@@ -14,6 +14,7 @@ from pydantic import field_validator
 from valnav.api.v1.errors import FieldErrors
 from valnav.api.v1.params import PageInput
 from valnav.core.audiences import TargetGroup
+from valnav.core.http import site_path
 from valnav.core.markdown import render_markdown
 from valnav.outreach.models import Material, MaterialKind
 from valnav.outreach.selectors import (
@@ -79,14 +80,14 @@ def _out(material: Material, variants: list[Material]) -> dict[str, Any]:
         "branch": material.branch.key if material.branch else None,
         "counties": [county.code for county in material.counties.all()],
         "organisation": material.organisation.name,
-        "url": material.get_absolute_url(),
+        "url": site_path(material),
         "published_at": material.published_at,
         "review_by": material.review_by,
         "variants": [
             {
                 "language": variant.language,
                 "title": variant.title,
-                "url": variant.get_absolute_url(),
+                "url": site_path(variant),
                 "api_url": f"/api/v1/materials?language={variant.language}",
             }
             for variant in variants

@@ -43,6 +43,8 @@ def test_published_events_upcoming_first_with_places_left(client):
     assert first["waiting_list"] is True
     assert body["items"][1]["places_left"] == 1
     assert first["url"].endswith(f"/{soon.slug}/")
+    # The API answers in English, but links to the page in the site's own language.
+    assert "/en/" not in first["url"]
     assert "Hemlig" not in response.content.decode()
     assert "hemlig@" not in response.content.decode()
     page = client.get("/api/v1/events", {"limit": 1, "offset": 1}).json()
