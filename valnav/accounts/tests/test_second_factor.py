@@ -183,7 +183,7 @@ def test_an_assessor_with_the_right_password_reaches_no_page_before_setting_up(p
 def counsellors_case(personas) -> ValidationCase:
     """A person registered, and a case opened, by the Örebro counsellor's own organisation."""
     counsellor = personas["counsellor_orebro"]
-    orebro = Organisation.objects.get(name="Örebro kommun, Vuxenutbildning och vägledning")
+    orebro = Organisation.objects.get(name="Örebro kommun, Vuxenutbildning och vägledning (demo)")
     person = individual_register(
         actor=counsellor,
         organisation=orebro,
@@ -250,7 +250,7 @@ def test_every_role_that_reads_personal_data_needs_the_second_factor_and_no_othe
 def test_a_role_held_in_any_organisation_that_handles_cases_brings_the_second_factor(personas):
     employer = personas["employer_linkoping"]
     assert not needs_second_factor(employer)
-    orebro = Organisation.objects.get(name="Örebro kommun, Vuxenutbildning och vägledning")
+    orebro = Organisation.objects.get(name="Örebro kommun, Vuxenutbildning och vägledning (demo)")
     membership_grant(user=employer, organisation=orebro, role=Role.GUIDANCE_COUNSELLOR)
     assert needs_second_factor(User.objects.get(pk=employer.pk))
 
