@@ -334,7 +334,7 @@ def test_a_receiver_may_not_change_the_case(personas, komvux):
             "consent_how": "Mottagaren",
         },
         reverse("casework:credential-issue", kwargs=reference): {
-            "document_type": "kompetensbevis",
+            "document_type": "intyg",
             "signer_name": "Mottagare",
             "signer_title": "rektor",
         },
