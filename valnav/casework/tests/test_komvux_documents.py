@@ -185,3 +185,37 @@ def test_the_issue_form_offers_only_the_documents_allowed(client, komvux_case, a
     )
     assert answer.status_code == 200
     assert not Credential.objects.filter(case=case).exists()
+
+
+def test_the_assessor_matches_courses_and_records_a_proving_on_the_case_page(
+    client, komvux_case, assessor
+):
+    client.force_login(assessor)
+    page_url = reverse("casework:case-detail", kwargs={"reference": komvux_case.reference})
+    page = client.get(page_url).content.decode()
+    assert 'id="komvux-heading"' in page
+    assert "Omvårdnad 1" in page  # offered from the catalogue
+    url = reverse("casework:course-match", kwargs={"reference": komvux_case.reference})
+    refused = client.post(url, {"course-course_key": "gy11-omvardnad-1"})
+    assert refused.status_code == 400
+    assert 'href="#id_course-extent"' in refused.content.decode()
+    answer = client.post(url, {"course-course_key": "gy11-omvardnad-1", "course-extent": "full"})
+    assert answer.status_code == 302
+    assert komvux_case.course_matches.get().course_name == "Omvårdnad 1"
+
+    case = walk(komvux_case, assessor, CaseState.DECISION, decision=Decision.PARTIAL)
+    exam_url = reverse("casework:examination-add", kwargs={"reference": case.reference})
+    answer = client.post(
+        exam_url,
+        {
+            "exam-course_key": "gy11-omvardnad-1",
+            "exam-examiner_name": "Lena Lärare",
+            "exam-held_on": "2026-12-01",
+            "exam-grade": "B",
+        },
+    )
+    assert answer.status_code == 302
+    issue_page = client.get(
+        reverse("casework:credential-issue", kwargs={"reference": case.reference})
+    ).content.decode()
+    assert 'value="betyg"' in issue_page
