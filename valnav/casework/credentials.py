@@ -494,7 +494,8 @@ def credential_issue(
     if Role.ASSESSOR not in case_roles(actor, case.organisation):
         raise PermissionDenied(_("Only an assessor of the organisation issues documents."))
     errors: dict[str, str] = {}
-    document_issue_check(case, document_type)  # the track's documents, betyg after prövning
+    # The track's documents, a betyg after prövning, a Komvux intyg signed by the rektor.
+    document_issue_check(case, document_type, signer_title=signer_title)
     if not signer_name.strip():
         errors["signer_name"] = _("Name the person who signs the document.")
     if not signer_title.strip():

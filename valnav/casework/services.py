@@ -567,6 +567,8 @@ RECOGNISING_DECISIONS = (Decision.FULL, Decision.PARTIAL)
 # What Komvux validation issues when its model does not say (skollagen 20 kap. 43–45 §§;
 # förordningen om vuxenutbildning 4 kap. 24 §).
 KOMVUX_DOCUMENTS = (DocumentType.INTYG, DocumentType.BETYG)
+# How a signer's role names the rektor, in Swedish or English (also "biträdande rektor").
+SIGNER_WORDS_FOR_RECTOR = ("rektor", "principal")
 
 
 def case_is_komvux(case: ValidationCase) -> bool:
@@ -610,11 +612,23 @@ def document_issuable(case: ValidationCase) -> bool:
     return case_is_komvux(case) or case.decision in RECOGNISING_DECISIONS
 
 
-def document_issue_check(case: ValidationCase, document_type: DocumentType | str) -> None:
+def document_issue_check(
+    case: ValidationCase, document_type: DocumentType | str, *, signer_title: str = "rektor"
+) -> None:
     """Refuse a document the case cannot have: before a decision; outside Komvux after a
     decision of 'not met' (a Komvux assessment always ends in an intyg, whatever its result);
-    a betyg without a passed prövning; a document its track does not issue."""
+    a betyg without a passed prövning; a document its track does not issue; a Komvux intyg
+    not signed by the rektor (skollagen 20 kap. 43 §)."""
     komvux = case_is_komvux(case)
+    if (
+        komvux
+        and document_type == DocumentType.INTYG
+        and not any(word in signer_title.lower() for word in SIGNER_WORDS_FOR_RECTOR)
+    ):
+        raise ValidationError(
+            {"signer_title": _("A Komvux intyg is signed by the rektor (principal).")},
+            code="intyg_needs_rektor",
+        )
     if case.state not in DOCUMENT_STATES or not case.decision:
         raise ValidationError(
             _("A document is issued after the decision of the assessment."), code="no_decision"

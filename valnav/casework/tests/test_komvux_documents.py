@@ -219,3 +219,33 @@ def test_the_assessor_matches_courses_and_records_a_proving_on_the_case_page(
         reverse("casework:credential-issue", kwargs={"reference": case.reference})
     ).content.decode()
     assert 'value="betyg"' in issue_page
+
+
+def test_a_komvux_intyg_is_signed_by_the_rektor(komvux_case, assessor):
+    case = walk(komvux_case, assessor, CaseState.DECISION, decision=Decision.FULL)
+    with pytest.raises(ValidationError) as error:
+        credential_issue(
+            case=case,
+            actor=assessor,
+            document_type=DocumentType.INTYG,
+            signer_name="Lena Lärare",
+            signer_title="lärare",
+        )
+    assert "signer_title" in error.value.message_dict
+    credential = credential_issue(
+        case=case,
+        actor=assessor,
+        document_type=DocumentType.INTYG,
+        signer_name="Rebecka Rektor",
+        signer_title="Biträdande rektor",
+    )
+    assert credential.signer_title == "Biträdande rektor"
+
+
+def test_the_public_verification_page_names_the_model_owner(client, branch_case, assessor):
+    credential = issue(branch_case, assessor, DocumentType.YRKESBEVIS)
+    page = client.get(
+        reverse("casework:credential-verify", kwargs={"public_id": credential.public_id})
+    ).content.decode()
+    assert "Byggbranschens Yrkesnämnd (BYN)" in page
+    assert "Utfärdat i namn av" in page
