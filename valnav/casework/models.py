@@ -407,6 +407,7 @@ class DocumentType(models.TextChoices):
     CERTIFIKAT = "certifikat", _("Certification (certifikat)")
     GESALLBREV = "gesallbrev", _("Journeyman's certificate (gesällbrev)")
     MASTARBREV = "mastarbrev", _("Master's certificate (mästarbrev)")
+    GRONT_KORT = "gront_kort", _("Green card (grönt kort)")
 
 
 class CourseExtent(models.TextChoices):

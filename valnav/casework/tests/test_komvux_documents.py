@@ -2,9 +2,11 @@
 naming the courses or subjects matched; a betyg only after a passed prövning; a branch model's
 document in its owner's name."""
 
+import tomllib
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -249,3 +251,19 @@ def test_the_public_verification_page_names_the_model_owner(client, branch_case,
     ).content.decode()
     assert "Byggbranschens Yrkesnämnd (BYN)" in page
     assert "Utfärdat i namn av" in page
+
+
+def test_every_branch_document_of_the_catalogue_can_be_issued():
+    """Each outcome document a branch model of validation_models.toml names is a document
+    type a case can be issued (Socialstyrelsen's title is not issued here)."""
+    path = settings.BASE_DIR / "data" / "reference" / "validation_models.toml"
+    with open(path, "rb") as handle:
+        catalogue = tomllib.load(handle)
+    models = next(value for value in catalogue.values() if isinstance(value, list))
+    named = {
+        document
+        for model in models
+        if model["kind"] in (ModelKind.BRANCH, ModelKind.KOMVUX)
+        for document in model.get("outcome_documents", [])
+    }
+    assert named <= set(DocumentType.values)
