@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 
@@ -66,3 +67,33 @@ def komvux_catalogue() -> dict[str, KomvuxCourse]:
 def komvux_courses_valid_on(day: date) -> list[KomvuxCourse]:
     """The courses and subject levels that can be named (or examined) on `day`."""
     return [course for course in komvux_catalogue().values() if course.valid_on(day)]
+
+
+@dataclass(frozen=True)
+class SignedCourses:
+    """The courses or subject levels a signed credential names, as the intyg prints them."""
+
+    full: list[str]
+    partly: list[str]
+
+
+def signed_courses(claims: dict[str, Any]) -> SignedCourses:
+    """Read back from a credential's claims the courses it names (result lines keyed
+    `#course-…` by casework.credentials.outcome_lines): fully and partly corresponding. Empty
+    for a credential of criteria."""
+    subject = claims.get("credentialSubject", {})
+    names = {
+        item.get("id", ""): item.get("name", "")
+        for item in subject.get("achievement", {}).get("resultDescription", [])
+    }
+    full: list[str] = []
+    partly: list[str] = []
+    for result in subject.get("result", []):
+        key = str(result.get("resultDescription", ""))
+        if "#course-" not in key:
+            continue
+        if result.get("value") == "met":
+            full.append(names.get(key, ""))
+        elif result.get("value") == "partly_met":
+            partly.append(names.get(key, ""))
+    return SignedCourses(full=full, partly=partly)

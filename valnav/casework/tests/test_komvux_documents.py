@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,6 +16,7 @@ from valnav.accounts.models import OrganisationKind
 from valnav.atlas.models import ModelKind, Payer
 from valnav.atlas.tests.factories import OrganisationFactory, ValidationModelFactory
 from valnav.casework.credentials import credential_issue, signed_outcome
+from valnav.casework.komvux import signed_courses
 from valnav.casework.models import Credential, CriterionResult, DocumentType
 from valnav.casework.services import (
     case_open,
@@ -267,3 +269,19 @@ def test_every_branch_document_of_the_catalogue_can_be_issued():
         for document in model.get("outcome_documents", [])
     }
     assert named <= set(DocumentType.values)
+
+
+def test_the_intyg_courses_block_lists_the_signed_courses(komvux_case, assessor):
+    course_match_set(case=komvux_case, actor=assessor, course_key="gy25-omvardnad-1", extent="full")
+    course_match_set(
+        case=komvux_case, actor=assessor, course_key="gy11-psykiatri-1", extent="partly"
+    )
+    case = walk(komvux_case, assessor, CaseState.DECISION, decision=Decision.PARTIAL)
+    credential = issue(case, assessor, DocumentType.INTYG)
+    courses = signed_courses(credential.payload)
+    assert courses.full == ["Omvårdnad nivå 1"]
+    assert courses.partly == ["Psykiatri 1"]
+    block = render_to_string("casework/includes/credential_pdf_courses.html", {"courses": courses})
+    assert "helt motsvarar" in block
+    assert "<li>Omvårdnad nivå 1</li>" in block
+    assert "<li>Psykiatri 1</li>" in block
