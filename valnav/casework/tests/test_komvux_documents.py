@@ -285,3 +285,10 @@ def test_the_intyg_courses_block_lists_the_signed_courses(komvux_case, assessor)
     assert "helt motsvarar" in block
     assert "<li>Omvårdnad nivå 1</li>" in block
     assert "<li>Psykiatri 1</li>" in block
+
+
+def test_the_model_owners_issuer_profile_is_published(client, branch_case, assessor):
+    credential = issue(branch_case, assessor, DocumentType.YRKESBEVIS)
+    answer = client.get(credential.payload["issuer"]["id"])
+    assert answer.status_code == 200
+    assert answer.json()["name"] == "Byggbranschens Yrkesnämnd (BYN)"
