@@ -51,6 +51,8 @@ EXPECTED: dict[str, dict[str, int]] = {
     "casework:evidence-add": everyone(405),  # POST only
     "casework:referral-new": everyone(405),  # POST only
     "casework:referral-answer": everyone(405),  # POST only
+    "casework:course-match": everyone(405),  # POST only
+    "casework:examination-add": everyone(405),  # POST only
     # The API: the same visibility, the session or a token; no one signed in gets 401.
     "api-v1:case-list": only(HANDLERS) | {"anonymous": 401},
     "api-v1:case-detail": case_page(receiver=200) | {"anonymous": 401},
@@ -63,6 +65,8 @@ POST_EXPECTED: dict[str, dict[str, int]] = {
     "casework:plan-item-update": case_write(own=400),
     "casework:evidence-add": case_write(own=400),
     "casework:referral-new": case_write(own=400),
+    "casework:course-match": case_write(own=400),
+    "casework:examination-add": case_write(own=400),
     # Only the receiving organisation answers a referral (an empty answer: back to the case).
     "casework:referral-answer": case_page(own=404, receiver=302),
 }

@@ -52,7 +52,7 @@ def _sample_credential() -> Credential:
     return credential_issue(
         case=decided,
         actor=User.objects.get(email="assessor_vasteras_komvux@valnav.example"),
-        document_type=DocumentType.KOMPETENSBEVIS,
+        document_type=DocumentType.INTYG,
         signer_name="Rebecka Rektor",
         signer_title="rektor",
     )

@@ -45,7 +45,13 @@ from valnav.casework.models import (
     ValidationCase,
 )
 from valnav.casework.selectors import case_decision_summary
-from valnav.casework.services import case_roles, case_transition
+from valnav.casework.services import (
+    case_is_komvux,
+    case_roles,
+    case_transition,
+    document_issue_check,
+    document_issued_in_name_of,
+)
 from valnav.casework.states import CaseState, Decision
 from valnav.core.http import public_url
 from valnav.core.models import AccessAction
@@ -186,7 +192,30 @@ class OutcomeLine:
     result: str
 
 
-def outcome_lines(case: ValidationCase) -> list[OutcomeLine]:
+def outcome_lines(case: ValidationCase, document_type: str = "") -> list[OutcomeLine]:
+    if document_type == DocumentType.BETYG:  # the courses passed at prövning, with the grade
+        return [
+            OutcomeLine(
+                key=f"course-{exam.course_key}",
+                name=f"{exam.course_name} ({_('grade')} {exam.grade})",
+                description=exam.examiner_name,
+                result=CriterionResult.MET.value,
+            )
+            for exam in case.examinations.exclude(grade="F")
+        ]
+    matches = list(case.course_matches.all()) if case_is_komvux(case) else []
+    if matches:  # a Komvux intyg names the courses or subjects fully and partly matched
+        return [
+            OutcomeLine(
+                key=f"course-{match.course_key}",
+                name=match.course_name,
+                description="",
+                result=(
+                    CriterionResult.MET if match.extent == "full" else CriterionResult.PARTLY_MET
+                ).value,
+            )
+            for match in matches
+        ]
     summary = case_decision_summary(case)
     if summary.lines:
         return [
@@ -300,7 +329,7 @@ def build_credential(
         )
     else:
         achievement_id = f"{credential_url(public_id)}#achievement"
-    lines = outcome_lines(case)
+    lines = outcome_lines(case, document_type)
     met = [line.name for line in lines if line.result == CriterionResult.MET]
     partly = [line.name for line in lines if line.result == CriterionResult.PARTLY_MET]
     narrative = "\n".join(
@@ -374,7 +403,8 @@ def build_credential(
             "signer": signer_name,
             "title": signer_title,
         },
-        "issuer": issuer_profile(case.organisation),
+        # A branch model's document in its owner's name (services.document_issued_in_name_of).
+        "issuer": issuer_profile(document_issued_in_name_of(case) or case.organisation),
         "validFrom": issued_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "awardedDate": issued_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "credentialSubject": subject,
@@ -512,13 +542,8 @@ def credential_issue(
     if Role.ASSESSOR not in case_roles(actor, case.organisation):
         raise PermissionDenied(_("Only an assessor of the organisation issues documents."))
     errors: dict[str, str] = {}
-    if case.state not in ISSUABLE_STATES or case.decision not in DOCUMENTED_DECISIONS:
-        raise ValidationError(
-            _("A document is issued after a decision of full or partial recognition."),
-            code="no_decision",
-        )
-    if document_type not in DocumentType.values:
-        errors["document_type"] = _("Choose the kind of document.")
+    # The track's documents, a betyg after prövning, a Komvux intyg signed by the rektor.
+    document_issue_check(case, document_type, signer_title=signer_title)
     if not signer_name.strip():
         errors["signer_name"] = _("Name the person who signs the document.")
     if not signer_title.strip():
@@ -537,6 +562,7 @@ def credential_issue(
             case=case,
             issuer=case.organisation,
             document_type=document_type,
+            on_behalf_of=document_issued_in_name_of(case),
             decision=case.decision,
             title=credential_title(case, document_type),
             issued_at=issued_at,

@@ -5,6 +5,7 @@ these fields (see `valnav.core.http.form_errors_from`)."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import date
 from typing import Any, cast
 
 from django import forms
@@ -15,11 +16,14 @@ from django.utils.translation import gettext_lazy as _
 
 from valnav.accounts.models import Organisation
 from valnav.atlas.models import ComplementaryEducation, Criterion, ValidationModel
+from valnav.casework.komvux import komvux_courses_valid_on
 from valnav.casework.models import (
     AssessmentMethod,
+    CourseExtent,
     CriterionAssessment,
     CriterionResult,
     Gender,
+    Grade,
     PlanItemStatus,
     ReferralShare,
 )
@@ -412,3 +416,42 @@ class ReferralForm(forms.Form):
 
 class ReferralAnswerForm(forms.Form):
     answer = forms.ChoiceField(choices=[("accept", _("Accept")), ("decline", _("Decline"))])
+
+
+def komvux_course_choices(on: date) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The catalogue's courses and subject levels valid on `on`, Gy25 subjects first."""
+    courses = sorted(komvux_courses_valid_on(on), key=lambda course: course.name)
+    groups = [
+        (_("Subjects and levels (Gy25)"), "gy25_subject"),
+        (_("Courses (Gy11, until 2030-06-30)"), "gy11_course"),
+    ]
+    return [
+        (str(label), [(course.key, course.name) for course in courses if course.system == system])
+        for label, system in groups
+    ]
+
+
+class CourseMatchForm(forms.Form):
+    course_key = forms.ChoiceField(label=_("Course or subject"))
+    extent = forms.ChoiceField(
+        label=_("The knowledge corresponds"), choices=[("", "–"), *CourseExtent.choices]
+    )
+
+    def __init__(self, *args: Any, on: date, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "course")
+        super().__init__(*args, **kwargs)
+        _choice(self, "course_key").choices = komvux_course_choices(on)
+
+
+class ExaminationForm(forms.Form):
+    course_key = forms.ChoiceField(label=_("Course or subject"))
+    examiner_name = forms.CharField(
+        label=_("Examiner"), max_length=120, help_text=_("The teacher who set the grade.")
+    )
+    held_on = forms.DateField(label=_("Examined on"), widget=DateInput())
+    grade = forms.ChoiceField(label=_("Grade"), choices=Grade.choices)
+
+    def __init__(self, *args: Any, on: date, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "exam")
+        super().__init__(*args, **kwargs)
+        _choice(self, "course_key").choices = komvux_course_choices(on)

@@ -400,6 +400,97 @@ class DocumentType(models.TextChoices):
     BRANSCHINTYG = "branschintyg", _("Industry certificate (branschintyg)")
     YRKESBEVIS = "yrkesbevis", _("Trade certificate (yrkesbevis)")
     BETYG = "betyg", _("Grade (betyg)")
+    # The branch models' own documents (atlas.OutcomeDocument, validation_models.toml).
+    VALIDERINGSINTYG = "valideringsintyg", _("Validation certificate (valideringsintyg)")
+    ERKANNANDEINTYG = "erkannandeintyg", _("Recognition certificate (erkännandeintyg)")
+    KVALIFIKATIONSBEVIS = "kvalifikationsbevis", _("Proof of qualification (kvalifikationsbevis)")
+    CERTIFIKAT = "certifikat", _("Certification (certifikat)")
+    GESALLBREV = "gesallbrev", _("Journeyman's certificate (gesällbrev)")
+    MASTARBREV = "mastarbrev", _("Master's certificate (mästarbrev)")
+    GRONT_KORT = "gront_kort", _("Green card (grönt kort)")
+
+
+class CourseExtent(models.TextChoices):
+    """How far a person's knowledge corresponds to a Komvux course or subject level."""
+
+    FULL = "full", _("Fully corresponds")
+    PARTLY = "partly", _("Partly corresponds")
+
+
+class CourseMatch(BaseModel):
+    """A Komvux course (Gy11) or subject level (Gy25) that the assessment found the person's
+    knowledge to correspond to, fully or partly: what the Komvux intyg names (skollagen
+    20 kap. 43–45 §§). The name is kept as the catalogue (casework.komvux) gave it."""
+
+    case = models.ForeignKey(
+        ValidationCase,
+        on_delete=models.CASCADE,
+        related_name="course_matches",
+        verbose_name=_("case"),
+    )
+    course_key = models.CharField(_("course or subject"), max_length=60)
+    course_name = models.CharField(_("course or subject name"), max_length=200)
+    extent = models.CharField(_("corresponds"), max_length=8, choices=CourseExtent.choices)
+
+    class Meta:
+        verbose_name = _("matched course")
+        verbose_name_plural = _("matched courses")
+        ordering = ["case", "course_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "course_key"], name="course_match_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case}: {self.course_key} {self.extent}"
+
+
+class Grade(models.TextChoices):
+    A = "A", "A"
+    B = "B", "B"
+    C = "C", "C"
+    D = "D", "D"
+    E = "E", "E"
+    F = "F", "F"
+
+
+PASSING_GRADES = (Grade.A, Grade.B, Grade.C, Grade.D, Grade.E)
+
+
+class Examination(BaseModel):
+    """A prövning in one Komvux course or subject level, which a betyg needs (förordningen om
+    vuxenutbildning 4 kap. 24 §): who examined, when, and the grade."""
+
+    case = models.ForeignKey(
+        ValidationCase,
+        on_delete=models.CASCADE,
+        related_name="examinations",
+        verbose_name=_("case"),
+    )
+    course_key = models.CharField(_("course or subject"), max_length=60)
+    course_name = models.CharField(_("course or subject name"), max_length=200)
+    examiner_name = models.CharField(
+        _("examiner"), max_length=120, help_text=_("The teacher who set the grade.")
+    )
+    held_on = models.DateField(_("examined on"))
+    grade = models.CharField(_("grade"), max_length=1, choices=Grade.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+
+    class Meta:
+        verbose_name = _("examination (prövning)")
+        verbose_name_plural = _("examinations (prövning)")
+        ordering = ["case", "held_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case}: prövning {self.course_key} {self.grade}"
+
+    @property
+    def passed(self) -> bool:
+        return self.grade in PASSING_GRADES
 
 
 def evidence_path(instance: EvidenceFile, filename: str) -> str:
@@ -575,6 +666,16 @@ class Credential(BaseModel):
         verbose_name=_("issuer"),
     )
     document_type = models.CharField(_("document"), max_length=20, choices=DocumentType.choices)
+    # A branch model's document is issued in the name of the model's owner (the yrkesnämnd),
+    # whoever runs the test centre that assessed the case.
+    on_behalf_of = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="credentials_in_own_name",
+        verbose_name=_("issued in the name of"),
+    )
     decision = models.CharField(_("decision"), max_length=16, choices=Decision.choices)
     title = models.CharField(_("title"), max_length=200)
     issued_at = models.DateTimeField(_("issued"))

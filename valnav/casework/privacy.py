@@ -27,10 +27,12 @@ from valnav.accounts.models import User
 from valnav.casework.models import (
     CASE_ROLES,
     CaseTransition,
+    CourseMatch,
     Credential,
     CriterionAssessment,
     EducationPlanItem,
     EvidenceFile,
+    Examination,
     Individual,
     Referral,
     ReferralShare,
@@ -123,6 +125,26 @@ class PlanItemExtract(TypedDict):
     updated_at: str | None
 
 
+class CourseMatchExtract(TypedDict):
+    course_key: str
+    course_name: str
+    extent: str
+    extent_label: str
+    created_at: str | None
+    updated_at: str | None
+
+
+class ExaminationExtract(TypedDict):
+    course_key: str
+    course_name: str
+    examiner_name: str
+    held_on: str | None
+    grade: str
+    recorded_by: str
+    created_at: str | None
+    updated_at: str | None
+
+
 class ReferralExtract(TypedDict):
     from_organisation: str
     to_organisation: str
@@ -142,6 +164,7 @@ class CredentialExtract(TypedDict):
     public_id: str
     verification_url: str
     issuer: str
+    on_behalf_of: str | None
     document_type: str
     document_type_label: str
     decision: str
@@ -185,6 +208,8 @@ class CaseExtract(TypedDict):
     assessments: list[AssessmentExtract]
     evidence: list[EvidenceExtract]
     plan_items: list[PlanItemExtract]
+    course_matches: list[CourseMatchExtract]
+    examinations: list[ExaminationExtract]
     referrals: list[ReferralExtract]
     credentials: list[CredentialExtract]
 
@@ -298,6 +323,30 @@ def _plan_item(row: EducationPlanItem) -> PlanItemExtract:
     }
 
 
+def _course_match(row: CourseMatch) -> CourseMatchExtract:
+    return {
+        "course_key": row.course_key,
+        "course_name": row.course_name,
+        "extent": row.extent,
+        "extent_label": row.get_extent_display(),
+        "created_at": _when(row.created_at),
+        "updated_at": _when(row.updated_at),
+    }
+
+
+def _examination(row: Examination) -> ExaminationExtract:
+    return {
+        "course_key": row.course_key,
+        "course_name": row.course_name,
+        "examiner_name": row.examiner_name,
+        "held_on": _day(row.held_on),
+        "grade": row.grade,
+        "recorded_by": str(row.recorded_by),
+        "created_at": _when(row.created_at),
+        "updated_at": _when(row.updated_at),
+    }
+
+
 def _referral(row: Referral) -> ReferralExtract:
     labels = dict(ReferralShare.choices)
     return {
@@ -321,6 +370,7 @@ def _credential(row: Credential) -> CredentialExtract:
         "public_id": row.public_id,
         "verification_url": reverse("casework:credential-verify", args=[row.public_id]),
         "issuer": str(row.issuer),
+        "on_behalf_of": _name(row.on_behalf_of),
         "document_type": row.document_type,
         "document_type_label": row.get_document_type_display(),
         "decision": row.decision,
@@ -366,6 +416,8 @@ def _case(case: ValidationCase) -> CaseExtract:
         "assessments": [_assessment(row) for row in case.assessments.all()],
         "evidence": [_evidence(row) for row in case.evidence.all()],
         "plan_items": [_plan_item(row) for row in case.plan_items.all()],
+        "course_matches": [_course_match(row) for row in case.course_matches.all()],
+        "examinations": [_examination(row) for row in case.examinations.all()],
         "referrals": [_referral(row) for row in case.referrals.all()],
         "credentials": [_credential(row) for row in case.credentials.all()],
     }
@@ -399,10 +451,13 @@ def register_extract(*, individual: Individual) -> RegisterExtract:
             "evidence__uploaded_by",
             "plan_items__criterion",
             "plan_items__education__municipality",
+            "course_matches",
+            "examinations__recorded_by",
             "referrals__from_organisation",
             "referrals__to_organisation",
             "referrals__created_by",
             "credentials__issuer",
+            "credentials__on_behalf_of",
             "credentials__issued_by",
             "credentials__revoked_by",
             "credentials__key",

@@ -19,15 +19,21 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from valnav.accounts.models import Organisation, User
-from valnav.atlas.models import ComplementaryEducation, Criterion
+from valnav.atlas.models import ComplementaryEducation, Criterion, ModelKind
+from valnav.casework.komvux import komvux_catalogue
 from valnav.casework.models import (
     CASE_ROLES,
     AssessmentMethod,
     CaseTransition,
+    CourseExtent,
+    CourseMatch,
     CriterionAssessment,
     CriterionResult,
+    DocumentType,
     EducationPlanItem,
     EvidenceFile,
+    Examination,
+    Grade,
     Individual,
     PlanItemStatus,
     Referral,
@@ -544,3 +550,251 @@ def evidence_add(
             evidence.file.storage.delete(evidence.file.name)
         raise
     return evidence
+
+
+# Documents: what each track issues ------------------------------------------------------------
+
+# States in which the case has a decision that can be documented.
+DOCUMENT_STATES = (
+    CaseState.DECISION,
+    CaseState.DOCUMENTED,
+    CaseState.COMPLEMENTARY_EDUCATION,
+    CaseState.REASSESSMENT,
+    CaseState.CLOSED,
+)
+# Outside Komvux a document records a recognition: only these decisions lead to one.
+RECOGNISING_DECISIONS = (Decision.FULL, Decision.PARTIAL)
+# What Komvux validation issues when its model does not say (skollagen 20 kap. 43–45 §§;
+# förordningen om vuxenutbildning 4 kap. 24 §).
+KOMVUX_DOCUMENTS = (DocumentType.INTYG, DocumentType.BETYG)
+# How a signer's role names the rektor, in Swedish or English (also "biträdande rektor").
+SIGNER_WORDS_FOR_RECTOR = ("rektor", "principal")
+
+
+def case_is_komvux(case: ValidationCase) -> bool:
+    """A Komvux validation: the case's model is a Komvux one, or it has a Komvux course and
+    no model."""
+    if case.model is not None:
+        return case.model.kind == ModelKind.KOMVUX
+    return bool(case.komvux_course)
+
+
+def document_types_of_track(case: ValidationCase) -> list[DocumentType]:
+    """The documents the catalogue says the case's track issues: a Komvux intyg (and a betyg
+    after prövning), or the model's own documents (validation_models.toml outcome_documents),
+    or an intyg where no model names any."""
+    named = list(case.model.outcome_documents) if case.model is not None else []
+    if case_is_komvux(case):
+        named = named or list(KOMVUX_DOCUMENTS)
+        if DocumentType.INTYG not in named:
+            named.insert(0, DocumentType.INTYG)
+    types = [DocumentType(value) for value in named if value in DocumentType.values]
+    return types or [DocumentType.INTYG]
+
+
+def case_has_passed_examination(case: ValidationCase) -> bool:
+    return case.examinations.exclude(grade=Grade.F).exists()
+
+
+def document_types_allowed(case: ValidationCase) -> list[DocumentType]:
+    """The documents that can be issued for the case now: those of its track, a betyg only
+    after a passed prövning."""
+    types = document_types_of_track(case)
+    if DocumentType.BETYG in types and not case_has_passed_examination(case):
+        types.remove(DocumentType.BETYG)
+    return types
+
+
+def document_issuable(case: ValidationCase) -> bool:
+    """Whether the case has a decision that a document can record (of any kind)."""
+    if case.state not in DOCUMENT_STATES or not case.decision:
+        return False
+    return case_is_komvux(case) or case.decision in RECOGNISING_DECISIONS
+
+
+def document_issue_check(
+    case: ValidationCase, document_type: DocumentType | str, *, signer_title: str = "rektor"
+) -> None:
+    """Refuse a document the case cannot have: before a decision; outside Komvux after a
+    decision of 'not met' (a Komvux assessment always ends in an intyg, whatever its result);
+    a betyg without a passed prövning; a document its track does not issue; a Komvux intyg
+    not signed by the rektor (skollagen 20 kap. 43 §)."""
+    komvux = case_is_komvux(case)
+    if (
+        komvux
+        and document_type == DocumentType.INTYG
+        and not any(word in signer_title.lower() for word in SIGNER_WORDS_FOR_RECTOR)
+    ):
+        raise ValidationError(
+            {"signer_title": _("A Komvux intyg is signed by the rektor (principal).")},
+            code="intyg_needs_rektor",
+        )
+    if case.state not in DOCUMENT_STATES or not case.decision:
+        raise ValidationError(
+            _("A document is issued after the decision of the assessment."), code="no_decision"
+        )
+    if document_type == DocumentType.BETYG and not case_has_passed_examination(case):
+        raise ValidationError(
+            {
+                "document_type": _(
+                    "A betyg needs a passed examination (prövning) in the course or subject."
+                )
+            },
+            code="betyg_needs_examination",
+        )
+    if not komvux and case.decision not in RECOGNISING_DECISIONS:
+        raise ValidationError(
+            _("A document is issued after a decision of full or partial recognition."),
+            code="no_decision",
+        )
+    allowed = document_types_of_track(case)
+    if document_type not in allowed:
+        raise ValidationError(
+            {
+                "document_type": _("This case's track issues only: %(documents)s.")
+                % {"documents": ", ".join(str(choice.label) for choice in allowed)}
+            },
+            code="document_not_of_track",
+        )
+
+
+def document_issued_in_name_of(case: ValidationCase) -> Organisation | None:
+    """A branch model's document is issued in the name of the model's owner; Komvux and
+    other documents in the name of the case's organisation (None)."""
+    model = case.model
+    if model is None or model.kind != ModelKind.BRANCH or model.owner_id is None:
+        return None
+    return model.owner
+
+
+# Komvux: matched courses and prövning -------------------------------------------------------
+
+MATCHABLE_STATES = (
+    CaseState.IN_DEPTH_MAPPING,
+    CaseState.ASSESSMENT,
+    CaseState.REASSESSMENT,
+    CaseState.DECISION,
+)
+EXAMINATION_STATES = (
+    CaseState.DECISION,
+    CaseState.DOCUMENTED,
+    CaseState.COMPLEMENTARY_EDUCATION,
+    CaseState.REASSESSMENT,
+)
+
+
+def _catalogue_course(course_key: str) -> tuple[str, str]:
+    course = komvux_catalogue().get(course_key)
+    if course is None:
+        raise ValidationError(
+            {"course_key": _("Choose a course or subject from the Komvux catalogue.")},
+            code="unknown_course",
+        )
+    return course.key, course.name
+
+
+def course_match_set(
+    *,
+    case: ValidationCase,
+    actor: User,
+    course_key: str,
+    extent: CourseExtent | str,
+) -> CourseMatch:
+    """Record that the person's knowledge corresponds fully or partly to a Komvux course or
+    subject level (named on the intyg), or correct how far it does."""
+    _require_role(actor, case.organisation, (Role.ASSESSOR,))
+    if not case_is_komvux(case):
+        raise ValidationError(
+            _("Courses and subjects are matched in Komvux validation only."), code="not_komvux"
+        )
+    if case.state not in MATCHABLE_STATES:
+        raise ValidationError(
+            _("Courses are matched during in-depth mapping, assessment or re-assessment."),
+            code="not_assessable",
+        )
+    key, name = _catalogue_course(course_key)
+    with transaction.atomic():
+        match = CourseMatch.objects.filter(case=case, course_key=key).first()
+        match = match or CourseMatch(case=case, course_key=key)
+        match.course_name = name
+        match.extent = extent
+        match.full_clean()
+        match.save()
+        access_log_record(
+            actor=actor,
+            action=AccessAction.UPDATE,
+            record_type="casework.validationcase",
+            record_ref=case.reference,
+            purpose=_("Course matched"),
+        )
+    return match
+
+
+def course_match_remove(*, match: CourseMatch, actor: User) -> None:
+    case = match.case
+    _require_role(actor, case.organisation, (Role.ASSESSOR,))
+    if case.state not in MATCHABLE_STATES:
+        raise ValidationError(
+            _("Courses are matched during in-depth mapping, assessment or re-assessment."),
+            code="not_assessable",
+        )
+    with transaction.atomic():
+        match.delete()
+        access_log_record(
+            actor=actor,
+            action=AccessAction.UPDATE,
+            record_type="casework.validationcase",
+            record_ref=case.reference,
+            purpose=_("Course matched"),
+        )
+
+
+def examination_record(
+    *,
+    case: ValidationCase,
+    actor: User,
+    course_key: str,
+    examiner_name: str,
+    grade: Grade | str,
+    held_on: date | None = None,
+) -> Examination:
+    """Record a prövning in a Komvux course or subject level after the validation's decision:
+    the examiner and the grade. A passed one (A–E) lets a betyg be issued."""
+    _require_role(actor, case.organisation, (Role.ASSESSOR,))
+    if not case_is_komvux(case):
+        raise ValidationError(
+            _("An examination (prövning) belongs to Komvux validation."), code="not_komvux"
+        )
+    if case.state not in EXAMINATION_STATES:
+        raise ValidationError(
+            _("An examination (prövning) follows the decision of the validation."),
+            code="not_examinable",
+        )
+    key, name = _catalogue_course(course_key)
+    errors: dict[str, str] = {}
+    if not examiner_name.strip():
+        errors["examiner_name"] = _("Name the teacher who examined.")
+    if grade not in Grade.values:
+        errors["grade"] = _("Choose a grade from A to F.")
+    if errors:
+        raise ValidationError(errors)
+    examination = Examination(
+        case=case,
+        course_key=key,
+        course_name=name,
+        examiner_name=examiner_name.strip(),
+        grade=grade,
+        held_on=held_on or timezone.localdate(),
+        recorded_by=actor,
+    )
+    with transaction.atomic():
+        examination.full_clean()
+        examination.save()
+        access_log_record(
+            actor=actor,
+            action=AccessAction.CREATE,
+            record_type="casework.validationcase",
+            record_ref=case.reference,
+            purpose=_("Examination (prövning) recorded"),
+        )
+    return examination

@@ -5,6 +5,7 @@ from valnav.casework import (
     views_cases,
     views_credentials,
     views_import,
+    views_komvux,
     views_privacy,
     views_statistics,
 )
@@ -15,6 +16,7 @@ urlpatterns = (
     views_import.urlpatterns
     + views_statistics.urlpatterns
     + views_cases.urlpatterns
+    + views_komvux.urlpatterns
     + views_credentials.urlpatterns
     + views_privacy.urlpatterns
 )

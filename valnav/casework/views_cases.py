@@ -20,6 +20,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path, reverse
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -31,7 +32,9 @@ from valnav.casework.forms import (
     AssessmentForm,
     CaseFilterForm,
     CaseForm,
+    CourseMatchForm,
     EvidenceForm,
+    ExaminationForm,
     IndividualForm,
     PlanItemForm,
     ReferralAnswerForm,
@@ -56,8 +59,11 @@ from valnav.casework.selectors import (
 )
 from valnav.casework.services import (
     ASSESSABLE_STATES,
+    EXAMINATION_STATES,
+    MATCHABLE_STATES,
     ConcurrentEditError,
     assessment_record,
+    case_is_komvux,
     case_open,
     case_roles,
     case_transition,
@@ -271,6 +277,8 @@ def _render_detail(
     plan_update: tuple[int, PlanItemForm] | None = None,
     evidence_form: EvidenceForm | None = None,
     referral_form: ReferralForm | None = None,
+    course_form: CourseMatchForm | None = None,
+    examination_form: ExaminationForm | None = None,
 ) -> HttpResponse:
     """The case page, with any form the user just sent (bound, with its errors) in place of
     the empty one, so that nothing typed is lost."""
@@ -351,6 +359,13 @@ def _render_detail(
         context["evidence"] = list(
             case.evidence.select_related("assessment__criterion", "uploaded_by")
         )
+    if access.criteria and case_is_komvux(case):
+        context |= _komvux_context(
+            case,
+            can_change=full and is_assessor,
+            course_form=course_form,
+            examination_form=examination_form,
+        )
     if access.documents:
         context["credentials"] = list(case.credentials.order_by("-issued_at", "-pk"))
     access_log_record(
@@ -361,6 +376,29 @@ def _render_detail(
         purpose=gettext("Case page viewed"),
     )
     return render(request, "casework/case_detail.html", context, status=status)
+
+
+def _komvux_context(
+    case: ValidationCase,
+    *,
+    can_change: bool,
+    course_form: CourseMatchForm | None,
+    examination_form: ExaminationForm | None,
+) -> dict[str, Any]:
+    """The courses matched for the intyg and the prövningar, with their forms while the case
+    is in a state that takes them (casework.views_komvux)."""
+    today = timezone.localdate()
+    if course_form is None and can_change and case.state in MATCHABLE_STATES:
+        course_form = CourseMatchForm(on=today)
+    if examination_form is None and can_change and case.state in EXAMINATION_STATES:
+        examination_form = ExaminationForm(on=today, initial={"held_on": today})
+    return {
+        "komvux": True,
+        "course_matches": list(case.course_matches.all()),
+        "examinations": list(case.examinations.all()),
+        "course_form": course_form,
+        "examination_form": examination_form,
+    }
 
 
 @require_GET

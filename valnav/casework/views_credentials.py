@@ -16,8 +16,6 @@ from django.views.decorators.http import require_POST
 
 from valnav.accounts.models import OrganisationKind, User
 from valnav.casework.credentials import (
-    DOCUMENTED_DECISIONS,
-    ISSUABLE_STATES,
     credential_issue,
     credential_revoke,
     credential_verify_stored,
@@ -29,7 +27,7 @@ from valnav.casework.credentials import (
 from valnav.casework.documents import credential_pdf, qr_svg_data_uri
 from valnav.casework.models import Credential, CriterionResult, DocumentType, ValidationCase
 from valnav.casework.selectors import case_for
-from valnav.casework.services import case_roles
+from valnav.casework.services import case_roles, document_issuable, document_types_allowed
 from valnav.core.decorators import require_perm
 from valnav.core.http import form_errors_from, member
 from valnav.core.models import AccessAction
@@ -80,15 +78,18 @@ def credential_issue_view(request: HttpRequest, reference: str) -> HttpResponse:
     if not _is_assessor(member(request), case):
         raise PermissionDenied
     komvux = case.organisation.kind == OrganisationKind.MUNICIPALITY
+    # Only the documents the case's track issues now (a betyg after a passed prövning).
+    allowed = document_types_allowed(case)
     form = IssueForm(
         request.POST or None,
         initial={
-            "document_type": DocumentType.KOMPETENSBEVIS if komvux else DocumentType.INTYG,
+            "document_type": allowed[0],
             "signer_title": _("rektor") if komvux else "",
         },
     )
+    form.fields["document_type"].choices = [(choice.value, choice.label) for choice in allowed]  # type: ignore[attr-defined]
     problem = ""
-    if case.state not in ISSUABLE_STATES or case.decision not in DOCUMENTED_DECISIONS:
+    if not document_issuable(case):
         problem = str(_("A document is issued after a decision of full or partial recognition."))
     elif request.method == "POST" and form.is_valid():
         try:
@@ -107,7 +108,7 @@ def credential_issue_view(request: HttpRequest, reference: str) -> HttpResponse:
                 reference=case.reference,
                 public_id=credential.public_id,
             )
-    lines = outcome_lines(case)
+    lines = outcome_lines(case, str(form["document_type"].value() or ""))
     return render(
         request,
         "casework/credential_issue.html",

@@ -28,7 +28,8 @@ from valnav.casework.credentials import (
     credential_revoke,
     enveloped,
 )
-from valnav.casework.models import CASE_ROLES, Credential, DocumentType, ValidationCase
+from valnav.casework.models import CASE_ROLES, Credential, ValidationCase
+from valnav.casework.services import document_types_allowed
 from valnav.core.permissions import Role
 from valnav.demo.identities import TEST_PERSONNUMMER
 from valnav.lib import fieldcrypto
@@ -87,7 +88,7 @@ def seed_credentials(out_dir: Path = OUT_DIR) -> int:
                 credential_issue(
                     case=case,
                     actor=assessor,
-                    document_type=DocumentType.KOMPETENSBEVIS,
+                    document_type=document_types_allowed(case)[0],
                     signer_name="Rebecka Rektor (demo)",
                     signer_title="rektor",
                 )

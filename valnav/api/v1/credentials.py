@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
@@ -81,7 +82,10 @@ def credential_status_list(request: HttpRequest, list_id: str) -> HttpResponse:
     summary="The Open Badges issuer profile of an organisation that has issued credentials",
 )
 def credential_issuer(request: HttpRequest, organisation_id: ObjectId) -> dict[str, Any]:
-    issuers = Organisation.objects.filter(credentials__isnull=False).distinct()
+    # Also a branch model's owner, in whose name the test centres issue its documents.
+    issuers = Organisation.objects.filter(
+        Q(credentials__isnull=False) | Q(credentials_in_own_name__isnull=False)
+    ).distinct()
     return issuer_profile(get_object_or_404(issuers, pk=organisation_id))
 
 

@@ -250,7 +250,7 @@ def test_each_credential_gets_its_own_status_bit(decided, personas):
     second = credential_issue(
         case=decided,
         actor=assessor,
-        document_type=DocumentType.KOMPETENSBEVIS,
+        document_type=DocumentType.INTYG,
         signer_name="R",
         signer_title="rektor",
     )

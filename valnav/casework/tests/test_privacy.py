@@ -24,11 +24,13 @@ from valnav.atlas.tests.factories import EducationFactory, ValidationModelFactor
 from valnav.casework import privacy
 from valnav.casework.models import (
     CaseTransition,
+    CourseMatch,
     Credential,
     CriterionAssessment,
     DocumentType,
     EducationPlanItem,
     EvidenceFile,
+    Examination,
     Gender,
     Individual,
     PlanItemStatus,
@@ -199,6 +201,18 @@ def full_case(case, personas, komvux, private_storage):
         shares=[ReferralShare.TARGET, ReferralShare.DECISION],
         consent_how="Muntligt vid mötet den 20 november",
         message="Amina flyttar till Örebro",
+    )
+    CourseMatch.objects.create(
+        case=case, course_key="gy11-omvardnad-1", course_name="Omvårdnad 1", extent="full"
+    )
+    Examination.objects.create(
+        case=case,
+        course_key="gy11-omvardnad-2",
+        course_name="Omvårdnad 2",
+        examiner_name="Lena Lärare",
+        held_on=timezone.localdate(),
+        grade="C",
+        recorded_by=assessor,
     )
     case.komvux_course = "Vård- och omsorgsarbete 1"
     case.culled_at = timezone.now()

@@ -334,7 +334,7 @@ def test_a_receiver_may_not_change_the_case(personas, komvux):
             "consent_how": "Mottagaren",
         },
         reverse("casework:credential-issue", kwargs=reference): {
-            "document_type": "kompetensbevis",
+            "document_type": "intyg",
             "signer_name": "Mottagare",
             "signer_title": "rektor",
         },
@@ -406,3 +406,13 @@ def test_a_receiver_sees_the_documents_only_with_the_decision_and_the_target(
         assert (escape(issued.title) in page) is shown, shares
         assert document_url not in page
     assert client.get(document_url).status_code == 404
+
+
+def test_swedish_pages_say_hanvisat_not_the_medical_remitterat():
+    """Issue #16: 'remittera' reads as a medical referral; Swedish says 'hänvisa'."""
+    with translation.override("sv"):
+        assert str(CaseState.REFERRED.label) == "Hänvisat"
+        assert translation.gettext("Refer with consent") == "Hänvisa med samtycke"
+        assert translation.gettext("The case is referred.") == "Ärendet är hänvisat."
+    with translation.override("en"):
+        assert str(CaseState.REFERRED.label) == "Referred"

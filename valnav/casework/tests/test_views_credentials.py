@@ -37,7 +37,7 @@ def test_an_assessor_issues_the_document_from_the_case(client, personas, decided
     answer = client.post(
         url,
         {
-            "document_type": "kompetensbevis",
+            "document_type": "intyg",
             "signer_name": "Rebecka Rektor",
             "signer_title": "rektor",
         },
