@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from valnav.accounts.selectors import organisations_with_perm
 from valnav.atlas.models import (
@@ -27,10 +28,13 @@ from valnav.atlas.models import (
     RegionPolicy,
     ValidationModel,
 )
+from valnav.core.figures_cache import figures_data_changed
 from valnav.core.permissions import Perm, user_has_perm, user_perms
 from valnav.lib.stemming import stem_text
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from django.db.models import Model
 
     from valnav.accounts.models import User
@@ -359,3 +363,44 @@ def search_stems_refresh(*, model_ids: Iterable[int] | None = None) -> int:
             changed_education.append(education)
     ComplementaryEducation.objects.bulk_update(changed_education, ["search_stems"], batch_size=1000)
     return len(changed) + len(changed_education)
+
+
+# Offers are written this many at a time by the bulk writer (one statement on SQLite and
+# PostgreSQL; the rows of a chunk that the database refuses are found one by one).
+OFFER_WRITE_CHUNK = 2000
+
+
+def offers_bulk_save(
+    *,
+    creates: list[Offer],
+    updates: list[Offer],
+    fields: Collection[str],
+    actor: User | None,
+    now: datetime,
+) -> None:
+    """Create and update many offers at once, with their history through django-simple-
+    history's bulk API ("+" for new, "~" for changed offers, `actor` as the history user, `now`
+    as its date). The caller has checked the rows and settled publication; the database's own
+    constraints still apply and raise IntegrityError. Sends no signals: the figures cache is
+    told here."""
+    with transaction.atomic():
+        figures_data_changed()
+        if creates:
+            bulk_create_with_history(
+                creates,
+                Offer,
+                batch_size=OFFER_WRITE_CHUNK,
+                default_user=actor,
+                default_change_reason=None,
+                default_date=now,
+            )
+        if updates:
+            bulk_update_with_history(
+                updates,
+                Offer,
+                sorted({*fields, "updated_at", "search_stems"}),
+                batch_size=OFFER_WRITE_CHUNK,
+                default_user=actor,
+                default_change_reason=None,
+                default_date=now,
+            )

@@ -31,19 +31,6 @@ from django.utils.translation import gettext as _
 
 from valnav.accounts.models import Membership, Organisation
 from valnav.atlas.models import ValidationModel
-from valnav.atlas.offer_io import (
-    FALSE_WORDS,
-    TRUE_WORDS,
-    Column,
-    RowError,
-    UnreadableFileError,
-    beyond_header,
-    beyond_header_message,
-    fold_header,
-    has_nul,
-    nul_message,
-    read_sheet,
-)
 from valnav.casework.facts import case_facts_refresh
 from valnav.casework.models import (
     CASE_ROLES,
@@ -57,6 +44,18 @@ from valnav.casework.services import PERSONNUMMER_MESSAGES
 from valnav.casework.states import TRANSITIONS, CaseState, Decision
 from valnav.core.models import AccessAction, AccessLogEntry
 from valnav.core.permissions import ROLE_PERMISSIONS, Perm, Role, user_has_perm
+from valnav.core.tabular import (
+    Column,
+    RowError,
+    UnreadableFileError,
+    beyond_header,
+    beyond_header_message,
+    fold_header,
+    has_nul,
+    nul_message,
+    read_sheet,
+)
+from valnav.core.tabular.parsers import FALSE_WORDS, TRUE_WORDS
 from valnav.lib import fieldcrypto
 from valnav.lib.personnummer import PersonnummerError, parse_personnummer
 from valnav.places.models import Municipality

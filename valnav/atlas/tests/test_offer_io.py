@@ -164,7 +164,7 @@ def test_the_history_of_an_imported_offer_reads_like_one_saved_by_hand(assessor)
 def test_a_dry_run_reports_the_changes_but_writes_nothing(assessor):
     report = run(csv_bytes([good_row("A1")]), actor=assessor, dry_run=True)
     assert report.created == 1
-    assert [(change.row, change.external_id, change.action) for change in report.changes] == [
+    assert [(change.row, change.key, change.action) for change in report.changes] == [
         (2, "A1", "create")
     ]
     assert not Offer.objects.exists()
