@@ -136,9 +136,10 @@ class LedgerImportForm(forms.Form):
         label=gettext_lazy("Ledger file"),
         help_text=gettext_lazy(
             "CSV (comma or semicolon separated) or XLSX with the columns date, verification "
-            "number, account, cost category, region and amount."
+            "number, account, cost category, region and amount; or the accounting system's "
+            "SIE 4 export (.se)."
         ),
-        widget=forms.FileInput(attrs={"accept": ".csv,.xlsx,.txt,text/csv"}),
+        widget=forms.FileInput(attrs={"accept": ".csv,.xlsx,.txt,.se,.si,.sie,text/csv"}),
     )
 
     def clean_file(self) -> UploadedFile[bytes]:

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from valnav.core.importing import FileImportCommand
+from valnav.core.tabular.command import FileImportCommand
 from valnav.governance.budget import kr
 from valnav.governance.ledger import LedgerReport, ledger_import
 from valnav.governance.models import Project
