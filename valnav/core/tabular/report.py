@@ -14,12 +14,13 @@ PREVIEW_LIMIT = 500
 @dataclass(frozen=True)
 class RowChange:
     """A row that creates or changes a record, for the preview: `key` is the record's own id
-    in the file, `label` who or what it belongs to, `columns` what a changed row changes."""
+    in the file, `label` who or what it belongs to, `columns` what a changed row changes
+    ("exists": imported before and left as it is)."""
 
     row: int
     key: str
     label: str
-    action: Literal["create", "update"]
+    action: Literal["create", "update", "exists"]
     columns: list[str] = field(default_factory=list)
 
 
