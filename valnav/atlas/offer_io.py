@@ -520,8 +520,8 @@ class OfferImporter(Importer[_Row]):
         today = timezone.localdate()
         defaults: Record = {field.attname: field.get_default() for field in _OFFER_FIELDS}
         defaults["created_at"] = defaults["updated_at"] = now
-        creates: list[tuple[int, Offer, Record]] = []
-        updates: list[tuple[int, Offer, Record]] = []
+        creates: list[_Write] = []
+        updates: list[_Write] = []
         changed_fields: set[str] = set()
         for row in rows:
             before = stored.get((row.provider.pk, row.external_id))
@@ -535,8 +535,7 @@ class OfferImporter(Importer[_Row]):
                 record["provider_id"] = row.provider.pk
                 record["external_id"] = row.external_id
                 record["search_stems"] = self.catalogue.offer_stems(record, row.provider)
-                offer = _offer(record)
-                creates.append((row.number, offer, values))
+                creates.append(_Write(row.number, _arguments(record), values))
                 report.change(RowChange(row.number, row.external_id, row.provider.name, "create"))
                 continue
             changed = [name for name, value in values.items() if before[name] != value]
@@ -545,9 +544,8 @@ class OfferImporter(Importer[_Row]):
                 continue
             record = {**before, **values, "updated_at": now}
             record["search_stems"] = self.catalogue.offer_stems(record, row.provider)
-            offer = _offer(record)
             changed_fields.update(changed)
-            updates.append((row.number, offer, values))
+            updates.append(_Write(row.number, _arguments(record), values))
             report.change(
                 RowChange(
                     row.number,
@@ -559,19 +557,35 @@ class OfferImporter(Importer[_Row]):
             )
         if report.errors:
             return
-        try:
-            offers_bulk_save(
-                creates=[offer for _number, offer, _values in creates],
-                updates=[offer for _number, offer, _values in updates],
-                fields=changed_fields,
-                actor=self.actor,
-                now=now,
-            )
-        except IntegrityError as refused:
-            report.errors.extend(_refused_rows([*creates, *updates], self, refused))
-            return
-        if progress is not None and not report.dry_run:
-            progress(2 * report.rows, 2 * report.rows)
+        # In chunks, each in its own savepoint: the offers and their history instances of a
+        # whole large file would take a gigabyte, and progress is reported as they are written.
+        done = 0
+        for kind, writes in (("create", creates), ("update", updates)):
+            for chunk in _chunks(writes, WRITE_CHUNK):
+                offers = [Offer(*write.arguments) for write in chunk]
+                try:
+                    offers_bulk_save(
+                        creates=offers if kind == "create" else [],
+                        updates=offers if kind == "update" else [],
+                        fields=changed_fields,
+                        actor=self.actor,
+                        now=now,
+                    )
+                except IntegrityError as refused:
+                    report.errors.extend(_refused_rows(chunk, self, refused))
+                done += len(chunk)
+                if progress is not None and not report.dry_run:
+                    progress(report.rows + done, 2 * report.rows)
+
+
+@dataclass
+class _Write:
+    """A row to write: the offer's attribute values in field order (Django's fast path for
+    building many instances), and the values the row gave, to blame a refused row."""
+
+    number: int
+    arguments: list[SQLValue]
+    values: Record
 
 
 def _stored_offers(rows: Sequence[_Row]) -> dict[tuple[int, str], Record]:
@@ -602,22 +616,25 @@ _OFFER_FIELDS = [
     model_field for model_field in Offer._meta.concrete_fields if not model_field.primary_key
 ]
 _OFFER_ATTNAMES = [model_field.attname for model_field in Offer._meta.concrete_fields]
+# Offers are built and written this many at a time.
+WRITE_CHUNK = 5000
 
 
-def _offer(record: Record) -> Offer:
-    """An offer from its attribute values, in field order: Django's fast path for building
-    many instances (keyword arguments cost several times more)."""
-    return Offer(*[record.get(attname) for attname in _OFFER_ATTNAMES])
+def _arguments(record: Record) -> list[SQLValue]:
+    """An offer's attribute values in field order (positional arguments cost several times
+    less than keyword arguments when building many instances)."""
+    return [record.get(attname) for attname in _OFFER_ATTNAMES]
 
 
 def _refused_rows(
-    written: Sequence[tuple[int, Offer, Record]], importer: OfferImporter, refused: IntegrityError
+    written: Sequence[_Write], importer: OfferImporter, refused: IntegrityError
 ) -> list[RowError]:
     """The rows the database refused, found by validating each with the model's check
     constraints (queries only when a write failed), each blamed on the column to correct."""
     checks = [c for c in Offer._meta.constraints if isinstance(c, CheckConstraint)]
     errors: list[RowError] = []
-    for number, offer, values in written:
+    for write in written:
+        number, offer, values = write.number, Offer(*write.arguments), write.values
         for constraint in checks:
             try:
                 constraint.validate(Offer, offer)
