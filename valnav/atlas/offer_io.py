@@ -38,7 +38,7 @@ from openpyxl.cell import WriteOnlyCell
 from valnav.accounts.models import ORGNR_MESSAGES, Organisation
 from valnav.accounts.selectors import organisations_with_perm
 from valnav.atlas.models import Offer, PublicationStatus, RegionPolicy, ValidationModel
-from valnav.atlas.services import offers_bulk_save
+from valnav.atlas.services import large_page_cache, offers_bulk_save
 from valnav.core.permissions import Perm, user_has_perm
 from valnav.core.tabular import (
     BoundColumns,
@@ -559,6 +559,18 @@ class OfferImporter(Importer[_Row]):
             return
         # In chunks, each in its own savepoint: the offers and their history instances of a
         # whole large file would take a gigabyte, and progress is reported as they are written.
+        with large_page_cache():
+            self._write(creates, updates, changed_fields, now, report, progress)
+
+    def _write(
+        self,
+        creates: list[_Write],
+        updates: list[_Write],
+        changed_fields: set[str],
+        now: datetime,
+        report: ImportReport,
+        progress: Progress | None,
+    ) -> None:
         done = 0
         for kind, writes in (("create", creates), ("update", updates)):
             for chunk in _chunks(writes, WRITE_CHUNK):

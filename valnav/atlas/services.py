@@ -15,7 +15,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -366,6 +366,24 @@ def search_stems_refresh(*, model_ids: Iterable[int] | None = None) -> int:
             changed_education.append(education)
     ComplementaryEducation.objects.bulk_update(changed_education, ["search_stems"], batch_size=1000)
     return len(changed) + len(changed_education)
+
+
+@contextlib.contextmanager
+def large_page_cache() -> Iterator[None]:
+    """On SQLite, a 64 MiB page cache while many offers are written: the full-text index of
+    the new rows (see atlas.search) is built faster. The connection's own size comes back
+    after; other databases are left as they are."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        (previous,) = cursor.fetchone()
+        cursor.execute("PRAGMA cache_size = -65536")
+        try:
+            yield
+        finally:
+            cursor.execute(f"PRAGMA cache_size = {int(previous)}")
 
 
 # Offers are written this many at a time by the bulk writer (one statement on SQLite and

@@ -440,12 +440,13 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(
     assessor, count, django_assert_max_num_queries
 ):
     source = csv_bytes([good_row(f"A{n}") for n in range(count)])
-    # 17: the rows' checks and writes, and the one that tells cached figures the data changed.
-    with django_assert_max_num_queries(17):
+    # 20: the rows' checks and writes, the one that tells cached figures the data changed, and
+    # on SQLite three that enlarge the page cache while writing and restore it.
+    with django_assert_max_num_queries(20):
         report = run(source, actor=assessor)
     assert report.created == count
     source = csv_bytes([good_row(f"A{n}", kommunkod="1884") for n in range(count)])
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(20):
         report = run(source, actor=assessor)
     assert report.updated == count
 
