@@ -105,14 +105,9 @@ class CourseImporter(tabular.Importer[Course]):
         folded = tabular.fold_header(re.sub(r"\s+\d+$", "", title))
         return [model for model, terms in self.model_terms if any(t in folded for t in terms)]
 
-    def read(
-        self,
-        *,
-        source: bytes,
-        filename: str,
-        report: tabular.ImportReport,
-        progress: tabular.Progress | None,
-    ) -> list[tuple[int, Course]]:
+    def read_source(
+        self, source: bytes, report: tabular.ImportReport
+    ) -> list[tuple[int, Course]] | None:
         pages = _pages(tabular.read_json(source))
         self.complete = _complete(pages)
         courses: list[tuple[int, Course]] = []
@@ -192,12 +187,7 @@ class CourseImporter(tabular.Importer[Course]):
             models=self.links(title),
         )
 
-    def apply(
-        self,
-        records: list[tuple[int, Course]],
-        report: tabular.ImportReport,
-        progress: tabular.Progress | None,
-    ) -> None:
+    def apply(self, records: list[tuple[int, Course]], report: tabular.ImportReport) -> None:
         result = educations_sync(
             courses=[
                 {

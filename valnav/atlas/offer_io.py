@@ -511,9 +511,7 @@ class OfferImporter(Importer[_Row]):
             return None
         return provider
 
-    def apply(
-        self, records: list[tuple[int, _Row]], report: ImportReport, progress: Progress | None
-    ) -> None:
+    def apply(self, records: list[tuple[int, _Row]], report: ImportReport) -> None:
         rows = [row for _number, row in records]
         stored = _stored_offers(rows)
         now = timezone.now()
@@ -560,7 +558,7 @@ class OfferImporter(Importer[_Row]):
         # In chunks, each in its own savepoint: the offers and their history instances of a
         # whole large file would take a gigabyte, and progress is reported as they are written.
         with large_page_cache():
-            self._write(creates, updates, changed_fields, now, report, progress)
+            self._write(creates, updates, changed_fields, now, report)
 
     def _write(
         self,
@@ -569,7 +567,6 @@ class OfferImporter(Importer[_Row]):
         changed_fields: set[str],
         now: datetime,
         report: ImportReport,
-        progress: Progress | None,
     ) -> None:
         done = 0
         for kind, writes in (("create", creates), ("update", updates)):
@@ -586,8 +583,8 @@ class OfferImporter(Importer[_Row]):
                 except IntegrityError as refused:
                     report.errors.extend(_refused_rows(chunk, self, refused))
                 done += len(chunk)
-                if progress is not None and not report.dry_run:
-                    progress(report.rows + done, 2 * report.rows)
+                if self.progress is not None and not report.dry_run:
+                    self.progress(report.rows + done, 2 * report.rows)
 
 
 @dataclass

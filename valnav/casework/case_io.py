@@ -355,7 +355,6 @@ class CaseImporter(tabular.Importer[_CaseRow]):
         self.today = today
         self.catalogue = _Catalogue()
         self.seen: dict[str, int] = {}  # case references of the file: the row of the first
-        self.errors: list[RowError] = []
 
     def check_header(self, columns: tabular.BoundColumns, errors: list[RowError]) -> None:
         if not any(key in columns for key in TARGET_KEYS):
@@ -368,16 +367,9 @@ class CaseImporter(tabular.Importer[_CaseRow]):
                 )
             )
 
-    def read(
-        self,
-        *,
-        source: bytes,
-        filename: str,
-        report: tabular.ImportReport,
-        progress: tabular.Progress | None,
-    ) -> list[tuple[int, _CaseRow]]:
-        self.errors = report.errors
-        return super().read(source=source, filename=filename, report=report, progress=progress)
+    @property
+    def errors(self) -> list[RowError]:
+        return self.report.errors
 
     def error(self, number: int, key: str, message: str) -> None:
         self.errors.append(RowError(number, self.column_name(key), message))
@@ -385,12 +377,7 @@ class CaseImporter(tabular.Importer[_CaseRow]):
     def read_row(self, row: tabular.Row) -> _CaseRow | None:
         return self._read(row.number, row.cells)
 
-    def apply(
-        self,
-        records: list[tuple[int, _CaseRow]],
-        report: tabular.ImportReport,
-        progress: tabular.Progress | None,
-    ) -> None:
+    def apply(self, records: list[tuple[int, _CaseRow]], report: tabular.ImportReport) -> None:
         """Count the new cases and individuals and, unless a dry run, write them."""
         organisation = self.organisation
         rows = [row for _number, row in records]

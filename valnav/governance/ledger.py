@@ -25,17 +25,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from valnav.core.tabular import (
-    Column,
-    Columns,
-    Importer,
-    ImportReport,
-    Progress,
-    Row,
-    RowError,
-    fold_header,
-    run_import,
-)
+from valnav.core import tabular
 from valnav.core.tabular.parsers import parse_amount
 from valnav.core.tabular.sie import is_sie, read_sie
 from valnav.governance.dates import DateError, parse_day
@@ -51,27 +41,27 @@ __all__ = [
     "region_lookup",
 ]
 
-COLUMNS = Columns(
+COLUMNS = tabular.Columns(
     [
-        Column("date", "Datum", "Date", True, ("bokföringsdatum", "booked on")),
-        Column(
+        tabular.Column("date", "Datum", "Date", True, ("bokföringsdatum", "booked on")),
+        tabular.Column(
             "verification",
             "Verifikation",
             "Verification number",
             True,
             ("verifikationsnummer", "ver nr", "vernr", "verification"),
         ),
-        Column("account", "Konto", "Account", True),
-        Column("category", "Kostnadsslag", "Cost category", True, ("kategori", "category")),
-        Column("region", "Region", "Region", False, ("län", "county")),
-        Column("amount", "Belopp", "Amount", True, ("belopp kr", "amount kr")),
+        tabular.Column("account", "Konto", "Account", True),
+        tabular.Column("category", "Kostnadsslag", "Cost category", True, ("kategori", "category")),
+        tabular.Column("region", "Region", "Region", False, ("län", "county")),
+        tabular.Column("amount", "Belopp", "Amount", True, ("belopp kr", "amount kr")),
     ],
     unknown_is_error=False,  # a ledger export carries the accounting system's own columns
 )
 
 
 @dataclass
-class LedgerReport(ImportReport):
+class LedgerReport(tabular.ImportReport):
     total: Decimal = Decimal(0)
 
 
@@ -82,10 +72,10 @@ AMOUNT_MAX = Decimal("999999999999.99")
 def category_lookup() -> dict[str, str]:
     lookup: dict[str, str] = {}
     for value, label in CostCategory.choices:
-        lookup[fold_header(value)] = value
+        lookup[tabular.fold_header(value)] = value
         for language in ("en", "sv"):
             with translation.override(language):
-                lookup[fold_header(str(label))] = value
+                lookup[tabular.fold_header(str(label))] = value
     for name, value in (
         ("egen personal", CostCategory.STAFF),
         ("egen personal inkl lönebikostnader", CostCategory.STAFF),
@@ -96,7 +86,7 @@ def category_lookup() -> dict[str, str]:
         ("resor", CostCategory.TRAVEL),
         ("indirekta kostnader", CostCategory.INDIRECT),
     ):
-        lookup[fold_header(name)] = value
+        lookup[tabular.fold_header(name)] = value
     return lookup
 
 
@@ -104,7 +94,7 @@ def region_lookup() -> dict[str, County]:
     lookup: dict[str, County] = {}
     for county in County.objects.all():
         for name in (county.code, county.name, county.region_name):
-            lookup[fold_header(name)] = county
+            lookup[tabular.fold_header(name)] = county
     return lookup
 
 
@@ -124,7 +114,7 @@ def amount_problem(amount: Decimal) -> str | None:
     return None
 
 
-class LedgerImporter(Importer[Actual]):
+class LedgerImporter(tabular.Importer[Actual]):
     """A project's booked costs from a ledger table."""
 
     columns = COLUMNS
@@ -134,7 +124,7 @@ class LedgerImporter(Importer[Actual]):
         self.categories = category_lookup()
         self.regions = region_lookup()
 
-    def read_row(self, row: Row) -> Actual | None:
+    def read_row(self, row: tabular.Row) -> Actual | None:
         booked_on: date | None = None
         try:
             booked_on = parse_day(row.cell("date"))
@@ -152,7 +142,7 @@ class LedgerImporter(Importer[Actual]):
             row.error("account", _("The account is missing."))
         elif len(account) > 20:
             row.error("account", _("At most 20 characters."))
-        category = self.categories.get(fold_header(row.cell("category")))
+        category = self.categories.get(tabular.fold_header(row.cell("category")))
         if category is None:
             row.error(
                 "category",
@@ -164,7 +154,7 @@ class LedgerImporter(Importer[Actual]):
             )
         region: County | None = None
         if row.cell("region"):
-            region = self.regions.get(fold_header(row.cell("region")))
+            region = self.regions.get(tabular.fold_header(row.cell("region")))
             if region is None:
                 row.error(
                     "region",
@@ -198,9 +188,7 @@ class LedgerImporter(Importer[Actual]):
             amount=amount,
         )
 
-    def apply(
-        self, records: list[tuple[int, Actual]], report: ImportReport, progress: Progress | None
-    ) -> None:
+    def apply(self, records: list[tuple[int, Actual]], report: tabular.ImportReport) -> None:
         lines = [line for _number, line in records]
         existing = {
             _key(actual)
@@ -283,9 +271,9 @@ class SieLedgerImporter(LedgerImporter):
         self.mapping = mapping or SieMapping.load()
         self.counties = {county.code: county for county in County.objects.all()}
 
-    def read(
-        self, *, source: bytes, filename: str, report: ImportReport, progress: Progress | None
-    ) -> list[tuple[int, Actual]]:
+    def read_source(
+        self, source: bytes, report: tabular.ImportReport
+    ) -> list[tuple[int, Actual]] | None:
         sie = read_sie(source, report.errors)
         mapping = self.mapping
         transactions = [
@@ -316,7 +304,7 @@ class SieLedgerImporter(LedgerImporter):
                 region = self.counties.get(mapping.regions.get(region_object, ""))
                 if region is None:
                     report.errors.append(
-                        RowError(
+                        tabular.RowError(
                             line,
                             "#TRANS",
                             _("The cost centre %(object)s has no region in the SIE mapping.")
@@ -328,13 +316,13 @@ class SieLedgerImporter(LedgerImporter):
             if booked_on is None:  # pragma: no cover  (#VER always has a date)
                 continue
             if problem := outside_period(self.project, booked_on):
-                report.errors.append(RowError(line, "#TRANS", problem))
+                report.errors.append(tabular.RowError(line, "#TRANS", problem))
                 continue
             if problem := amount_problem(transaction.amount):
-                report.errors.append(RowError(line, "#TRANS", problem))
+                report.errors.append(tabular.RowError(line, "#TRANS", problem))
                 continue
             if len(transaction.account) > 20:
-                report.errors.append(RowError(line, "#TRANS", _("At most 20 characters.")))
+                report.errors.append(tabular.RowError(line, "#TRANS", _("At most 20 characters.")))
                 continue
             actual = Actual(
                 project=self.project,
@@ -348,7 +336,7 @@ class SieLedgerImporter(LedgerImporter):
             records.append((line, actual))
         if not records and not report.errors:
             report.errors.append(
-                RowError(0, "", _("The SIE file has no cost of this project to book."))
+                tabular.RowError(0, "", _("The SIE file has no cost of this project to book."))
             )
         return records
 
@@ -359,7 +347,7 @@ def ledger_import(
     """Check a ledger file (a table or SIE 4) and, unless `dry_run` or anything is wrong, book
     its lines."""
     importer = SieLedgerImporter(project) if is_sie(source) else LedgerImporter(project)
-    report = run_import(
+    report = tabular.run_import(
         importer, source=source, filename=filename, dry_run=dry_run, report=LedgerReport()
     )
     if report.errors:

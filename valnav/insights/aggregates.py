@@ -26,31 +26,23 @@ from django.utils.translation import gettext as _
 
 from valnav.casework.facts import suppress
 from valnav.casework.models import CaseFactRow
-from valnav.core.tabular import (
-    Column,
-    Columns,
-    Importer,
-    ImportReport,
-    Progress,
-    Row,
-    RowError,
-    run_import,
-)
+from valnav.core import tabular
 from valnav.insights.equity import HIDDEN
 from valnav.insights.models import AggregateStatistic
 from valnav.places.models import Municipality
+from valnav.places.population_io import duplicate_municipality_year, read_municipality_year
 
 REPORTED_SOURCE = "Inrapporterad statistik"
 COUNTS = ("started", "completed", "full", "partial", "not_met")
-COLUMNS = Columns(
+COLUMNS = tabular.Columns(
     [
-        Column("code", "kommunkod", "municipality_code", True, ("kommun", "municipality")),
-        Column("year", "år", "year", True),
-        Column("started", "påbörjade", "started", True),
-        Column("completed", "avslutade", "completed", True),
-        Column("full", "helt", "full", True, ("helt uppfyllda",)),
-        Column("partial", "delvis", "partial", True, ("delvis uppfyllda",)),
-        Column("not_met", "ej", "not_met", True, ("ej uppfyllda",)),
+        tabular.Column("code", "kommunkod", "municipality_code", True, ("kommun", "municipality")),
+        tabular.Column("year", "år", "year", True),
+        tabular.Column("started", "påbörjade", "started", True),
+        tabular.Column("completed", "avslutade", "completed", True),
+        tabular.Column("full", "helt", "full", True, ("helt uppfyllda",)),
+        tabular.Column("partial", "delvis", "partial", True, ("delvis uppfyllda",)),
+        tabular.Column("not_met", "ej", "not_met", True, ("ej uppfyllda",)),
     ],
     unknown_is_error=False,
 )
@@ -63,7 +55,7 @@ class _Reported:
     counts: dict[str, int]
 
 
-class AggregateImporter(Importer[_Reported]):
+class AggregateImporter(tabular.Importer[_Reported]):
     """A year's reported totals per municipality; see the module's docstring."""
 
     columns = COLUMNS
@@ -72,17 +64,8 @@ class AggregateImporter(Importer[_Reported]):
         self.source_name = source_name
         self.municipalities = {m.code: m for m in Municipality.objects.all()}
 
-    def read_row(self, row: Row) -> _Reported | None:
-        code_match = re.match(r"^(\d{4})\b", row.cell("code"))
-        code = code_match.group(1) if code_match else ""
-        if not code:
-            row.error("code", _("A municipality code is four digits, e.g. 1980."))
-        elif code not in self.municipalities:
-            row.error("code", _("No municipality has the code %(code)s.") % {"code": code})
-        year_text = row.cell("year")
-        year = int(year_text) if re.fullmatch(r"\d{4}", year_text) else 0
-        if not 1900 <= year <= 2200:
-            row.error("year", _("A year is four digits, e.g. 2024."))
+    def read_row(self, row: tabular.Row) -> _Reported | None:
+        code, year = read_municipality_year(row, self.municipalities)
         counts: dict[str, int] = {}
         for key in COUNTS:
             value = re.sub(r"[\s\u00a0]", "", row.cell(key))
@@ -105,24 +88,17 @@ class AggregateImporter(Importer[_Reported]):
     def key(self, record: _Reported) -> Hashable:
         return (record.code, record.year)
 
-    def duplicate(self, row: Row, first: int) -> None:
-        row.error(
-            "code",
-            _("Row %(row)s already gives %(code)s for %(year)s.")
-            % {"row": first, "code": row.cell("code")[:4], "year": row.cell("year")},
-        )
+    def duplicate(self, row: tabular.Row, first: int) -> None:
+        duplicate_municipality_year(row, first)
 
-    def read(
-        self, *, source: bytes, filename: str, report: ImportReport, progress: Progress | None
+    def finish(
+        self, records: list[tuple[int, _Reported]], report: tabular.ImportReport
     ) -> list[tuple[int, _Reported]]:
-        records = super().read(source=source, filename=filename, report=report, progress=progress)
         if not records and not report.errors:
-            report.errors.append(RowError(0, "", _("The file holds no figures.")))
+            report.errors.append(tabular.RowError(0, "", _("The file holds no figures.")))
         return records
 
-    def apply(
-        self, records: list[tuple[int, _Reported]], report: ImportReport, progress: Progress | None
-    ) -> None:
+    def apply(self, records: list[tuple[int, _Reported]], report: tabular.ImportReport) -> None:
         existing = {
             (s.municipality.code, s.year): s
             for s in AggregateStatistic.objects.select_related("municipality")
@@ -155,15 +131,15 @@ class AggregateImporter(Importer[_Reported]):
 
 def aggregate_import(
     *, source: bytes, dry_run: bool = False, source_name: str = REPORTED_SOURCE
-) -> ImportReport:
+) -> tabular.ImportReport:
     """Check the file and, without errors and unless `dry_run`, create or update the yearly
     totals it holds; idempotent."""
-    return run_import(
+    return tabular.run_import(
         AggregateImporter(source_name),
         source=source,
         filename="aggregates",
         dry_run=dry_run,
-        report=ImportReport(),
+        report=tabular.ImportReport(),
     )
 
 

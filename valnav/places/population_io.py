@@ -16,22 +16,12 @@ file is imported whole or not at all; every problem is reported by row and colum
 from __future__ import annotations
 
 import re
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from valnav.core.tabular import (
-    Column,
-    Columns,
-    Importer,
-    ImportReport,
-    Progress,
-    Row,
-    RowError,
-    read_json,
-    run_import,
-)
+from valnav.core import tabular
 from valnav.core.tabular.jsonstat import Dataset, Dimension, read_jsonstat
 from valnav.core.tabular.reader import looks_like_json
 from valnav.places.models import Municipality, MunicipalityPopulation
@@ -40,24 +30,24 @@ SCB_SOURCE = "SCB, Folkmängd efter region, ålder och år"
 SCB_URL = "https://www.statistikdatabasen.scb.se/pxweb/sv/ssd/START__BE__BE0101__BE0101A/"
 AGES = range(20, 65)
 
-COLUMNS = Columns(
+COLUMNS = tabular.Columns(
     [
-        Column(
+        tabular.Column(
             "code",
             "kommunkod",
             "municipality_code",
             True,
             ("kommun", "region", "municipality"),
         ),
-        Column("year", "år", "year", True, ("tid",)),
-        Column(
+        tabular.Column("year", "år", "year", True, ("tid",)),
+        tabular.Column(
             "count",
             "antal 20–64 år",
             "population_20_64",
             True,
             ("antal_20_64", "antal", "folkmängd_20_64_år", "population", "count", "folkmängd"),
         ),
-        Column("age", "ålder", "age", False, ("alder",)),
+        tabular.Column("age", "ålder", "age", False, ("alder",)),
     ],
     unknown_is_error=False,  # SCB's files carry columns such as kön and tabellinnehåll
 )
@@ -80,7 +70,33 @@ def parse_ages(text: str) -> tuple[int, int] | None:
     return first, int(found.group(2) or first)
 
 
-class PopulationImporter(Importer[Figure]):
+def read_municipality_year(
+    row: tabular.Row, municipalities: Mapping[str, Municipality]
+) -> tuple[str, int]:
+    """The row's `code` (a municipality's, "1980" or SCB's "1980 Västerås") and `year`
+    columns, each error noted on the row; figures by municipality and year share them."""
+    code_match = re.match(r"^(\d{4})\b", row.cell("code"))
+    code = code_match.group(1) if code_match else ""
+    if not code:
+        row.error("code", _("A municipality code is four digits, e.g. 1980."))
+    elif code not in municipalities:
+        row.error("code", _("No municipality has the code %(code)s.") % {"code": code})
+    year_text = row.cell("year")
+    year = int(year_text) if re.fullmatch(r"\d{4}", year_text) else 0
+    if not 1900 <= year <= 2200:
+        row.error("year", _("A year is four digits, e.g. 2024."))
+    return code, year
+
+
+def duplicate_municipality_year(row: tabular.Row, first: int) -> None:
+    row.error(
+        "code",
+        _("Row %(row)s already gives %(code)s for %(year)s.")
+        % {"row": first, "code": row.cell("code")[:4], "year": row.cell("year")},
+    )
+
+
+class PopulationImporter(tabular.Importer[Figure]):
     columns = COLUMNS
 
     def __init__(self) -> None:
@@ -90,17 +106,8 @@ class PopulationImporter(Importer[Figure]):
 
     # --- CSV ---------------------------------------------------------------------------------
 
-    def read_row(self, row: Row) -> Figure | None:
-        code_match = re.match(r"^(\d{4})\b", row.cell("code"))
-        code = code_match.group(1) if code_match else ""
-        if not code:
-            row.error("code", _("A municipality code is four digits, e.g. 1980."))
-        elif code not in self.municipalities:
-            row.error("code", _("No municipality has the code %(code)s.") % {"code": code})
-        year_text = row.cell("year")
-        year = int(year_text) if re.fullmatch(r"\d{4}", year_text) else 0
-        if not 1900 <= year <= 2200:
-            row.error("year", _("A year is four digits, e.g. 2024."))
+    def read_row(self, row: tabular.Row) -> Figure | None:
+        code, year = read_municipality_year(row, self.municipalities)
         count_text = re.sub(r"[\s\u00a0]", "", row.cell("count"))
         if not count_text.isdigit():
             row.error("count", _("The number of inhabitants is a whole number."))
@@ -116,29 +123,31 @@ class PopulationImporter(Importer[Figure]):
     def key(self, record: Figure) -> Hashable | None:
         return (record.code, record.year) if record.ages is None else None
 
-    def duplicate(self, row: Row, first: int) -> None:
-        row.error(
-            "code",
-            _("Row %(row)s already gives %(code)s for %(year)s.")
-            % {"row": first, "code": row.cell("code")[:4], "year": row.cell("year")},
-        )
+    def duplicate(self, row: tabular.Row, first: int) -> None:
+        duplicate_municipality_year(row, first)
 
-    def read(
-        self, *, source: bytes, filename: str, report: ImportReport, progress: Progress | None
+    def read_source(
+        self, source: bytes, report: tabular.ImportReport
+    ) -> list[tuple[int, Figure]] | None:
+        if not looks_like_json(source):
+            return None
+        return self.read_dataset(read_jsonstat(tabular.read_json(source)), report)
+
+    def finish(
+        self, records: list[tuple[int, Figure]], report: tabular.ImportReport
     ) -> list[tuple[int, Figure]]:
-        if looks_like_json(source):
-            return self.read_dataset(read_jsonstat(read_json(source)), report)
-        figures = super().read(source=source, filename=filename, report=report, progress=progress)
-        by_age = [(number, figure) for number, figure in figures if figure.ages is not None]
+        by_age = [(number, figure) for number, figure in records if figure.ages is not None]
         if by_age:
-            figures = self.sum_ages(by_age, report, column=self.column_name("age"))
-        if not figures and not report.errors:
-            report.errors.append(RowError(0, "", _("The file holds no figures.")))
-        return figures
+            records = self.sum_ages(by_age, report, column=self.column_name("age"))
+        if not records and not report.errors:
+            report.errors.append(tabular.RowError(0, "", _("The file holds no figures.")))
+        return records
 
     # --- JSON-stat 2.0 -----------------------------------------------------------------------
 
-    def read_dataset(self, dataset: Dataset, report: ImportReport) -> list[tuple[int, Figure]]:
+    def read_dataset(
+        self, dataset: Dataset, report: tabular.ImportReport
+    ) -> list[tuple[int, Figure]]:
         region = dataset.dimension("Region", "region")
         age = dataset.dimension("Alder", "ålder", "age")
         time = dataset.dimension("Tid", "år", "year", "time")
@@ -149,7 +158,7 @@ class PopulationImporter(Importer[Figure]):
         ]
         if missing or region is None or age is None or time is None:
             report.errors.append(
-                RowError(
+                tabular.RowError(
                     0,
                     "",
                     _("The table has no dimension %(names)s; is it SCB's population table?")
@@ -177,7 +186,7 @@ class PopulationImporter(Importer[Figure]):
             year = coordinates[time.id]
             if value is None or value < 0 or not year.isdigit():
                 report.errors.append(
-                    RowError(
+                    tabular.RowError(
                         0,
                         "",
                         _("The table has no figure for %(code)s, age %(age)s, %(year)s.")
@@ -190,11 +199,13 @@ class PopulationImporter(Importer[Figure]):
         figures = self.sum_ages(cells, report, column=age.label)
         if not figures and not report.errors:
             report.errors.append(
-                RowError(0, "", _("The table holds no figure for a municipality in Valnav."))
+                tabular.RowError(
+                    0, "", _("The table holds no figure for a municipality in Valnav.")
+                )
             )
         return figures
 
-    def _content(self, dataset: Dataset, report: ImportReport) -> Dimension | None:
+    def _content(self, dataset: Dataset, report: tabular.ImportReport) -> Dimension | None:
         """The table's content dimension narrowed to the population count, if it has one."""
         content = dataset.dimension("ContentsCode", "tabellinnehåll", "contents")
         if content is None or len(content.codes) == 1:
@@ -204,12 +215,14 @@ class PopulationImporter(Importer[Figure]):
             if code == "BE0101N1" or label.startswith(("folkmängd", "population")):
                 return Dimension(content.id, content.label, [code], content.labels)
         report.errors.append(
-            RowError(0, content.label, _("The table holds no population count (Folkmängd)."))
+            tabular.RowError(
+                0, content.label, _("The table holds no population count (Folkmängd).")
+            )
         )
         return None
 
     def sum_ages(
-        self, cells: list[tuple[int, Figure]], report: ImportReport, *, column: str
+        self, cells: list[tuple[int, Figure]], report: tabular.ImportReport, *, column: str
     ) -> list[tuple[int, Figure]]:
         """One figure per municipality and year: the sum over ages 20–64 (and sexes), which
         must cover every age once per sex."""
@@ -225,7 +238,7 @@ class PopulationImporter(Importer[Figure]):
             counts = {age: ages.count(age) for age in AGES}
             if len(set(counts.values())) != 1 or 0 in counts.values():
                 report.errors.append(
-                    RowError(
+                    tabular.RowError(
                         first,
                         column,
                         _("The ages 20–64 of %(code)s in %(year)s are not all given once.")
@@ -238,9 +251,7 @@ class PopulationImporter(Importer[Figure]):
 
     # --- Writing -----------------------------------------------------------------------------
 
-    def apply(
-        self, records: list[tuple[int, Figure]], report: ImportReport, progress: Progress | None
-    ) -> None:
+    def apply(self, records: list[tuple[int, Figure]], report: tabular.ImportReport) -> None:
         existing = {
             (p.municipality.code, p.year): p
             for p in MunicipalityPopulation.objects.filter(
@@ -272,13 +283,13 @@ class PopulationImporter(Importer[Figure]):
 
 def population_import(
     *, source: bytes, dry_run: bool = False, filename: str = "population"
-) -> ImportReport:
+) -> tabular.ImportReport:
     """Check the file and, without errors and unless `dry_run`, create or update the figures
     it holds; idempotent."""
-    return run_import(
+    return tabular.run_import(
         PopulationImporter(),
         source=source,
         filename=filename,
         dry_run=dry_run,
-        report=ImportReport(),
+        report=tabular.ImportReport(),
     )

@@ -73,8 +73,11 @@ class Importer[R]:
     columns: ClassVar[Columns | None] = None
     # The source's own encoding when it has one (None: UTF-8, else Windows-1252).
     encoding: ClassVar[str | None] = None
-    # Where the columns stand in the file being read.
+    # Where the columns stand in the file being read, the report being filled, and who is
+    # told the progress (see Progress).
     bound: BoundColumns | None = None
+    report: ImportReport
+    progress: Progress | None = None
 
     def column_name(self, key: str) -> str:
         """A column's name as the file being read writes it (Swedish before one is read)."""
@@ -98,7 +101,25 @@ class Importer[R]:
     def read(
         self, *, source: bytes, filename: str, report: ImportReport, progress: Progress | None
     ) -> list[tuple[int, R]]:
-        """The file's records by row number; problems go to `report.errors`."""
+        """The file's records by row (or line) number; problems go to `report.errors`."""
+        self.report = report
+        records = self.read_source(source, report)
+        if records is None:
+            records = self.read_table(source, filename, report, progress)
+        return self.finish(records, report)
+
+    def read_source(self, source: bytes, report: ImportReport) -> list[tuple[int, R]] | None:
+        """A source of its own shape (SIE, JSON-stat, an API's JSON) read as records; None
+        when the source is a table, which `columns` and `read_row` read."""
+        return None
+
+    def finish(self, records: list[tuple[int, R]], report: ImportReport) -> list[tuple[int, R]]:
+        """The records once every row is read (to sum, or to refuse an empty file)."""
+        return records
+
+    def read_table(
+        self, source: bytes, filename: str, report: ImportReport, progress: Progress | None
+    ) -> list[tuple[int, R]]:
         spec = self.columns
         if spec is None:
             raise NotImplementedError
@@ -145,9 +166,7 @@ class Importer[R]:
                 progress(position, total)
         return records
 
-    def apply(
-        self, records: list[tuple[int, R]], report: ImportReport, progress: Progress | None
-    ) -> None:
+    def apply(self, records: list[tuple[int, R]], report: ImportReport) -> None:
         """Write the records (inside the runner's transaction) and count them in `report`;
         a record the database refuses is reported in `report.errors`."""
         raise NotImplementedError
@@ -179,6 +198,7 @@ def run_import[Report: ImportReport](
     """Read, check and (unless `dry_run` or anything is wrong) apply a file, all or nothing;
     `report` is filled in (an importer may keep its own figures in a subclass)."""
     report.dry_run = dry_run
+    importer.progress = progress
     try:
         with _collection_paused():
             records = importer.read(
@@ -194,7 +214,7 @@ def run_import[Report: ImportReport](
     if progress is not None:
         progress(report.rows, total)
     with transaction.atomic(), _collection_paused():
-        importer.apply(records, report, progress)
+        importer.apply(records, report)
         if report.errors or dry_run:
             transaction.set_rollback(True)
     if report.errors:
