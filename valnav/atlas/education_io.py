@@ -214,13 +214,7 @@ class CourseImporter(tabular.Importer[Course]):
 
 def courses_import(*, source: bytes, dry_run: bool, filename: str = "skolverket.json") -> Any:
     """Check Skolverket's pages and, unless `dry_run` or anything is wrong, apply them."""
-    return tabular.run_import(
-        CourseImporter(),
-        source=source,
-        filename=filename,
-        dry_run=dry_run,
-        report=tabular.ImportReport(),
-    )
+    return CourseImporter().run(source=source, filename=filename, dry_run=dry_run)
 
 
 def fetch_all_pages(url: str) -> bytes:

@@ -59,7 +59,6 @@ from valnav.core.tabular import (
     nul_message,
     parsers,
     read_sheet,
-    run_import,
     sheet_row_count,
 )
 from valnav.lib.csv_io import FORMULA_STARTS
@@ -749,13 +748,8 @@ def offers_import(
     """
     if actor is not None and not user_has_perm(actor, Perm.IMPORT_ATLAS):
         raise PermissionDenied(_("You may not import offers."))
-    return run_import(
-        OfferImporter(actor),
-        source=source,
-        filename=filename,
-        dry_run=dry_run,
-        report=ImportReport(),
-        progress=progress,
+    return OfferImporter(actor).run(
+        source=source, filename=filename, dry_run=dry_run, progress=progress
     )
 
 

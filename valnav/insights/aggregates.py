@@ -134,13 +134,7 @@ def aggregate_import(
 ) -> tabular.ImportReport:
     """Check the file and, without errors and unless `dry_run`, create or update the yearly
     totals it holds; idempotent."""
-    return tabular.run_import(
-        AggregateImporter(source_name),
-        source=source,
-        filename="aggregates",
-        dry_run=dry_run,
-        report=tabular.ImportReport(),
-    )
+    return AggregateImporter(source_name).run(source=source, filename="aggregates", dry_run=dry_run)
 
 
 # --- Published --------------------------------------------------------------------------------

@@ -286,10 +286,4 @@ def population_import(
 ) -> tabular.ImportReport:
     """Check the file and, without errors and unless `dry_run`, create or update the figures
     it holds; idempotent."""
-    return tabular.run_import(
-        PopulationImporter(),
-        source=source,
-        filename=filename,
-        dry_run=dry_run,
-        report=tabular.ImportReport(),
-    )
+    return PopulationImporter().run(source=source, filename=filename, dry_run=dry_run)

@@ -5,6 +5,7 @@ the row and column."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -94,13 +95,17 @@ def parse_iso_date(value: str) -> date:
         raise CellError(_("%(value)s is not a date in the calendar.") % {"value": value}) from error
 
 
+def _validated(value: str, validate: Callable[[str], None], message: str) -> str:
+    try:
+        validate(value)
+    except ValidationError as error:
+        raise CellError(message % {"value": value}) from error
+    return value
+
+
 def parse_email(value: str, *, max_length: int | None = None) -> str:
     value = parse_text(value, max_length=max_length)
-    try:
-        validate_email(value)
-    except ValidationError as error:
-        raise CellError(_("%(value)s is not a valid e-mail address.") % {"value": value}) from error
-    return value
+    return _validated(value, validate_email, _("%(value)s is not a valid e-mail address."))
 
 
 def parse_url(value: str, *, max_length: int | None = None) -> str:
@@ -108,8 +113,4 @@ def parse_url(value: str, *, max_length: int | None = None) -> str:
     if "://" not in value:
         value = f"https://{value}"
     value = parse_text(value, max_length=max_length)
-    try:
-        _URL_VALIDATOR(value)
-    except ValidationError as error:
-        raise CellError(_("%(value)s is not a valid web address.") % {"value": value}) from error
-    return value
+    return _validated(value, _URL_VALIDATOR, _("%(value)s is not a valid web address."))

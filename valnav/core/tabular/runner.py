@@ -166,6 +166,19 @@ class Importer[R]:
                 progress(position, total)
         return records
 
+    def run(
+        self, *, source: bytes, filename: str, dry_run: bool, progress: Progress | None = None
+    ) -> ImportReport:
+        """`run_import` of this importer with the framework's own report."""
+        return run_import(
+            self,
+            source=source,
+            filename=filename,
+            dry_run=dry_run,
+            report=ImportReport(),
+            progress=progress,
+        )
+
     def apply(self, records: list[tuple[int, R]], report: ImportReport) -> None:
         """Write the records (inside the runner's transaction) and count them in `report`;
         a record the database refuses is reported in `report.errors`."""
