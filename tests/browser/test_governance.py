@@ -36,7 +36,8 @@ def log_in(page: Any, server: str, key: str, check_a11y: Any) -> None:
 
 @pytest.fixture
 def demo_project(browser_data: dict[str, Any]) -> None:
-    seed_governance()
+    """The demo project without its demo ledger: the journey books its own small one."""
+    seed_governance(ledger=False)
 
 
 def test_the_project_manager_follows_up_budget_and_actuals(page, server, check_a11y, demo_project):

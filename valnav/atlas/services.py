@@ -11,14 +11,18 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from valnav.accounts.models import Organisation, OrganisationKind
 from valnav.accounts.selectors import organisations_with_perm
+from valnav.accounts.services import organisation_create
 from valnav.atlas.models import (
     EDUCATION_HISTORY,
     ComplementaryEducation,
@@ -27,10 +31,13 @@ from valnav.atlas.models import (
     RegionPolicy,
     ValidationModel,
 )
+from valnav.core.figures_cache import figures_data_changed
 from valnav.core.permissions import Perm, user_has_perm, user_perms
 from valnav.lib.stemming import stem_text
 
 if TYPE_CHECKING:
+    from datetime import date, datetime
+
     from django.db.models import Model
 
     from valnav.accounts.models import User
@@ -359,3 +366,132 @@ def search_stems_refresh(*, model_ids: Iterable[int] | None = None) -> int:
             changed_education.append(education)
     ComplementaryEducation.objects.bulk_update(changed_education, ["search_stems"], batch_size=1000)
     return len(changed) + len(changed_education)
+
+
+@contextlib.contextmanager
+def large_page_cache() -> Iterator[None]:
+    """On SQLite, a 64 MiB page cache while many offers are written: the full-text index of
+    the new rows (see atlas.search) is built faster. The connection's own size comes back
+    after; other databases are left as they are."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        (previous,) = cursor.fetchone()
+        cursor.execute("PRAGMA cache_size = -65536")
+        try:
+            yield
+        finally:
+            cursor.execute(f"PRAGMA cache_size = {int(previous)}")
+
+
+# Offers are written this many at a time by the bulk writer (one statement on SQLite and
+# PostgreSQL; the rows of a chunk that the database refuses are found one by one).
+OFFER_WRITE_CHUNK = 2000
+
+
+def offers_bulk_save(
+    *,
+    creates: list[Offer],
+    updates: list[Offer],
+    fields: Collection[str],
+    actor: User | None,
+    now: datetime,
+) -> None:
+    """Create and update many offers at once, with their history through django-simple-
+    history's bulk API ("+" for new, "~" for changed offers, `actor` as the history user, `now`
+    as its date). The caller has checked the rows and settled publication; the database's own
+    constraints still apply and raise IntegrityError. Sends no signals: the figures cache is
+    told here."""
+    with transaction.atomic():
+        figures_data_changed()
+        if creates:
+            bulk_create_with_history(
+                creates,
+                Offer,
+                batch_size=OFFER_WRITE_CHUNK,
+                default_user=actor,
+                default_change_reason=None,
+                default_date=now,
+            )
+        if updates:
+            bulk_update_with_history(
+                updates,
+                Offer,
+                sorted({*fields, "updated_at", "search_stems"}),
+                batch_size=OFFER_WRITE_CHUNK,
+                default_user=actor,
+                default_change_reason=None,
+                default_date=now,
+            )
+
+
+def educations_sync(
+    *,
+    courses: list[Mapping[str, Any]],
+    source_prefix: str,
+    end_missing: bool,
+    today: date,
+) -> tuple[int, int, int]:
+    """Create or update complementary education from a published source (Skolverket), keyed by
+    `external_id` (which starts with `source_prefix`); the providers are found by name or
+    registered as education providers. With `end_missing` (the courses are the source's whole
+    listing), an earlier course that is no longer listed is ended (valid to yesterday), not
+    deleted. The source is official, so its courses are published. Returns (created, updated,
+    unchanged)."""
+    created = updated = unchanged = 0
+    with transaction.atomic():
+        providers = {
+            organisation.name.casefold(): organisation
+            for organisation in Organisation.objects.all()
+        }
+        existing = {
+            education.external_id: education
+            for education in ComplementaryEducation.objects.filter(
+                external_id__startswith=source_prefix
+            ).prefetch_related("closes_gaps_of")
+        }
+        for course in courses:
+            data = dict(course)
+            models = data.pop("closes_gaps_of")
+            name = data.pop("provider_name")
+            provider = providers.get(name.casefold())
+            if provider is None:
+                provider = organisation_create(
+                    name=name,
+                    kind=OrganisationKind.EDUCATION_PROVIDER,
+                    municipality=data["municipality"],
+                )
+                providers[name.casefold()] = provider
+            data["provider"] = provider
+            education = existing.get(data["external_id"])
+            if education is None:
+                education = ComplementaryEducation(
+                    status=PublicationStatus.PUBLISHED, last_reviewed=today
+                )
+                created += 1
+            elif {name: getattr(education, name) for name in data} == data and set(
+                education.closes_gaps_of.all()
+            ) == set(models):
+                unchanged += 1
+                continue
+            else:
+                updated += 1
+            _apply(education, data)
+            education.full_clean()
+            education.save()
+            education.closes_gaps_of.set(models)
+            education.search_stems = education_stems(education)
+            education.save(update_fields=["search_stems"])
+        if end_missing:
+            listed = {course["external_id"] for course in courses}
+            ended = today - timedelta(days=1)
+            for external_id, education in existing.items():
+                if external_id not in listed and (
+                    education.valid_to is None or education.valid_to > ended
+                ):
+                    education.valid_to = ended
+                    education.save(update_fields=["valid_to", "updated_at"])
+                    updated += 1
+    return created, updated, unchanged

@@ -33,6 +33,7 @@ from valnav.atlas.tasks import (
 from valnav.core.decorators import require_perm
 from valnav.core.http import form_errors_from, member
 from valnav.core.permissions import Perm
+from valnav.core.tabular.forms import UploadField
 
 MAX_UPLOAD_BYTES = 64 * 1024 * 1024
 # Errors listed on the page; the rest are counted.
@@ -45,29 +46,14 @@ CONTENT_TYPES: dict[ExportFormat, str] = {
 
 
 class ImportUploadForm(forms.Form):
-    file = forms.FileField(
+    file = UploadField(
+        max_bytes=MAX_UPLOAD_BYTES,
         label=_("Spreadsheet with offers"),
         help_text=_(
             "CSV (comma or semicolon separated, UTF-8 or the Windows-1252 that Excel writes) or "
             "an Excel workbook (.xlsx). The first row names the columns."
         ),
-        widget=forms.FileInput(
-            attrs={
-                "accept": ".csv,.xlsx,.txt,text/csv,"
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            }
-        ),
     )
-
-    def clean_file(self) -> UploadedFile[bytes]:
-        upload: UploadedFile[bytes] = self.cleaned_data["file"]
-        if (upload.size or 0) > MAX_UPLOAD_BYTES:
-            raise ValidationError(
-                _("The file is larger than %(size)s MB; split it into smaller files."),
-                params={"size": MAX_UPLOAD_BYTES // (1024 * 1024)},
-                code="too_large",
-            )
-        return upload
 
 
 class ExportForm(forms.Form):

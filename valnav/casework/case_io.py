@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -31,19 +31,6 @@ from django.utils.translation import gettext as _
 
 from valnav.accounts.models import Membership, Organisation
 from valnav.atlas.models import ValidationModel
-from valnav.atlas.offer_io import (
-    FALSE_WORDS,
-    TRUE_WORDS,
-    Column,
-    RowError,
-    UnreadableFileError,
-    beyond_header,
-    beyond_header_message,
-    fold_header,
-    has_nul,
-    nul_message,
-    read_sheet,
-)
 from valnav.casework.facts import case_facts_refresh
 from valnav.casework.models import (
     CASE_ROLES,
@@ -55,8 +42,11 @@ from valnav.casework.models import (
 )
 from valnav.casework.services import PERSONNUMMER_MESSAGES
 from valnav.casework.states import TRANSITIONS, CaseState, Decision
+from valnav.core import tabular
 from valnav.core.models import AccessAction, AccessLogEntry
 from valnav.core.permissions import ROLE_PERMISSIONS, Perm, Role, user_has_perm
+from valnav.core.tabular import CellError, Column, RowError, fold_header
+from valnav.core.tabular.parsers import parse_boolean
 from valnav.lib import fieldcrypto
 from valnav.lib.personnummer import PersonnummerError, parse_personnummer
 from valnav.places.models import Municipality
@@ -104,12 +94,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("decision_date", "beslutsdatum", "decision_date"),
     Column("ended_on", "avslutad", "ended_on", aliases=("slutdatum", "ended_date", "end_date")),
 )
-COLUMNS_BY_KEY = {column.key: column for column in COLUMNS}
-HEADER_LOOKUP: dict[str, str] = {
-    fold_header(name): column.key
-    for column in COLUMNS
-    for name in (column.swedish, column.english, *column.aliases)
-}
+CASE_COLUMNS = tabular.Columns(COLUMNS)
 TARGET_KEYS = ("model", "occupation", "komvux_course")
 # Optional items of an individual and the column that gives the purpose of recording each.
 PURPOSE_COLUMNS = {
@@ -245,37 +230,30 @@ def transition_times(dates: Sequence[date]) -> list[datetime]:
 # --- Reports ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class CaseChange:
-    """A row of the preview: no names or numbers, only what identifies the case's row."""
-
-    row: int
-    reference: str
-    state: str
-    action: Literal["create", "exists"]
-
-
 @dataclass
-class CaseImportReport:
-    cases: int = 0  # created, or to be created by a dry run
+class CaseImportReport(tabular.ImportReport):
+    """The framework's report in the words of cases: `created` cases (or to be created by a dry
+    run), `unchanged` rows whose case reference the organisation has already, and the new
+    individuals. The preview's changes name no person: the row, the case reference (as `key`)
+    and the state (as `label`)."""
+
     individuals: int = 0
-    existing: int = 0  # rows whose case reference the organisation has already
-    errors: list[RowError] = field(default_factory=list)
-    changes: list[CaseChange] = field(default_factory=list)
-    rows: int = 0
-    dry_run: bool = True
 
     @property
-    def ok(self) -> bool:
-        return not self.errors
+    def cases(self) -> int:
+        return self.created
 
     @property
-    def applied(self) -> bool:
-        return not self.dry_run and not self.errors
+    def existing(self) -> int:
+        return self.unchanged
 
     @property
     def more_changes(self) -> int:
-        return self.cases + self.existing - len(self.changes)
+        return self.created + self.unchanged - len(self.changes)
+
+    def refuse(self) -> None:
+        super().refuse()
+        self.individuals = 0
 
 
 # --- Who may import --------------------------------------------------------------------------
@@ -298,12 +276,6 @@ def case_import_organisations(*, user: User) -> QuerySet[Organisation]:
 # --- Reading rows ----------------------------------------------------------------------------
 
 
-class _CellError(Exception):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _REFERENCE = re.compile(r"^[A-Za-z0-9ÅÄÖåäö][A-Za-z0-9ÅÄÖåäö/_.:-]*$")
 _MAX = {
@@ -320,7 +292,7 @@ _MAX = {
 def _length(value: str, key: str) -> str:
     limit = _MAX[key]
     if len(value) > limit:
-        raise _CellError(
+        raise CellError(
             _("At most %(max)s characters (this has %(length)s).")
             % {"max": limit, "length": len(value)}
         )
@@ -331,15 +303,13 @@ def _date(value: str, today: date) -> date | None:
     if not value:
         return None
     if not _DATE.match(value):
-        raise _CellError(_("Write dates as YYYY-MM-DD, e.g. 2025-03-01."))
+        raise CellError(_("Write dates as YYYY-MM-DD, e.g. 2025-03-01."))
     try:
         parsed = date.fromisoformat(value)
     except ValueError as error:
-        raise _CellError(
-            _("%(value)s is not a date in the calendar.") % {"value": value}
-        ) from error
+        raise CellError(_("%(value)s is not a date in the calendar.") % {"value": value}) from error
     if parsed > today:
-        raise _CellError(_("The date %(value)s is in the future.") % {"value": value})
+        raise CellError(_("The date %(value)s is in the future.") % {"value": value})
     return parsed
 
 
@@ -374,90 +344,118 @@ class _Catalogue:
         self.occupations = dict(Occupation.objects.values_list("code", "pk"))
 
 
-class _RowReader:
-    def __init__(self, headers: list[str], errors: list[RowError], today: date) -> None:
-        self.errors = errors
+class CaseImporter(tabular.Importer[_CaseRow]):
+    """An organisation's earlier cases; see the module's docstring."""
+
+    columns = CASE_COLUMNS
+
+    def __init__(self, *, organisation: Organisation, actor: User | None, today: date) -> None:
+        self.organisation = organisation
+        self.actor = actor
         self.today = today
         self.catalogue = _Catalogue()
         self.seen: dict[str, int] = {}  # case references of the file: the row of the first
-        self.width = len(headers)
-        self.index: dict[str, int] = {}
-        self.header: dict[str, str] = {}
-        english = 0
-        for position, name in enumerate(headers):
-            if not name:
-                continue
-            key = HEADER_LOOKUP.get(fold_header(name))
-            if key is None:
-                errors.append(
-                    RowError(
-                        1,
-                        name,
-                        _("Unknown column. The columns are: %(columns)s.")
-                        % {"columns": ", ".join(column.swedish for column in COLUMNS)},
-                    )
-                )
-            elif key in self.index:
-                errors.append(RowError(1, name, _("This column appears twice.")))
-            else:
-                self.index[key] = position
-                self.header[key] = name
-                english += fold_header(name) != fold_header(COLUMNS_BY_KEY[key].swedish)
-        self.english = english > len(self.index) / 2
-        for column in COLUMNS:
-            if column.required and column.key not in self.index:
-                errors.append(
-                    RowError(1, self.name(column.key), _("This required column is missing."))
-                )
-        if not any(key in self.index for key in TARGET_KEYS):
+
+    def check_header(self, columns: tabular.BoundColumns, errors: list[RowError]) -> None:
+        if not any(key in columns for key in TARGET_KEYS):
             errors.append(
                 RowError(
                     1,
-                    self.name("model"),
+                    columns.name("model"),
                     _("Give the case's target in a column %(columns)s.")
-                    % {"columns": self._either(TARGET_KEYS)},
+                    % {"columns": _(" or ").join(columns.name(key) for key in TARGET_KEYS)},
                 )
             )
 
-    def _either(self, keys: Sequence[str]) -> str:
-        return _(" or ").join(self.name(key) for key in keys)
-
-    def name(self, key: str) -> str:
-        """The column's name as the file writes it, else in the file's language."""
-        if key in self.header:
-            return self.header[key]
-        column = COLUMNS_BY_KEY[key]
-        return column.english if self.english else column.swedish
+    @property
+    def errors(self) -> list[RowError]:
+        return self.report.errors
 
     def error(self, number: int, key: str, message: str) -> None:
-        self.errors.append(RowError(number, self.name(key), message))
+        self.errors.append(RowError(number, self.column_name(key), message))
 
-    def cell(self, cells: list[str], key: str) -> str:
-        position = self.index.get(key)
-        if position is None or position >= len(cells):
-            return ""
-        value = cells[position].strip()
-        # The apostrophe spreadsheets and Valnav's exports put before formula characters.
-        if len(value) > 1 and value[0] == "'" and value[1] in "=+-@\t\r":
-            return value[1:]
-        return value
+    def read_row(self, row: tabular.Row) -> _CaseRow | None:
+        return self._read(row.number, row.cells)
+
+    def apply(self, records: list[tuple[int, _CaseRow]], report: tabular.ImportReport) -> None:
+        """Count the new cases and individuals and, unless a dry run, write them."""
+        organisation = self.organisation
+        rows = [row for _number, row in records]
+        # References already taken: by this organisation (the row was imported before) or by
+        # another (a clash; references are unique over all of Valnav).
+        references = [row.reference for row in rows if row.reference]
+        lookups = sorted(
+            {fieldcrypto.lookup_hash(row.personnummer) for row in rows if row.personnummer}
+        )
+        taken: dict[str, int] = {}
+        known_people: dict[str, int] = {}
+        # In chunks below SQLite's limit of query parameters.
+        for start in range(0, max(len(references), len(lookups)), READ_CHUNK):
+            chunk = references[start : start + READ_CHUNK]
+            taken |= {
+                reference.casefold(): owner
+                for reference, owner in ValidationCase.objects.filter(
+                    reference__in=chunk
+                ).values_list("reference", "organisation_id")
+            }
+            known_people |= dict(
+                Individual.objects.filter(
+                    organisation=organisation,
+                    personnummer_lookup__in=lookups[start : start + READ_CHUNK],
+                ).values_list("personnummer_lookup", "pk")
+            )
+        new_rows: list[_CaseRow] = []
+        changes: list[tabular.RowChange] = []
+        for row in rows:
+            owner = taken.get(row.reference.casefold()) if row.reference else None
+            if owner is not None and owner != organisation.pk:
+                self.error(
+                    row.number,
+                    "reference",
+                    _("The case reference %(value)s is in use already; give another.")
+                    % {"value": row.reference},
+                )
+                continue
+            if owner is not None:
+                report.unchanged += 1
+                action: Literal["create", "exists"] = "exists"
+            else:
+                new_rows.append(row)
+                report.created += 1
+                action = "create"
+            if len(changes) < PREVIEW_LIMIT:
+                changes.append(
+                    tabular.RowChange(row.number, row.reference, str(row.state.label), action)
+                )
+        people = {row.personnummer for row in new_rows if row.personnummer}
+        if isinstance(report, CaseImportReport):
+            report.individuals = sum(1 for row in new_rows if not row.personnummer) + sum(
+                1 for number in people if fieldcrypto.lookup_hash(number) not in known_people
+            )
+        report.changes = changes
+        if report.errors or report.dry_run:
+            return
+        created = _write(
+            rows=new_rows, organisation=organisation, actor=self.actor, known_people=known_people
+        )
+        report.changes = [
+            tabular.RowChange(
+                change.row, created.get(change.row, change.key), change.label, change.action
+            )
+            for change in changes
+        ]
 
     def _parse[T](self, number: int, key: str, parse: Callable[[str], T], cells: list[str]) -> T:
         """`parse` of the cell, or its error recorded and raised again to skip the value."""
+        columns = self.bound
         try:
-            return parse(self.cell(cells, key))
-        except _CellError as error:
+            return parse(columns.cell(cells, key) if columns is not None else "")
+        except CellError as error:
             self.error(number, key, error.message)
             raise
 
-    def read(self, number: int, cells: list[str]) -> _CaseRow | None:
+    def _read(self, number: int, cells: list[str]) -> _CaseRow | None:
         errors_before = len(self.errors)
-        extra = beyond_header(cells, self.width)
-        if extra is not None:
-            self.errors.append(RowError(number, extra, beyond_header_message()))
-        for key, position in self.index.items():
-            if position < len(cells) and has_nul(cells[position]):
-                self.error(number, key, nul_message())
         values: dict[str, Any] = {}
         parsers: list[tuple[str, Callable[[str], Any]]] = [
             ("reference", self._reference),
@@ -485,7 +483,7 @@ class _RowReader:
         for key, parse in parsers:
             try:
                 values[key] = self._parse(number, key, parse, cells)
-            except _CellError:
+            except CellError:
                 values[key] = _INVALID
         self._check_row(number, values)
         reference = values["reference"]
@@ -543,8 +541,9 @@ class _RowReader:
         if valid(*TARGET_KEYS) and not any(values[key] for key in TARGET_KEYS):
             self.error(
                 number,
-                next((key for key in TARGET_KEYS if key in self.index), "model"),
-                _("Give the case's target: %(columns)s.") % {"columns": self._either(TARGET_KEYS)},
+                next((key for key in TARGET_KEYS if self.bound and key in self.bound), "model"),
+                _("Give the case's target: %(columns)s.")
+                % {"columns": _(" or ").join(self.column_name(key) for key in TARGET_KEYS)},
             )
         for item, purpose_key in PURPOSE_COLUMNS.items():
             if (
@@ -556,7 +555,7 @@ class _RowReader:
                     number,
                     item,
                     _("Say why this is recorded: give its purpose in the column %(column)s.")
-                    % {"column": self.name(purpose_key)},
+                    % {"column": self.column_name(purpose_key)},
                 )
         if valid("first_contact") and values["first_contact"] is None:
             self.error(number, "first_contact", _("A value is required."))
@@ -619,7 +618,7 @@ class _RowReader:
             return ""
         _length(value, "reference")
         if not _REFERENCE.match(value):
-            raise _CellError(
+            raise CellError(
                 _("A case reference has letters, digits and - / _ . : only, e.g. VUX-2024-17.")
             )
         return value
@@ -631,7 +630,7 @@ class _RowReader:
         try:
             validate_email(value)
         except ValidationError as error:
-            raise _CellError(
+            raise CellError(
                 _("%(value)s is not a valid e-mail address.") % {"value": value}
             ) from error
         return value
@@ -643,7 +642,7 @@ class _RowReader:
             return parse_personnummer(value, today=self.today).number
         except PersonnummerError as error:
             # The message never repeats the number: error lists are shown and logged.
-            raise _CellError(str(PERSONNUMMER_MESSAGES[error.code])) from error
+            raise CellError(str(PERSONNUMMER_MESSAGES[error.code])) from error
 
     def _municipality(self, value: str) -> Municipality | None:
         if not value:
@@ -652,7 +651,7 @@ class _RowReader:
         if found is None and value.isdigit() and len(value) < 4:
             found = self.catalogue.municipalities.get(value.zfill(4))  # Excel drops the 0
         if found is None:
-            raise _CellError(
+            raise CellError(
                 _(
                     "Unknown municipality code %(value)s; use the four-digit code of a "
                     "municipality in Östra Mellansverige, e.g. 1980."
@@ -666,7 +665,7 @@ class _RowReader:
             return ""
         found = GENDER_WORDS.get(fold_header(value))
         if found is None:
-            raise _CellError(
+            raise CellError(
                 _("Unknown gender %(value)s; write kvinna, man, annat or vill inte uppge.")
                 % {"value": value}
             )
@@ -676,23 +675,16 @@ class _RowReader:
         if not value:
             return None
         if not re.fullmatch(r"\d{4}", value):
-            raise _CellError(_("Write the birth year with four digits, e.g. 1987."))
+            raise CellError(_("Write the birth year with four digits, e.g. 1987."))
         year = int(value)
         if not 1900 <= year <= self.today.year:
-            raise _CellError(
+            raise CellError(
                 _("The birth year must lie between 1900 and %(year)s.") % {"year": self.today.year}
             )
         return year
 
     def _born_abroad(self, value: str) -> bool | None:
-        if not value:
-            return None
-        word = value.casefold()
-        if word in TRUE_WORDS:
-            return True
-        if word in FALSE_WORDS:
-            return False
-        raise _CellError(_("Write ja or nej."))
+        return parse_boolean(value, default=False) if value else None
 
     def _model(self, value: str) -> ValidationModel | None:
         if not value:
@@ -704,7 +696,7 @@ class _RowReader:
             else self.catalogue.models.get(value.casefold())
         )
         if found is None:
-            raise _CellError(
+            raise CellError(
                 _(
                     "Unknown validation model %(value)s; give its id, key or full name as the "
                     "atlas writes it."
@@ -718,7 +710,7 @@ class _RowReader:
             return None
         found = self.catalogue.occupations.get(value)
         if found is None:
-            raise _CellError(
+            raise CellError(
                 _("Unknown SSYK 2012 code %(value)s; write the code, e.g. 5321.") % {"value": value}
             )
         return found
@@ -728,7 +720,7 @@ class _RowReader:
             return CaseState.INQUIRY
         found = STATE_WORDS.get(fold_header(value))
         if found is None:
-            raise _CellError(
+            raise CellError(
                 _("Unknown state %(value)s; use one of: %(states)s.")
                 % {"value": value, "states": ", ".join(CaseState.values)}
             )
@@ -739,7 +731,7 @@ class _RowReader:
             return ""
         found = DECISION_WORDS.get(fold_header(value))
         if found is None:
-            raise _CellError(
+            raise CellError(
                 _("Unknown decision %(value)s; write full, partial or not_met.") % {"value": value}
             )
         return found
@@ -772,85 +764,10 @@ def cases_import(
         or not case_import_organisations(user=actor).filter(pk=organisation.pk).exists()
     ):
         raise PermissionDenied(_("You may not import cases for this organisation."))
-    report = CaseImportReport(dry_run=dry_run)
-    try:
-        sheet = read_sheet(source=source, filename=filename)
-    except UnreadableFileError as refused:
-        report.errors.append(RowError(0, "", refused.message))
-        return report
-    report.rows = len(sheet.rows)
-    today = timezone.localdate()
-    reader = _RowReader(sheet.headers, report.errors, today)
-    if report.errors:  # the header is wrong: the rows cannot be read
-        return report
-
-    rows = [row for number, cells in sheet.rows if (row := reader.read(number, cells))]
-
-    # References already taken: by this organisation (the row was imported before) or by
-    # another (a clash; references are unique over all of Valnav).
-    references = [row.reference for row in rows if row.reference]
-    lookups = sorted(
-        {fieldcrypto.lookup_hash(row.personnummer) for row in rows if row.personnummer}
+    importer = CaseImporter(organisation=organisation, actor=actor, today=timezone.localdate())
+    return tabular.run_import(
+        importer, source=source, filename=filename, dry_run=dry_run, report=CaseImportReport()
     )
-    taken: dict[str, int] = {}
-    known_people: dict[str, int] = {}
-    # In chunks below SQLite's limit of query parameters.
-    for start in range(0, max(len(references), len(lookups)), READ_CHUNK):
-        chunk = references[start : start + READ_CHUNK]
-        taken |= {
-            reference.casefold(): owner
-            for reference, owner in ValidationCase.objects.filter(reference__in=chunk).values_list(
-                "reference", "organisation_id"
-            )
-        }
-        known_people |= dict(
-            Individual.objects.filter(
-                organisation=organisation,
-                personnummer_lookup__in=lookups[start : start + READ_CHUNK],
-            ).values_list("personnummer_lookup", "pk")
-        )
-    new_rows: list[_CaseRow] = []
-    for row in rows:
-        owner = taken.get(row.reference.casefold()) if row.reference else None
-        if owner is not None and owner != organisation.pk:
-            reader.error(
-                row.number,
-                "reference",
-                _("The case reference %(value)s is in use already; give another.")
-                % {"value": row.reference},
-            )
-            continue
-        action: Literal["create", "exists"] = "exists" if owner is not None else "create"
-        if action == "exists":
-            report.existing += 1
-        else:
-            new_rows.append(row)
-            report.cases += 1
-        if len(report.changes) < PREVIEW_LIMIT:
-            report.changes.append(
-                CaseChange(row.number, row.reference, str(row.state.label), action)
-            )
-    people = {row.personnummer for row in new_rows if row.personnummer}
-    report.individuals = sum(1 for row in new_rows if not row.personnummer) + sum(
-        1 for number in people if fieldcrypto.lookup_hash(number) not in known_people
-    )
-    if report.errors:
-        report.errors.sort(key=lambda error: error.row)
-        report.cases = report.individuals = report.existing = 0
-        report.changes = []
-        return report
-    if dry_run:
-        return report
-    created = _write(
-        rows=new_rows, organisation=organisation, actor=actor, known_people=known_people
-    )
-    report.changes = [
-        CaseChange(
-            change.row, created.get(change.row, change.reference), change.state, change.action
-        )
-        for change in report.changes
-    ]
-    return report
 
 
 def _write(

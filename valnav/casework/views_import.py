@@ -12,7 +12,6 @@ import logging
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
@@ -27,6 +26,7 @@ from valnav.casework.case_io import COLUMNS, case_import_organisations, cases_im
 from valnav.core.decorators import require_perm
 from valnav.core.http import member
 from valnav.core.permissions import Perm
+from valnav.core.tabular.forms import UploadField
 
 logger = logging.getLogger(__name__)
 
@@ -40,17 +40,12 @@ class CaseImportForm(forms.Form):
         label=_("Organisation responsible for the cases"),
         queryset=Organisation.objects.none(),
     )
-    file = forms.FileField(
+    file = UploadField(
+        max_bytes=MAX_UPLOAD_BYTES,
         label=_("Spreadsheet with cases"),
         help_text=_(
             "CSV (comma or semicolon separated, UTF-8 or the Windows-1252 that Excel writes) or "
             "an Excel workbook (.xlsx). The first row names the columns."
-        ),
-        widget=forms.FileInput(
-            attrs={
-                "accept": ".csv,.xlsx,.txt,text/csv,"
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            }
         ),
     )
 
@@ -59,16 +54,6 @@ class CaseImportForm(forms.Form):
         field = self.fields["organisation"]
         assert isinstance(field, forms.ModelChoiceField)  # noqa: S101  (declared above)
         field.queryset = case_import_organisations(user=user)
-
-    def clean_file(self) -> UploadedFile[bytes]:
-        upload: UploadedFile[bytes] = self.cleaned_data["file"]
-        if (upload.size or 0) > MAX_UPLOAD_BYTES:
-            raise ValidationError(
-                _("The file is larger than %(size)s MB; split it into smaller files."),
-                params={"size": MAX_UPLOAD_BYTES // (1024 * 1024)},
-                code="too_large",
-            )
-        return upload
 
 
 @require_http_methods(["GET", "POST"])

@@ -10,12 +10,15 @@ demo ends the project on 2024-11-30, the last day of that month.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.db import transaction
 
 from valnav.accounts.models import Organisation, OrganisationKind, User
 from valnav.accounts.personas import PERSONAS_BY_KEY
 from valnav.core.audiences import TargetGroup
 from valnav.governance.indicators import live_registry
+from valnav.governance.ledger import ledger_import
 from valnav.governance.models import ActivityStatus, CostCategory, Group, MemberRole, Project
 from valnav.governance.services import (
     activity_create,
@@ -179,8 +182,10 @@ def _user(key: str) -> User | None:
 
 
 @transaction.atomic
-def seed_governance() -> int:
-    """The demo project with its budget; returns 1 if it was created, 0 if it was there."""
+def seed_governance(*, ledger: bool = True) -> int:
+    """The demo project with its budget and, with `ledger`, its booked costs from the demo SIE
+    ledger (data/demo/, as a region's accounting system exports it); returns 1 if it was
+    created, 0 if it was there."""
     if Project.objects.filter(diarienummer=DIARIENUMMER).exists():
         return 0
     owner = _region(OWNER, "1980")
@@ -290,4 +295,21 @@ def seed_governance() -> int:
         mitigation="Upphandling startas direkt efter beslut.",
         owner="Huvudprojektledare",
     )
+    if ledger:
+        _seed_ledger(project)
     return 1
+
+
+DEMO_LEDGER = Path(__file__).resolve().parents[2] / "data" / "demo" / "ledger_22RS8988.se"
+
+
+def _seed_ledger(project: Project) -> None:
+    """Book the demo ledger through the SIE import, as a region would (demo data)."""
+    report = ledger_import(
+        project=project,
+        source=DEMO_LEDGER.read_bytes(),
+        filename=DEMO_LEDGER.name,
+        dry_run=False,
+    )
+    if report.errors:
+        raise ValueError("; ".join(str(error) for error in report.errors))

@@ -24,7 +24,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from valnav.atlas.offer_io import (
+from valnav.core.tabular import (
     RowError,
     UnreadableFileError,
     fold_header,

@@ -9,12 +9,12 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from valnav.accounts.models import Organisation, OrganisationKind, User
 from valnav.core.audiences import TargetGroup
+from valnav.core.tabular.forms import UploadField
 from valnav.governance.dates import DateError, parse_day
 from valnav.governance.models import (
     ActivityStatus,
@@ -132,24 +132,16 @@ class ProjectEditForm(forms.Form):
 
 
 class LedgerImportForm(forms.Form):
-    file = forms.FileField(
+    file = UploadField(
+        max_bytes=MAX_UPLOAD_BYTES,
+        accept=".csv,.xlsx,.txt,.se,.si,.sie,text/csv",
         label=gettext_lazy("Ledger file"),
         help_text=gettext_lazy(
             "CSV (comma or semicolon separated) or XLSX with the columns date, verification "
-            "number, account, cost category, region and amount."
+            "number, account, cost category, region and amount; or the accounting system's "
+            "SIE 4 export (.se)."
         ),
-        widget=forms.FileInput(attrs={"accept": ".csv,.xlsx,.txt,text/csv"}),
     )
-
-    def clean_file(self) -> UploadedFile[bytes]:
-        upload: UploadedFile[bytes] = self.cleaned_data["file"]
-        if (upload.size or 0) > MAX_UPLOAD_BYTES:
-            raise ValidationError(
-                _("The file is larger than %(size)s MB; split it into smaller files.")
-                % {"size": MAX_UPLOAD_BYTES // (1024 * 1024)},
-                code="too_large",
-            )
-        return upload
 
 
 class RequisitionForm(forms.Form):

@@ -164,7 +164,7 @@ def test_the_history_of_an_imported_offer_reads_like_one_saved_by_hand(assessor)
 def test_a_dry_run_reports_the_changes_but_writes_nothing(assessor):
     report = run(csv_bytes([good_row("A1")]), actor=assessor, dry_run=True)
     assert report.created == 1
-    assert [(change.row, change.external_id, change.action) for change in report.changes] == [
+    assert [(change.row, change.key, change.action) for change in report.changes] == [
         (2, "A1", "create")
     ]
     assert not Offer.objects.exists()
@@ -440,12 +440,13 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(
     assessor, count, django_assert_max_num_queries
 ):
     source = csv_bytes([good_row(f"A{n}") for n in range(count)])
-    # 17: the rows' checks and writes, and the one that tells cached figures the data changed.
-    with django_assert_max_num_queries(17):
+    # 20: the rows' checks and writes, the one that tells cached figures the data changed, and
+    # on SQLite three that enlarge the page cache while writing and restore it.
+    with django_assert_max_num_queries(20):
         report = run(source, actor=assessor)
     assert report.created == count
     source = csv_bytes([good_row(f"A{n}", kommunkod="1884") for n in range(count)])
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(20):
         report = run(source, actor=assessor)
     assert report.updated == count
 

@@ -15,7 +15,6 @@ from django.utils.translation import gettext
 
 from valnav.accounts.models import Membership, Organisation, User
 from valnav.accounts.selectors import organisations_with_perm
-from valnav.atlas import offer_io
 from valnav.atlas.models import (
     ComplementaryEducation,
     EducationForm,
@@ -496,14 +495,12 @@ def test_an_import_of_both_dates_in_the_wrong_order_blames_the_end_date(assessor
     assert [(error.row, error.column) for error in report.errors] == [(2, "giltig_till")]
 
 
-def test_the_importer_knows_every_rule_the_services_apply_to_an_offer():
-    """The importer checks the model's constraints without a query per row, and Offer has no
-    clean() of its own. A new rule in either place must be taught to the importer."""
+def test_the_importer_applies_every_rule_the_services_apply_to_an_offer():
+    """The importer leaves the model's check constraints to the database (a refused row is
+    found by validating it with the model) and does not call full_clean(): Offer must have no
+    clean() of its own, or the importer must be taught it."""
     assert Offer.clean is Model.clean
-    record = {field.attname: None for field in Offer._meta.concrete_fields}
-    for constraint in Offer._meta.constraints:
-        if isinstance(constraint, CheckConstraint):
-            offer_io._condition_holds(constraint.condition, record)  # raises if not understood
+    assert any(isinstance(constraint, CheckConstraint) for constraint in Offer._meta.constraints)
 
 
 # --- 5. History ----------------------------------------------------------------------------------

@@ -10,7 +10,8 @@ from valnav.governance.models import Project
 
 @pytest.fixture
 def project(personas) -> Project:
-    seed_governance()
+    """The demo project without its demo ledger: the tests book their own."""
+    seed_governance(ledger=False)
     return Project.objects.get(diarienummer=DIARIENUMMER)
 
 

@@ -18,7 +18,6 @@ from django.utils import translation
 from hypothesis import given, settings
 
 from valnav.accounts.models import User
-from valnav.atlas.offer_io import RowError
 from valnav.atlas.tests.test_offer_io_properties import (
     PROPERTY_SETTINGS,
     Table,
@@ -33,6 +32,7 @@ from valnav.atlas.tests.test_offer_io_properties import (
     uploads,
     xlsx_source,
 )
+from valnav.core.tabular import RowError
 from valnav.governance.budget_io import budget_import
 from valnav.governance.ledger import ledger_import
 from valnav.governance.models import Actual, BudgetLine, Financier, FinancingLine, Project

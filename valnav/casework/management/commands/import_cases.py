@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from valnav.accounts.models import Organisation
 from valnav.casework.case_io import cases_import
-from valnav.core.importing import FileImportCommand
+from valnav.core.tabular.command import FileImportCommand
 
 
 class Command(FileImportCommand):

@@ -5,31 +5,22 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from valnav.core.importing import FileImportCommand
 from valnav.governance.budget_io import BudgetImportReport, budget_import
+from valnav.governance.commands import ProjectImportCommand
 from valnav.governance.models import Project
 
 
-class Command(FileImportCommand):
+class Command(ProjectImportCommand):
     help = (
         "Import a project's cost budget and financing plan (columns Typ, Post, Andel, Region "
         "and one per year), replacing the earlier one. Nothing is written if any row has an "
         "error or the costs and the financing differ in any year."
     )
 
-    def add_import_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--project", type=int, required=True, help="the project's id")
-
-    def run_import(self, *, path: Path, source: bytes, options: dict[str, Any]) -> Any:
-        project = Project.objects.filter(pk=options["project"]).first()
-        if project is None:
-            raise CommandError(_("There is no project %(id)s.") % {"id": options["project"]})
-        return budget_import(
-            project=project, source=source, filename=path.name, dry_run=options["dry_run"]
-        )
+    def import_into(self, project: Project, *, path: Path, source: bytes, dry_run: bool) -> Any:
+        return budget_import(project=project, source=source, filename=path.name, dry_run=dry_run)
 
     def summary(self, *, path: Path, report: Any, dry_run: bool) -> str:
         budget: BudgetImportReport = report

@@ -1,36 +1,28 @@
-"""Import a ledger export (CSV or XLSX) as a project's booked costs, all or nothing."""
+"""Import a ledger export (CSV, XLSX or SIE 4) as a project's booked costs, all or nothing."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from valnav.core.importing import FileImportCommand
 from valnav.governance.budget import kr
+from valnav.governance.commands import ProjectImportCommand
 from valnav.governance.ledger import LedgerReport, ledger_import
 from valnav.governance.models import Project
 
 
-class Command(FileImportCommand):
+class Command(ProjectImportCommand):
     help = (
         "Import a ledger export (CSV or XLSX: date, verification number, account, cost "
-        "category, region, amount) as a project's booked costs. Nothing is written if any row "
-        "has an error; the errors are listed by row and column."
+        "category, region, amount; or the accounting system's SIE 4 file) as a project's "
+        "booked costs. Nothing is written if any row has an error; the errors are listed by "
+        "row and column (in a SIE file, by line)."
     )
 
-    def add_import_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--project", type=int, required=True, help="the project's id")
-
-    def run_import(self, *, path: Path, source: bytes, options: dict[str, Any]) -> Any:
-        project = Project.objects.filter(pk=options["project"]).first()
-        if project is None:
-            raise CommandError(_("There is no project %(id)s.") % {"id": options["project"]})
-        return ledger_import(
-            project=project, source=source, filename=path.name, dry_run=options["dry_run"]
-        )
+    def import_into(self, project: Project, *, path: Path, source: bytes, dry_run: bool) -> Any:
+        return ledger_import(project=project, source=source, filename=path.name, dry_run=dry_run)
 
     def summary(self, *, path: Path, report: Any, dry_run: bool) -> str:
         ledger: LedgerReport = report

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy
 
-from valnav.core.importing import FileImportCommand
+from valnav.core.tabular.command import FileImportCommand
 from valnav.insights.aggregates import aggregate_import
 
 

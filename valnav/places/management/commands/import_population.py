@@ -7,17 +7,19 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy
 
-from valnav.core.importing import FileImportCommand
+from valnav.core.tabular.command import FileImportCommand
 from valnav.places.population_io import population_import
 
 
 class Command(FileImportCommand):
     help = (
-        "Import inhabitants aged 20–64 per municipality and year from a CSV file (columns "
-        "kommunkod, år, antal 20–64 år) exported from SCB's statistikdatabasen, table "
-        "Folkmängd efter region, ålder och år. Nothing is written if any row has an error."
+        "Import inhabitants aged 20–64 per municipality and year from SCB's table Folkmängd "
+        "efter region, ålder, kön och år: PxWebApi 2's JSON-stat 2.0 answer (a file, or --url "
+        "to fetch it), or a CSV (kommunkod, år, antal 20–64 år; or one row per age). Nothing "
+        "is written if anything is wrong."
     )
-    file_help = "the CSV file"
+    file_help = "the JSON-stat or CSV file"
+    accepts_url = True
     checked_message = gettext_lazy(
         "Checked %(file)s: %(created)s new, %(updated)s changed and %(unchanged)s "
         "unchanged population figures. Dry run: nothing was written."
@@ -28,4 +30,4 @@ class Command(FileImportCommand):
     )
 
     def run_import(self, *, path: Path, source: bytes, options: dict[str, Any]) -> Any:
-        return population_import(source=source, dry_run=options["dry_run"])
+        return population_import(source=source, dry_run=options["dry_run"], filename=path.name)
