@@ -39,6 +39,7 @@ from valnav.accounts.models import User
 from valnav.casework.facts import case_fact_rows, suppress
 from valnav.casework.states import Decision
 from valnav.insights.models import ValueScenario
+from valnav.lib.disclosure import Period
 from valnav.outreach.models import Material
 from valnav.outreach.selectors import success_stories_linkable
 
@@ -312,17 +313,18 @@ def inputs_from_cases(
     *,
     model_id: int | None = None,
     municipality_code: str | None = None,
-    since: date | None = None,
-    until: date | None = None,
+    period: Period | None = None,
     defaults: ValueInputs | None = None,
 ) -> CaseSelection:
     """People validated = cases with a decision of full or partial in the selection (the
-    municipality is the person's home municipality; `since` and `until` bound the first
-    contact); every other input stays at its default."""
+    municipality is the person's home municipality; `period` a whole calendar year of first
+    contact, or all time, so that two selections a day apart cannot be compared); every
+    other input stays at its default."""
     defaults = defaults if defaults is not None else default_inputs()
-    rows = case_fact_rows(municipality=municipality_code, since=since, until=until).filter(
-        decision__in=[Decision.FULL, Decision.PARTIAL]
-    )
+    period = period or Period()
+    rows = case_fact_rows(
+        municipality=municipality_code, since=period.since, until=period.until
+    ).filter(decision__in=[Decision.FULL, Decision.PARTIAL])
     if model_id is not None:
         rows = rows.filter(model_id=model_id)
     validated = rows.count()
@@ -331,7 +333,7 @@ def inputs_from_cases(
     return CaseSelection(validated=validated, shown=shown, inputs=inputs)
 
 
-SELECTION_KEYS = ("model", "municipality", "since", "until", "from_cases")
+SELECTION_KEYS = ("model", "municipality", "period", "from_cases")
 
 
 def value_scenario_save(

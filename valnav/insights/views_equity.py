@@ -22,6 +22,31 @@ from valnav.lib.csv_io import spreadsheet_safe
 from valnav.lib.disclosure import SUPPRESS_BELOW, Period, parse_period
 from valnav.places.models import County, Municipality
 
+PERIOD_HELP = gettext_lazy(
+    "A whole calendar year or all time: parts of a year are not published, so that two "
+    "periods cannot be compared to find a few people."
+)
+PERIOD_ERROR = gettext_lazy(
+    "Year of first contact: choose a whole calendar year such as 2026, or all time. Parts of "
+    "a year are not published."
+)
+
+
+def period_choices() -> list[tuple[str, str]]:
+    """All time and the years with cases, latest first: the periods published."""
+    return [
+        ("", _("All time")),
+        *((str(year), str(year)) for year in reversed(case_counts().years)),
+    ]
+
+
+def clean_period(value: str | None) -> Period:
+    """The period a form field names; a form error for anything but a whole year."""
+    try:
+        return parse_period(value)
+    except ValueError:
+        raise forms.ValidationError(PERIOD_ERROR, code="period") from None
+
 
 class EquityFilterForm(forms.Form):
     county = forms.ChoiceField(label=gettext_lazy("County"), required=False)
@@ -29,10 +54,7 @@ class EquityFilterForm(forms.Form):
         label=gettext_lazy("Year of first contact"),
         required=False,
         widget=forms.Select,
-        help_text=gettext_lazy(
-            "A whole calendar year or all time: parts of a year are not published, so that "
-            "two periods cannot be compared to find a few people."
-        ),
+        help_text=PERIOD_HELP,
     )
     municipality = forms.ChoiceField(label=gettext_lazy("Over time for"), required=False)
 
@@ -46,22 +68,10 @@ class EquityFilterForm(forms.Form):
             ("", "–"),
             *((m.code, m.name) for m in Municipality.objects.order_by("name")),
         ]
-        self.fields["period"].widget.choices = [
-            ("", _("All time")),
-            *((str(year), str(year)) for year in reversed(case_counts().years)),
-        ]
+        self.fields["period"].widget.choices = period_choices()
 
     def clean_period(self) -> Period:
-        try:
-            return parse_period(self.cleaned_data.get("period"))
-        except ValueError:
-            raise forms.ValidationError(PERIOD_ERROR, code="period") from None
-
-
-PERIOD_ERROR = gettext_lazy(
-    "Year of first contact: choose a whole calendar year such as 2026, or all time. Parts of "
-    "a year are not published."
-)
+        return clean_period(self.cleaned_data.get("period"))
 
 
 def _equity(request: HttpRequest) -> tuple[EquityFilterForm, Equity | None]:
