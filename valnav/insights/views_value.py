@@ -41,7 +41,7 @@ from valnav.insights.value import (
     value_scenarios_for_user,
 )
 from valnav.insights.views_equity import PERIOD_HELP, clean_period, period_choices
-from valnav.lib.disclosure import Period
+from valnav.lib.disclosure import HIDDEN, Period
 from valnav.outreach.models import Material
 from valnav.outreach.selectors import success_stories_linkable
 from valnav.places.models import Municipality
@@ -252,6 +252,7 @@ def _value_context(query: QueryDict) -> dict[str, Any]:
             (SCENARIO_LABELS[name], SCENARIO_FACTORS[name]) for name in SCENARIOS if name != "base"
         ],
         "query": query.urlencode(),
+        "hidden_mark": HIDDEN,
     }
 
 

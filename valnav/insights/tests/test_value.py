@@ -291,6 +291,17 @@ def test_few_people_are_shown_suppressed_and_not_used(models, decided_cases):
     assert (nobody.shown, nobody.inputs.people_validated) == (0, 0)
 
 
+@pytest.mark.django_db
+def test_a_model_count_that_would_give_another_away_is_held_back(models, decided_cases):
+    # All models 8 less model a's 7 would give model b's one away.
+    everything = inputs_from_cases()
+    model_a = inputs_from_cases(model_id=models[0].pk)
+    model_b = inputs_from_cases(model_id=models[1].pk)
+    assert (everything.shown, model_b.shown, model_a.shown) == (8, "<5", "..")
+    assert not model_a.used
+    assert model_a.inputs == default_inputs()
+
+
 # The page and the PDF ------------------------------------------------------------------------
 
 
