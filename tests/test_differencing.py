@@ -282,6 +282,61 @@ def _read_gaps_and_focus(client: Client, reader: Reader) -> None:
             reader.add(("focus", area, item["branch"]), item["cases"], "focus API")
 
 
+VALUE_AREAS = ("", "1980", "1981", "1983", "1880", "0380")
+
+
+def _read_value(client: Client, reader: Reader) -> None:
+    """The value calculator's people validated, for each period, municipality and model."""
+    # Every case here has a model, so the models with cases add up to all models.
+    used = set(ValidationCase.objects.values_list("model_id", flat=True))
+    models = ["", *(str(pk) for pk in used)]
+    for period in (*PERIODS, EMPTY_YEAR):
+        for area in VALUE_AREAS:
+            for model in models:
+                query = {"from_cases": "1", "period": period, "municipality": area}
+                answer = client.get(reverse("insights:value"), {**query, "model": model})
+                assert answer.status_code == 200
+                reader.windows += 1
+                shown = answer.context["selection"].shown
+                reader.add(("value", period, area or "all", model or "all"), shown, "value")
+
+
+def _value_relations(reader: Reader) -> list[tuple[Key, tuple[Key, ...]]]:
+    """Models add up to all models; a municipality's all models is fully plus partly met."""
+    relations: list[tuple[Key, tuple[Key, ...]]] = []
+    models = sorted({key[3] for key in reader.figures if key[0] == "value"} - {"all"})
+    for period in (*PERIODS, EMPTY_YEAR):
+        for area in VALUE_AREAS:
+            area_key = area or "all"
+            relations.append(
+                (
+                    ("value", period, area_key, "all"),
+                    tuple(("value", period, area_key, model) for model in models),
+                )
+            )
+            if area:
+                relations.append(
+                    (
+                        ("value", period, area, "all"),
+                        (
+                            (period, f"m{area}", "all", "full"),
+                            (period, f"m{area}", "all", "partial"),
+                        ),
+                    )
+                )
+    for area in VALUE_AREAS:
+        for model in ["all", *models]:
+            relations.append(
+                (
+                    ("value", "", area or "all", model),
+                    tuple(
+                        ("value", year, area or "all", model) for year in (*PERIODS[1:], EMPTY_YEAR)
+                    ),
+                )
+            )
+    return relations
+
+
 def _relations() -> list[tuple[Key, tuple[Key, ...]]]:
     """Every sum a reader can use: total, parts."""
     counties: dict[str, list[str]] = defaultdict(list)
@@ -412,8 +467,9 @@ def test_no_count_of_one_to_four_people_can_be_worked_out_across_answers(
     _read_statistics_page(client, reader)
     _read_dashboards(client, reader)
     _read_gaps_and_focus(client, reader)
+    _read_value(client, reader)
 
-    relations = _relations() + _gap_and_focus_relations(reader)
+    relations = _relations() + _gap_and_focus_relations(reader) + _value_relations(reader)
     found, tried, pairs = _work_out(reader, relations)
     print(
         f"\n{reader.windows} answers, {len(reader.figures)} figures, {tried} sums tried "
