@@ -10,9 +10,10 @@ figures as a table (the chart's accessible alternative and what the exports carr
 
 Every panel is built from the selectors in gaps, focus and equity, or from a few aggregates
 here, so a dashboard costs a fixed number of queries whatever the number of rows. Counts of
-people arrive suppressed from those selectors; those counted here pass through `suppress`,
-and a total is shown only when none of its parts is one to four (else it is HIDDEN), so that
-no count of one to four can be subtracted out.
+people arrive suppressed from those selectors and from `casework.statistics.case_counts`
+(people with a document issued), where totals and their parts are suppressed together; those
+counted here pass through `suppress`, and a total is shown only when none of its parts is one
+to four (else it is HIDDEN), so that no count of one to four can be subtracted out.
 """
 
 from __future__ import annotations
@@ -27,10 +28,12 @@ from django.utils.translation import gettext as _
 
 from valnav.atlas.models import Offer
 from valnav.casework.facts import SUPPRESS_BELOW, case_fact_rows, suppress
-from valnav.casework.models import Credential
+from valnav.casework.statistics import OMS as OMS_KEY
+from valnav.casework.statistics import case_counts
 from valnav.insights.equity import HIDDEN, AreaEquity, Equity, Share, municipality_equity
 from valnav.insights.focus import focus_scores
 from valnav.insights.gaps import gap_analysis
+from valnav.lib.disclosure import ALL_TIME
 from valnav.places.models import County, Municipality
 
 type Audience = Literal["strategist", "komvux", "project"]
@@ -360,13 +363,7 @@ def project_panels() -> tuple[Panel, ...]:
     municipalities = dict(
         County.objects.annotate(n=Count("municipalities")).values_list("code", "n")
     )
-    documents = dict(
-        Credential.objects.filter(revoked_at__isnull=True, case__municipality__isnull=False)
-        .values("case__municipality__county__code")
-        .annotate(n=Count("pk"))
-        .values_list("case__municipality__county__code", "n")
-        .order_by()
-    )
+    counts = case_counts()
     by_code = {county.code: county.county for county in equity.counties}
     oms = _("Östra Mellansverige")
     county_label = _("County")
@@ -428,14 +425,19 @@ def project_panels() -> tuple[Panel, ...]:
         Panel(
             key="documents",
             title=_("Documents issued"),
-            caption=_("Documents issued (intyg and yrkesbevis, not revoked) per county"),
+            caption=_(
+                "People with a document issued (intyg or yrkesbevis, not revoked) per county"
+            ),
             columns=(
                 Column("county", county_label, numeric=False),
                 Column("documents", _("Documents issued"), people=True, charted=True),
             ),
             rows=(
-                *((c.name, suppress(documents.get(c.code, 0))) for c in counties),
-                (oms, protected_total(documents.get(c.code, 0) for c in counties)),
+                *(
+                    (c.name, counts.published((ALL_TIME, f"c{c.code}", "all", "documented")))
+                    for c in counties
+                ),
+                (oms, counts.published((ALL_TIME, OMS_KEY, "all", "documented"))),
             ),
             y_title=_("Documents"),
             total_row=True,

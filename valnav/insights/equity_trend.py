@@ -1,22 +1,21 @@
 """Likvärdighet over time: validations started and completed per year of first contact for a
 municipality, its county and Östra Mellansverige.
 
-Each year is the equity figures of that calendar year as published (municipality_equity with
-the year as its period), so a year here never disagrees with the equity page for that year:
-"<5" for one to four, ".." where a small count could be subtracted out.
+Each year is the counts of that calendar year as published (`casework.statistics.case_counts`,
+the year as its period), so a year here never disagrees with the equity page for that year nor
+with all time: "<5" for one to four, ".." where a small count could be subtracted out.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
-from django.db.models import Max, Min
-
-from valnav.casework.models import CaseFactRow
+from valnav.casework.statistics import OMS, case_counts
 from valnav.core.figures_cache import cached_figures
-from valnav.insights.equity import AreaEquity, PublishedCount, _municipality_equity
+from valnav.lib.disclosure import Published as PublishedCount
 from valnav.places.models import Municipality
+
+MEASURES = ("started", "completed")
 
 
 @dataclass(frozen=True)
@@ -40,37 +39,28 @@ class EquityTrend:
 
 def _equity_trend(*, municipality_code: str) -> EquityTrend:
     """Per year from the first to the last first contact recorded; raises
-    Municipality.DoesNotExist for an unknown code. Four queries per year."""
+    Municipality.DoesNotExist for an unknown code. The years are periods of the same
+    suppressed counts as every other page (`case_counts`), so that all time minus the years
+    shown reveals no one."""
     municipality = Municipality.objects.select_related("county").get(code=municipality_code)
-    bounds = CaseFactRow.objects.aggregate(first=Min("first_contact"), last=Max("first_contact"))
-    years: list[TrendYear] = []
-    if bounds["first"] is not None and bounds["last"] is not None:
-        for year in range(bounds["first"].year, bounds["last"].year + 1):
-            # The uncached figures: the trend as a whole is cached (equity_trend below).
-            equity = _municipality_equity(
-                county_code=municipality.county.code,
-                since=date(year, 1, 1),
-                until=date(year, 12, 31),
-                lead_times=False,  # the trend shows counts only
-            )
-            county = equity.counties[0]
-            area: AreaEquity = next(m for m in county.municipalities if m.code == municipality.code)
-            years.append(
-                TrendYear(
-                    year=year,
-                    municipality_started=area.total.started,
-                    municipality_completed=area.total.completed,
-                    county_started=county.county.total.started,
-                    county_completed=county.county.total.completed,
-                    oms_started=equity.oms.total.started,
-                    oms_completed=equity.oms.total.completed,
-                )
-            )
+    counts = case_counts()
+    areas = (f"m{municipality.code}", f"c{municipality.county.code}", OMS)
+
+    def published(year: int, area: str, measure: str) -> PublishedCount:
+        return counts.published((str(year), area, "all", measure))
+
+    years = tuple(
+        TrendYear(
+            year,
+            *(published(year, area, measure) for area in areas for measure in MEASURES),
+        )
+        for year in (range(counts.years[0], counts.years[-1] + 1) if counts.years else ())
+    )
     return EquityTrend(
         municipality_code=municipality.code,
         municipality_name=municipality.name,
         county_name=municipality.county.name,
-        years=tuple(years),
+        years=years,
     )
 
 

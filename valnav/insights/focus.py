@@ -17,9 +17,11 @@ described in docs/focus-scoring.md; in short:
 - offers, cases: published offers and validation cases in the area, relative to the branch
   with the most.
 
-No count of one to four people is published: case counts pass through `suppress`, counts of 1–4
-enter the score as CASES_SCORED_BELOW_5 whatever they are, and the gender part is computed only
-from counts that could themselves be published.
+No count of one to four people is published: case counts are "<5" for one to four, and ".."
+where ÖMS's count less four counties' would give a fifth's one to four (the counties and ÖMS
+are suppressed together, `valnav.lib.disclosure`). Counts of 1–4 enter the score as
+CASES_SCORED_BELOW_5 whatever they are, a held-back count adds nothing (any score would give it
+away), and the gender part is computed only from counts that could themselves be published.
 """
 
 from __future__ import annotations
@@ -35,10 +37,11 @@ from django.utils.translation import gettext_lazy
 
 from valnav.accounts.models import User
 from valnav.atlas.models import ComplementaryEducation, Offer, ValidationModel
-from valnav.casework.facts import SUPPRESS_BELOW, case_fact_rows, suppress
+from valnav.casework.facts import SUPPRESS_BELOW, case_fact_rows
 from valnav.core.figures_cache import cached_figures
 from valnav.insights.demand import is_shortage, round_sort_key, shortage_rule_active
 from valnav.insights.models import DemandObservation, FocusScenario
+from valnav.lib.disclosure import SMALL, Published, Relation, Suppressor
 from valnav.places.models import County
 from valnav.taxonomy.models import Branch, Occupation, S3Area
 
@@ -55,7 +58,8 @@ GENDER_MIN_CASES = 2 * SUPPRESS_BELOW
 S3_OWN = 1.0
 S3_WIDER = 0.5
 
-type PublishedCount = int | str
+type PublishedCount = Published
+OMS_AREA = "oms"
 
 
 @dataclass(frozen=True)
@@ -162,7 +166,7 @@ class FocusRow:
     total: float
     parts: tuple[FocusPart, ...]
     offers: int
-    cases: PublishedCount  # suppressed: "<5" for one to four
+    cases: PublishedCount  # suppressed: "<5" for one to four, ".." held back
 
 
 @dataclass(frozen=True)
@@ -188,7 +192,7 @@ class _Facts:
     s3: dict[int, tuple[float, list[str]]]
     education: dict[int, int]
     offers: dict[int, int]
-    cases: dict[int, int]
+    cases: dict[int, PublishedCount]
     genders: dict[int, tuple[int, int]]  # (women, men)
     rounds: tuple[str, ...]
 
@@ -291,11 +295,21 @@ def _offers(county: County | None) -> dict[int, int]:
     }
 
 
-def _cases(
-    county: County | None, occupations: dict[int, set[int]], model_branch: dict[int, int]
-) -> tuple[dict[int, int], dict[int, tuple[int, int]]]:
-    """Per branch: its cases, and its women and men. A case belongs to its model's branch, or
-    without a model to every branch whose models cover its occupation."""
+@dataclass(frozen=True)
+class _Cases:
+    """Per area ("oms" or a county code) and branch id: the cases, published, and the women
+    and men (exact, used only for the gender part)."""
+
+    published: dict[tuple[str, int], PublishedCount]
+    genders: dict[tuple[str, int], tuple[int, int]]
+
+
+def _all_cases() -> _Cases:
+    """Every county's cases per branch and ÖMS's (the sum of the counties'), suppressed
+    together so that ÖMS less four counties never gives a fifth's one to four. A case belongs
+    to its model's branch, or without a model to every branch whose models cover its
+    occupation; a case without a home county belongs to no area. One grouped query."""
+    occupations, _models, model_branch = _branch_models()
     codes: dict[str, set[int]] = defaultdict(set)
     code_of = dict(
         Occupation.objects.filter(
@@ -305,28 +319,47 @@ def _cases(
     for branch_id, occupation_ids in occupations.items():
         for occupation_id in occupation_ids:
             codes[code_of[occupation_id]].add(branch_id)
-    cases: dict[int, int] = defaultdict(int)
-    women: dict[int, int] = defaultdict(int)
-    men: dict[int, int] = defaultdict(int)
+    cases: dict[tuple[str, int], int] = defaultdict(int)
+    women: dict[tuple[str, int], int] = defaultdict(int)
+    men: dict[tuple[str, int], int] = defaultdict(int)
     grouped = (
-        case_fact_rows(county=county)
-        .values_list("model_id", "occupation_id", "gender")
+        case_fact_rows()
+        .filter(county__isnull=False)
+        .values_list("county__code", "model_id", "occupation_id", "gender")
         .annotate(n=Count("*"))
         .order_by()
     )
-    for model_id, occupation_id, gender, n in grouped:
+    for county_code, model_id, occupation_id, gender, n in grouped:
         if model_id is not None:
             branches: Iterable[int] = [model_branch[model_id]] if model_id in model_branch else []
         else:
             branches = codes.get(code_of.get(occupation_id, ""), set())
         for branch_id in branches:
-            cases[branch_id] += n
-            if gender == "woman":
-                women[branch_id] += n
-            elif gender == "man":
-                men[branch_id] += n
-    genders = {branch_id: (women[branch_id], men[branch_id]) for branch_id in cases}
-    return dict(cases), genders
+            for area in (OMS_AREA, county_code):
+                cases[(area, branch_id)] += n
+                if gender == "woman":
+                    women[(area, branch_id)] += n
+                elif gender == "man":
+                    men[(area, branch_id)] += n
+    counties = list(County.objects.order_by("code").values_list("code", flat=True))
+    relations = [
+        Relation((OMS_AREA, branch_id), tuple((county, branch_id) for county in counties))
+        for branch_id in sorted({branch_id for _area, branch_id in cases})
+    ]
+    suppressor = Suppressor(cases, relations).run()
+    return _Cases(
+        published={cell: suppressor.published(cell) for cell in cases},
+        genders={cell: (women[cell], men[cell]) for cell in cases},
+    )
+
+
+def _cases(county: County | None) -> tuple[dict[int, PublishedCount], dict[int, tuple[int, int]]]:
+    """Per branch: its published cases in the area, and its women and men."""
+    found = cached_figures("focus_cases", (), _all_cases)
+    area = county.code if county is not None else OMS_AREA
+    published = {branch: count for (key, branch), count in found.published.items() if key == area}
+    genders = {branch: pair for (key, branch), pair in found.genders.items() if key == area}
+    return published, genders
 
 
 def _facts(county: County | None) -> _Facts:
@@ -336,9 +369,9 @@ def _facts(county: County | None) -> _Facts:
 
 
 def _facts_computed(county: County | None) -> _Facts:
-    occupations, models, model_branch = _branch_models()
+    occupations, models, _model_branch = _branch_models()
     shortage, rounds = _shortage(county, occupations)
-    cases, genders = _cases(county, occupations, model_branch)
+    cases, genders = _cases(county)
     return _Facts(
         occupations=occupations,
         models=models,
@@ -352,8 +385,12 @@ def _facts_computed(county: County | None) -> _Facts:
     )
 
 
-def _scored_cases(count: int) -> float:
-    return CASES_SCORED_BELOW_5 if 0 < count < SUPPRESS_BELOW else float(count)
+def _scored_cases(count: PublishedCount) -> float | None:
+    """What a published count adds to the score: the count, CASES_SCORED_BELOW_5 for "<5",
+    and nothing for ".." (held back: any score would give it away)."""
+    if isinstance(count, int):
+        return float(count)
+    return CASES_SCORED_BELOW_5 if count == SMALL else None
 
 
 def _gender_part(women: int, men: int) -> float | None:
@@ -377,6 +414,7 @@ def _parts(
     offers = facts.offers.get(pk, 0)
     cases = facts.cases.get(pk, 0)
     gender = _gender_part(*facts.genders.get(pk, (0, 0)))
+    scored = _scored_cases(cases)
     return {
         "shortage": (
             (in_shortage / observed, f"{in_shortage}/{observed}") if observed else (None, "")
@@ -387,8 +425,8 @@ def _parts(
         "gender": (gender, ""),
         "offers": (offers / max_offers if max_offers else 0.0, str(offers)),
         "cases": (
-            _scored_cases(cases) / max_cases if max_cases else 0.0,
-            str(suppress(cases)),
+            None if scored is None else (scored / max_cases if max_cases else 0.0),
+            str(cases),
         ),
     }
 
@@ -402,7 +440,10 @@ def focus_scores(
     clean = weights_clean(weights)
     facts = _facts(county)
     max_offers = max(facts.offers.values(), default=0)
-    max_cases = max((_scored_cases(count) for count in facts.cases.values()), default=0.0)
+    max_cases = max(
+        (score for count in facts.cases.values() if (score := _scored_cases(count)) is not None),
+        default=0.0,
+    )
     unranked: list[tuple[float, Branch, tuple[FocusPart, ...]]] = []
     with_data: set[str] = set()
     for branch in Branch.objects.order_by("name_sv"):
@@ -437,7 +478,7 @@ def focus_scores(
                 total=total,
                 parts=row_parts,
                 offers=facts.offers.get(branch.pk, 0),
-                cases=suppress(facts.cases.get(branch.pk, 0)),
+                cases=facts.cases.get(branch.pk, 0),
             )
         )
     return FocusRanking(

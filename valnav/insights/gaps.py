@@ -15,7 +15,9 @@ centroids (places.County and places.Municipality): from the area's centroid to t
 nearest municipality with an offer anywhere in Östra Mellansverige.
 
 Everything is read in a fixed number of queries, whatever the number of rows, and aggregated in
-one pass in Python. Counts of people (cases) leave this module already suppressed (`suppress`).
+one pass in Python. Counts of people (cases) leave this module already suppressed: "<5" for one
+to four, and ".." where a county's count less its other municipalities would give one to four
+(`gap_case_counts`, docs/privacy.md).
 """
 
 from __future__ import annotations
@@ -30,10 +32,11 @@ from typing import Literal
 from django.db.models import Count
 
 from valnav.atlas.models import Offer, ValidationModel
-from valnav.casework.facts import case_fact_rows, suppress
+from valnav.casework.facts import case_fact_rows
 from valnav.core.figures_cache import cached_figures
 from valnav.insights.demand import demand_rounds, shortage_rule_active
 from valnav.insights.models import DemandObservation, ShortageRule
+from valnav.lib.disclosure import Published, Relation, Suppressor
 from valnav.lib.geo import haversine_km
 from valnav.places.models import County, Municipality
 from valnav.places.selectors import MapData, map_center, municipality_geojson
@@ -60,7 +63,7 @@ class Supply:
     capacity_per_year: int
     median_lead_time_weeks: float | None
     nearest_offer_km: float | None  # None: no published offer anywhere covers the occupation
-    cases: int | str  # suppressed: 0, "<5" or five or more
+    cases: Published  # 0, "<5", ".." (held back so that "<5" cannot be subtracted out) or ≥ 5
 
 
 @dataclass(frozen=True)
@@ -230,28 +233,7 @@ def _gap_analysis(
             by_county[(municipality.county.code, code)].add(capacity, lead_time)
             offered_in[code].add(municipality_id)
 
-    # Cases for the occupation, or for a model that covers it; each case counted once.
-    cases_municipality: dict[tuple[str, str], int] = defaultdict(int)
-    cases_county: dict[tuple[str, str], int] = defaultdict(int)
-    # Grouped in the database by place and target; a group's cases share their codes.
-    places = {m.pk: (m.code, m.county.code) for m in Municipality.objects.with_county()}
-    ssyk = dict(Occupation.objects.values_list("pk", "code"))
-    grouped = (
-        case_fact_rows(county=county_code)
-        .values_list("municipality_id", "occupation_id", "model_id")
-        .annotate(n=Count("*"))
-        .order_by()
-    )
-    for municipality_id, occupation_id, model_id, n in grouped:
-        codes = set(covered.get(model_id, set())) if model_id is not None else set()
-        if occupation_id is not None:
-            codes.add(ssyk[occupation_id])
-        if municipality_id is None:
-            continue  # a case without a home municipality belongs to no area
-        municipality_code, case_county = places[municipality_id]
-        for code in codes & wanted:
-            cases_county[(case_county, code)] += n
-            cases_municipality[(municipality_code, code)] += n
+    cases = gap_case_counts()
 
     def offer_places(code: str) -> list[tuple[float, float]]:
         places = (by_municipality_id[pk] for pk in offered_in.get(code, set()))
@@ -274,7 +256,7 @@ def _gap_analysis(
         for level, county_key, m_code, m_name, lat, lon in areas:
             key = (m_code or county_key, code)
             offers = (by_municipality if m_code else by_county).get(key) or _Offers()
-            cases = (cases_municipality if m_code else cases_county).get(key, 0)
+            published_cases = cases.get((f"m{m_code}" if m_code else f"c{county_key}", code), 0)
             km = 0.0 if offers.count else _nearest((lat, lon), places_by_code[code])
             rows.append(
                 GapRow(
@@ -291,7 +273,7 @@ def _gap_analysis(
                         capacity_per_year=offers.capacity,
                         median_lead_time_weeks=offers.median_lead_time(),
                         nearest_offer_km=km,
-                        cases=suppress(cases),
+                        cases=published_cases,
                     ),
                     shortage_strength=shortage_strength(observed.shortage_index),
                     supply_factor=round(supply_factor(offers.count), 4),
@@ -309,6 +291,50 @@ def _gap_analysis(
         )
     )
     return GapAnalysis(round=latest, rule=rule, rows=rows)
+
+
+def _gap_case_counts() -> dict[tuple[str, str], Published]:
+    """Cases per (area, SSYK code), published: a county's are the sum of its municipalities'
+    for each occupation, so they are suppressed together (`valnav.lib.disclosure`), over all
+    counties and occupations whatever a page asks for, so that two pages never disagree.
+    Keys: ("m1980", "5321") or ("c19", "5321"); a missing key is 0."""
+    covered = _model_occupations()
+    places = {m.pk: (m.code, m.county.code) for m in Municipality.objects.with_county()}
+    ssyk = dict(Occupation.objects.values_list("pk", "code"))
+    codes_by_county: dict[str, list[str]] = defaultdict(list)
+    for municipality_code, county in places.values():
+        codes_by_county[county].append(municipality_code)
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    # Cases for the occupation, or for a model that covers it; each case counted once.
+    # Grouped in the database by place and target; a group's cases share their codes.
+    grouped = (
+        case_fact_rows()
+        .filter(municipality__isnull=False)
+        .values_list("municipality_id", "occupation_id", "model_id")
+        .annotate(n=Count("*"))
+        .order_by()
+    )
+    for municipality_id, occupation_id, model_id, n in grouped:
+        codes = set(covered.get(model_id, set())) if model_id is not None else set()
+        if occupation_id is not None:
+            codes.add(ssyk[occupation_id])
+        municipality_code, county = places[municipality_id]
+        for code in codes:
+            counts[(f"c{county}", code)] += n
+            counts[(f"m{municipality_code}", code)] += n
+    occupations = {code for _area, code in counts}
+    relations = [
+        Relation((f"c{county}", code), tuple((f"m{m}", code) for m in municipalities))
+        for code in sorted(occupations)
+        for county, municipalities in sorted(codes_by_county.items())
+    ]
+    suppressor = Suppressor(counts, relations).run()
+    return {cell: suppressor.published(cell) for cell in counts}
+
+
+def gap_case_counts() -> dict[tuple[str, str], Published]:
+    """The published cases per area and occupation (above), cached with the data."""
+    return cached_figures("gap_case_counts", (), _gap_case_counts)
 
 
 def gap_analysis(

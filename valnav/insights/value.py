@@ -23,6 +23,7 @@ facts, how many people a selection of real cases validated.
 from __future__ import annotations
 
 import tomllib
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields, replace
 from datetime import date
@@ -32,13 +33,17 @@ from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
+from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext as _
 
 from valnav.accounts.models import User
-from valnav.casework.facts import case_fact_rows, suppress
+from valnav.casework.facts import case_fact_rows
 from valnav.casework.states import Decision
+from valnav.casework.statistics import case_counts
+from valnav.core.figures_cache import cached_figures
 from valnav.insights.models import ValueScenario
+from valnav.lib.disclosure import ALL_TIME, Period, Published, Relation, Suppressor
 from valnav.outreach.models import Material
 from valnav.outreach.selectors import success_stories_linkable
 
@@ -300,7 +305,7 @@ class CaseSelection:
     would reveal what the suppressed count hides; the default stays in its place."""
 
     validated: int
-    shown: int | str
+    shown: Published  # 0, "<5", ".." or five or more, as published
     inputs: ValueInputs
 
     @property
@@ -308,30 +313,105 @@ class CaseSelection:
         return self.shown == self.validated
 
 
+type ValueCell = tuple[str, str, str]  # (period, municipality code or "all", model id or "all")
+UNPLACED = "unplaced"  # cases without a home municipality: in "all", never published alone
+
+
+def _validated_counts() -> dict[ValueCell, Published]:
+    """People validated per period, municipality and model, published: the models (and cases
+    without one) add up to all models, the municipalities (and cases without one) to all, the
+    years to all time, so they are suppressed together (`valnav.lib.disclosure`). A
+    municipality's count for all models is also the equity figures' fully plus partly met:
+    it is shown only where those are (`case_counts`), else a reader could subtract one from
+    the other. One grouped query."""
+    counts: dict[ValueCell, int] = defaultdict(int)
+    grouped = (
+        case_fact_rows()
+        .filter(decision__in=[Decision.FULL, Decision.PARTIAL])
+        .annotate(year=ExtractYear("first_contact"))
+        .values_list("year", "municipality__code", "model_id")
+        .annotate(n=Count("*"))
+        .order_by()
+    )
+    for year, code, model_id, n in grouped:
+        model = "none" if model_id is None else str(model_id)
+        for period in (ALL_TIME, str(year)):
+            for area in ("all", code or UNPLACED):
+                for chosen in ("all", model):
+                    counts[(period, area, chosen)] += n
+    periods = sorted({cell[0] for cell in counts})
+    areas = sorted({cell[1] for cell in counts} - {"all"})
+    models = sorted({cell[2] for cell in counts} - {"all"})
+    relations: list[Relation[ValueCell]] = []
+    for period in periods:
+        for area in ["all", *areas]:
+            relations.append(
+                Relation((period, area, "all"), tuple((period, area, m) for m in models))
+            )
+        for model in ["all", *models]:
+            relations.append(
+                Relation((period, "all", model), tuple((period, a, model) for a in areas))
+            )
+    years = [period for period in periods if period != ALL_TIME]
+    for area in ["all", *areas]:
+        for model in ["all", *models]:
+            relations.append(
+                Relation((ALL_TIME, area, model), tuple((year, area, model) for year in years))
+            )
+    equity = case_counts()
+
+    def visible(cell: ValueCell) -> bool:
+        period, area, model = cell
+        if area == UNPLACED:
+            return False
+        if model == "all" and area != "all":
+            return all(
+                equity.shown((period, f"m{area}", "all", measure))
+                for measure in ("full", "partial")
+            )
+        return True
+
+    suppressor = Suppressor(
+        counts,
+        relations,
+        visible=visible,
+        hideable=lambda cell: cell[1] != UNPLACED,
+        unpublished=lambda cell: cell[1] == UNPLACED,
+    ).run()
+    return {cell: suppressor.published(cell) for cell in counts if cell[1] != UNPLACED}
+
+
+def validated_counts() -> dict[ValueCell, Published]:
+    """The published people validated (above), cached with the data."""
+    return cached_figures("value_validated_counts", (), _validated_counts)
+
+
 def inputs_from_cases(
     *,
     model_id: int | None = None,
     municipality_code: str | None = None,
-    since: date | None = None,
-    until: date | None = None,
+    period: Period | None = None,
     defaults: ValueInputs | None = None,
 ) -> CaseSelection:
     """People validated = cases with a decision of full or partial in the selection (the
-    municipality is the person's home municipality; `since` and `until` bound the first
-    contact); every other input stays at its default."""
+    municipality is the person's home municipality; `period` a whole calendar year of first
+    contact, or all time, so that two selections a day apart cannot be compared); every
+    other input stays at its default."""
     defaults = defaults if defaults is not None else default_inputs()
-    rows = case_fact_rows(municipality=municipality_code, since=since, until=until).filter(
-        decision__in=[Decision.FULL, Decision.PARTIAL]
-    )
+    period = period or Period()
+    rows = case_fact_rows(
+        municipality=municipality_code, since=period.since, until=period.until
+    ).filter(decision__in=[Decision.FULL, Decision.PARTIAL])
     if model_id is not None:
         rows = rows.filter(model_id=model_id)
     validated = rows.count()
-    shown = suppress(validated)
+    cell = (period.key, municipality_code or "all", "all" if model_id is None else str(model_id))
+    shown = validated_counts().get(cell, 0)
     inputs = replace(defaults, people_validated=validated) if shown == validated else defaults
     return CaseSelection(validated=validated, shown=shown, inputs=inputs)
 
 
-SELECTION_KEYS = ("model", "municipality", "since", "until", "from_cases")
+SELECTION_KEYS = ("model", "municipality", "period", "from_cases")
 
 
 def value_scenario_save(

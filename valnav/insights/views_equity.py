@@ -12,27 +12,49 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from valnav.casework.facts import SUPPRESS_BELOW
+from valnav.casework.statistics import case_counts
 from valnav.core.decorators import require_perm
 from valnav.core.permissions import Perm
 from valnav.insights.aggregates import reported_statistics
 from valnav.insights.equity import HIDDEN, AreaEquity, Equity, Share, municipality_equity
 from valnav.insights.equity_trend import equity_trend
 from valnav.lib.csv_io import spreadsheet_safe
+from valnav.lib.disclosure import SUPPRESS_BELOW, Period, parse_period
 from valnav.places.models import County, Municipality
+
+PERIOD_HELP = gettext_lazy(
+    "A whole calendar year or all time: parts of a year are not published, so that two "
+    "periods cannot be compared to find a few people."
+)
+PERIOD_ERROR = gettext_lazy(
+    "Year of first contact: choose a whole calendar year such as 2026, or all time. Parts of "
+    "a year are not published."
+)
+
+
+def period_choices() -> list[tuple[str, str]]:
+    """All time and the years with cases, latest first: the periods published."""
+    return [
+        ("", _("All time")),
+        *((str(year), str(year)) for year in reversed(case_counts().years)),
+    ]
+
+
+def clean_period(value: str | None) -> Period:
+    """The period a form field names; a form error for anything but a whole year."""
+    try:
+        return parse_period(value)
+    except ValueError:
+        raise forms.ValidationError(PERIOD_ERROR, code="period") from None
 
 
 class EquityFilterForm(forms.Form):
     county = forms.ChoiceField(label=gettext_lazy("County"), required=False)
-    since = forms.DateField(
-        label=gettext_lazy("First contact from"),
+    period = forms.CharField(
+        label=gettext_lazy("Year of first contact"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    until = forms.DateField(
-        label=gettext_lazy("First contact until"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.Select,
+        help_text=PERIOD_HELP,
     )
     municipality = forms.ChoiceField(label=gettext_lazy("Over time for"), required=False)
 
@@ -46,15 +68,20 @@ class EquityFilterForm(forms.Form):
             ("", "–"),
             *((m.code, m.name) for m in Municipality.objects.order_by("name")),
         ]
+        self.fields["period"].widget.choices = period_choices()
+
+    def clean_period(self) -> Period:
+        return clean_period(self.cleaned_data.get("period"))
 
 
-def _equity(request: HttpRequest) -> tuple[EquityFilterForm, Equity]:
+def _equity(request: HttpRequest) -> tuple[EquityFilterForm, Equity | None]:
+    """The form and, when it is valid, the figures it asks for."""
     form = EquityFilterForm(request.GET)
-    filters = form.cleaned_data if form.is_valid() else {}
+    if not form.is_valid():
+        return form, None
     equity = municipality_equity(
-        county_code=filters.get("county") or None,
-        since=filters.get("since"),
-        until=filters.get("until"),
+        county_code=form.cleaned_data.get("county") or None,
+        period=form.cleaned_data["period"],
     )
     return form, equity
 
@@ -63,7 +90,7 @@ def _equity(request: HttpRequest) -> tuple[EquityFilterForm, Equity]:
 @require_perm(Perm.VIEW_INSIGHTS)
 def equity_page(request: HttpRequest) -> HttpResponse:
     form, equity = _equity(request)
-    filters = form.cleaned_data if form.is_valid() else {}
+    filters = form.cleaned_data if equity is not None else {}
     code = filters.get("municipality") or ""
     return render(
         request,
@@ -77,6 +104,7 @@ def equity_page(request: HttpRequest) -> HttpResponse:
             "hidden_mark": HIDDEN,
             "query": request.GET.urlencode(),
         },
+        status=200 if equity is not None else 400,
     )
 
 
@@ -93,9 +121,13 @@ def _number(value: float | None, digits: int) -> str:
 @require_GET
 @require_perm(Perm.VIEW_INSIGHTS)
 def equity_csv(request: HttpRequest) -> HttpResponse:
-    _form, equity = _equity(request)
+    form, equity = _equity(request)
+    if equity is None:
+        message = "\n".join(str(error) for errors in form.errors.values() for error in errors)
+        return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="likvardighet.csv"'
+    suffix = f"-{equity.period.key}" if equity.period.key else ""
+    response["Content-Disposition"] = f'attachment; filename="likvardighet{suffix}.csv"'
     response.write("\ufeff")  # so that Excel reads UTF-8
     writer = csv.writer(response, delimiter=";")
     header = ["niva", "kod", "namn", "grupp", "paborjade", "avgjorda", "per_10000_20_64"]

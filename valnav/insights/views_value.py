@@ -40,6 +40,8 @@ from valnav.insights.value import (
     value_scenario_save,
     value_scenarios_for_user,
 )
+from valnav.insights.views_equity import PERIOD_HELP, clean_period, period_choices
+from valnav.lib.disclosure import HIDDEN, Period
 from valnav.outreach.models import Material
 from valnav.outreach.selectors import success_stories_linkable
 from valnav.places.models import Municipality
@@ -119,15 +121,19 @@ class SelectionForm(forms.Form):
         required=False,
         empty_label=gettext_lazy("All municipalities"),
     )
-    since = forms.DateField(label=gettext_lazy("First contact from"), required=False, widget=DATE)
-    until = forms.DateField(label=gettext_lazy("First contact until"), required=False, widget=DATE)
+    period = forms.CharField(
+        label=gettext_lazy("Year of first contact"),
+        required=False,
+        widget=forms.Select,
+        help_text=PERIOD_HELP,
+    )
 
-    def clean(self) -> dict[str, Any]:
-        cleaned: dict[str, Any] = super().clean() or {}
-        since, until = cleaned.get("since"), cleaned.get("until")
-        if since and until and since > until:
-            self.add_error("until", gettext("The end of the period is before its start."))
-        return cleaned
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["period"].widget.choices = period_choices()
+
+    def clean_period(self) -> Period:
+        return clean_period(self.cleaned_data.get("period"))
 
 
 class InputsForm(forms.Form):
@@ -220,8 +226,7 @@ def _value_context(query: QueryDict) -> dict[str, Any]:
         selection = inputs_from_cases(
             model_id=model.pk if model else None,
             municipality_code=municipality.code if municipality else None,
-            since=selection_form.cleaned_data["since"],
-            until=selection_form.cleaned_data["until"],
+            period=selection_form.cleaned_data["period"],
             defaults=default_inputs(parameters),
         )
         if selection.used:
@@ -247,6 +252,7 @@ def _value_context(query: QueryDict) -> dict[str, Any]:
             (SCENARIO_LABELS[name], SCENARIO_FACTORS[name]) for name in SCENARIOS if name != "base"
         ],
         "query": query.urlencode(),
+        "hidden_mark": HIDDEN,
     }
 
 

@@ -40,7 +40,10 @@ class SupplyOut(Schema):
     nearest_offer_km: float | None = Field(
         description="centroid to the nearest such offer in Östra Mellansverige; null: none"
     )
-    cases: int | Literal["<5"] = Field(description='cases started: 0, "<5" or five or more')
+    cases: int | Literal["<5", ".."] = Field(
+        description='cases started: 0, "<5", five or more, or ".." where a county\'s count '
+        "less its other municipalities' would give one to four"
+    )
 
 
 class GapOut(Schema):
@@ -59,6 +62,10 @@ class GapPage(Schema):
     round: str | None
     count: int
     items: list[GapOut]
+
+
+def _mark(value: str) -> Literal["<5", ".."]:
+    return ".." if value == ".." else "<5"
 
 
 def _caller(request: HttpRequest) -> User:
@@ -81,7 +88,7 @@ def _out(row: GapRow) -> GapOut:
             capacity_per_year=supply.capacity_per_year,
             median_lead_time_weeks=supply.median_lead_time_weeks,
             nearest_offer_km=supply.nearest_offer_km,
-            cases="<5" if isinstance(supply.cases, str) else supply.cases,
+            cases=supply.cases if isinstance(supply.cases, int) else _mark(supply.cases),
         ),
         shortage_strength=row.shortage_strength,
         supply_factor=row.supply_factor,

@@ -3,17 +3,18 @@ and Östra Mellansverige, for readers of insights (a token or the session of the
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Literal
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.params.functions import Query
+from ninja.responses import Status
 
 from valnav.api.auth import MEMBER_READ_AUTH
-from valnav.api.v1.errors import FieldErrors
+from valnav.api.v1.errors import FieldError, FieldErrors
 from valnav.api.v1.insights import Message, _caller
 from valnav.insights.equity import AreaEquity, Figures, Share, municipality_equity
+from valnav.lib.disclosure import PERIOD_MAX_YEAR, PERIOD_MIN_YEAR, PERIOD_PATTERN, parse_period
 
 router = Router(tags=["insights"])
 
@@ -22,14 +23,22 @@ SUPPRESSION = (
     '"<5" for one to four (primary suppression), or the string ".." where the figure is held '
     "back because a small count could otherwise be worked out by subtracting the shown counts "
     "from a total (municipalities add up to their county, counties to ÖMS, groups to everyone, "
-    "decisions to the completed). A share, rate or median is null when the counts behind it "
+    "decisions to the completed, the years to all time). Periods are whole calendar years or "
+    "all time, nothing shorter. A share, rate or median is null when the counts behind it "
     "are not shown, a share also below five completed cases. Suppression is computed over all "
     "counties at once, so the figures agree with the page and its CSV."
 )
 
 Count = int | Literal["<5", ".."]
-SINCE = Query(None, description="first contact from (inclusive)")
-UNTIL = Query(None, description="first contact until (inclusive)")
+PERIOD = Query(
+    "",
+    pattern=PERIOD_PATTERN,
+    description=(
+        "year of first contact, a whole calendar year such as 2026; empty or left out for all "
+        "time. Parts of a year are refused (422): two periods that differ by a few days would "
+        "differ by the people who started on them."
+    ),
+)
 
 
 class ShareOut(Schema):
@@ -63,8 +72,7 @@ class AreaOut(Schema):
 
 
 class EquityOut(Schema):
-    since: date | None
-    until: date | None
+    period: str = Field(description='the year of first contact, or "" for all time')
     population_missing: bool
     items: list[AreaOut] = Field(
         description="each county's municipalities, then the county; ÖMS last"
@@ -122,16 +130,28 @@ def _area(area: AreaEquity, county_code: str | None) -> AreaOut:
 def equity(
     request: HttpRequest,
     county: str | None = Query(None, pattern=r"^[0-9]{2}$", description="county code"),
-    since: date | None = SINCE,
-    until: date | None = UNTIL,
-) -> EquityOut:
+    period: str = PERIOD,
+) -> EquityOut | Status[FieldErrors]:
     _caller(request)
-    result = municipality_equity(county_code=county, since=since, until=until, published=True)
+    try:
+        chosen = parse_period(period)
+    except ValueError:
+        return Status(
+            422,
+            FieldErrors(
+                detail=[
+                    FieldError(
+                        loc=["query", "period"],
+                        msg=f"A year from {PERIOD_MIN_YEAR} to {PERIOD_MAX_YEAR}, or empty.",
+                        type="value_error",
+                    )
+                ]
+            ),
+        )
+    result = municipality_equity(county_code=county, period=chosen, published=True)
     items: list[AreaOut] = []
     for county_equity in result.counties:
         items += [_area(area, county_equity.code) for area in county_equity.municipalities]
         items.append(_area(county_equity.county, county_equity.code))
     items.append(_area(result.oms, None))
-    return EquityOut(
-        since=since, until=until, population_missing=result.population_missing, items=items
-    )
+    return EquityOut(period=chosen.key, population_missing=result.population_missing, items=items)

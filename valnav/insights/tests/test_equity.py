@@ -7,12 +7,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from valnav.accounts.models import Organisation
 from valnav.casework.models import CaseTransition, Individual, ValidationCase
 from valnav.casework.states import CaseState
 from valnav.insights.equity import HIDDEN, municipality_equity
+from valnav.lib.disclosure import Period
 from valnav.places.models import Municipality, MunicipalityPopulation
 
 pytestmark = pytest.mark.django_db
@@ -169,9 +170,25 @@ def test_rate_per_ten_thousand_needs_imported_population(cases):
     assert area.total.per_10000 == pytest.approx(15 * 10_000 / 90_000)
 
 
-def test_period_bounds_first_contact(cases):
-    equity = municipality_equity(since=START + timedelta(days=1), published=False)
-    assert equity.oms.total.started == 0
+def test_a_period_is_a_whole_calendar_year_of_first_contact(cases):
+    assert municipality_equity(period=Period(2026), published=False).oms.total.started == 0
+    assert municipality_equity(period=Period(2025), published=False).oms.total.started == 23
+    assert municipality_equity(published=False).oms.total.started == 23
+
+
+@pytest.mark.parametrize("period", ["2025-01-11", "2025-H1", "2025-Q3", "25", "1066"])
+def test_a_period_shorter_than_a_year_is_refused_naming_the_field(client, personas, cases, period):
+    client.force_login(personas["rua_vastmanland"])
+    with translation.override("sv"):
+        field = translation.gettext("Year of first contact")
+    assert field == "År för första kontakt"
+    page = client.get(reverse("insights:equity"), {"period": period})
+    assert page.status_code == 400
+    assert field in page.content.decode()
+    assert page.context["equity"] is None
+    export = client.get(reverse("insights:equity-csv"), {"period": period})
+    assert export.status_code == 400
+    assert field in export.content.decode()
 
 
 def test_queries_do_not_grow_with_cases(organisation):
@@ -182,7 +199,7 @@ def test_queries_do_not_grow_with_cases(organisation):
         _case(organisation, "1883", decision="partial", gender="man")
     with CaptureQueriesContext(connection) as many:
         municipality_equity()
-    assert len(many) == len(few) <= 6  # the data's token, then the figures
+    assert len(many) == len(few) <= 9  # the data's token twice, the counts, the figures
 
 
 def test_unchanged_data_is_answered_from_the_cache_and_a_change_is_seen_at_once(organisation):

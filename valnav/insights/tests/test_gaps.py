@@ -220,7 +220,8 @@ def test_cases_are_counted_and_suppressed_everywhere(personas, demand):
     _cases(7, code=NURSE, municipality="1980")
     analysis = gap_analysis(county_code="19")
     assert _row(analysis, NURSE, municipality="1983").supply.cases == "<5"
-    assert _row(analysis, NURSE, municipality="1980").supply.cases == 7
+    # The county's 10 less Västerås's 7 would give Köping's 3: Västerås's is held back.
+    assert _row(analysis, NURSE, municipality="1980").supply.cases == ".."
     assert _row(analysis, NURSE, county="19").supply.cases == 10
     assert _row(analysis, NURSE, municipality="1984").supply.cases == 0
 
@@ -228,7 +229,8 @@ def test_cases_are_counted_and_suppressed_everywhere(personas, demand):
     client.force_login(personas["rua_vastmanland"])
     page = client.get(reverse("insights:gaps"), {"county": "19"}).content.decode()
     assert "&lt;5" in page
-    assert '<td class="num people">7</td>' in page
+    assert '<td class="num people">..</td>' in page
+    assert '<td class="num people">10</td>' in page
     for small in range(1, 5):
         assert f'<td class="num people">{small}</td>' not in page
 
@@ -247,7 +249,7 @@ def test_cases_are_counted_and_suppressed_everywhere(personas, demand):
 def test_page_shows_ranking_formula_map_and_table(personas, demand, django_assert_max_num_queries):
     client = Client()
     client.force_login(personas["project_manager"])
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(21):  # 21: the suppressed cases' own cache token
         response = client.get(reverse("insights:gaps"), {"county": "19"})
     assert response.status_code == 200
     body = response.content.decode()
