@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -12,7 +11,6 @@ from django.db.models import (
     Count,
     F,
     FloatField,
-    IntegerField,
     Model,
     Prefetch,
     Q,
@@ -24,12 +22,11 @@ from django.db.models import (
 )
 
 from valnav.atlas.models import ComplementaryEducation, Offer, ValidationModel
-from valnav.atlas.search import query_stems, stem_condition
+from valnav.atlas.search import SearchIntent, query_stems, search_intent, stem_condition
 from valnav.lib.geo import haversine_km
-from valnav.lib.stemming import stems, words
 from valnav.places.models import Municipality
 from valnav.places.selectors import MapData, map_center, municipality_geojson
-from valnav.taxonomy.models import Occupation, fold
+from valnav.taxonomy.models import Occupation
 
 
 @dataclass(frozen=True)
@@ -46,6 +43,9 @@ class SearchFilters:
     language: str = ""
     remote: bool | None = None
     modified_after: datetime | None = None
+    model: str = ""  # one validation model's key: all its offers ("fler orter")
+    # The language the words are read in: "en" also knows English labels (the API, /en/).
+    words_language: str = "sv"
 
 
 @dataclass
@@ -86,28 +86,6 @@ def _distance_expression(origin: Origin) -> Case:
     )
 
 
-def occupation_model_ids(query_words: list[str]) -> dict[str, set[int]]:
-    """For each word, the models whose occupations (with JobTech synonyms) have a word starting
-    with it: "undersköterska" finds Komvux vård och omsorg although its text says otherwise."""
-    pairs = ValidationModel.occupations.through.objects.filter(
-        validationmodel__is_active=True
-    ).values_list("validationmodel_id", "occupation__search_text")
-    # Long words may sit inside Swedish compounds ("serviceelektriker"); short ones must start
-    # a word, or "el" would match "hotell".
-    wanted = {
-        word: re.compile(
-            re.escape(fold(word)) if len(word) >= 6 else rf"(?<!\w){re.escape(fold(word))}"
-        )
-        for word in query_words
-    }
-    found: dict[str, set[int]] = {word: set() for word in query_words}
-    for model_id, text in pairs:
-        for word, pattern in wanted.items():
-            if pattern.search(text):
-                found[word].add(model_id)
-    return found
-
-
 def occupation_codes(code: str) -> QuerySet[Occupation]:
     """The four-digit groups at or under an SSYK code of any level."""
     return Occupation.objects.filter(level=4, code__startswith=code)
@@ -130,65 +108,45 @@ def _apply_common(
     return queryset
 
 
-def _query_words(query: str) -> list[str]:
-    return [word for word in dict.fromkeys(words(query)) if stems(word)]
-
-
-def _stem_hit(forms: list[str], text_stems: set[str]) -> bool:
-    return any(stem.startswith(form) for form in forms for stem in text_stems)
-
-
-def model_scores(query_words: list[str], by_word: dict[str, set[int]]) -> dict[int, int]:
-    """Relevance of each model to the query: 2 per word its occupations (with synonyms)
-    answer, 1 per word its own name, summary or outcome matches. Scored per model, not per
-    offer, so ordering needs no per-row subquery."""
-    if not query_words:
-        return {}
-    scores: dict[int, int] = {}
-    alternatives = {
-        word: [form for forms in query_stems(word) for form in forms] for word in query_words
-    }
-    for model in ValidationModel.objects.filter(is_active=True).only(
-        "pk", "name", "summary", "outcome_documents"
-    ):
-        own = set(stems(f"{model.name} {model.summary} {' '.join(model.outcome_labels())}"))
-        score = 0
-        for word in query_words:
-            if model.pk in by_word.get(word, set()):
-                score += 2
-            if _stem_hit(alternatives[word], own):
-                score += 1
-        if score:
-            scores[model.pk] = score
-    return scores
-
-
-def _word_conditions(
-    table: str, query_words: list[str], by_word: dict[str, set[int]], *, model_field: str
-) -> list[Q]:
-    """One condition per query word, all of which must hold: the row's own text has the word,
-    or (through `model_field`) its model's occupations do."""
+def _text_conditions(table: str, words: list[str]) -> list[Q]:
+    """One full-text condition per word the matcher did not know (a provider, a model's own
+    name, "gesällbrev"): each must be in the row's own text."""
     conditions = []
-    for word in query_words:
+    for word in words:
         text = Q()
         for forms in query_stems(word):
             text &= stem_condition(table, forms)
-        if by_word.get(word):
-            text |= Q(**{f"{model_field}__in": sorted(by_word[word])})
         conditions.append(text)
     return conditions
 
 
-def _relevance(scores: dict[int, int], model_field: str) -> Case:
+def _apply_intent(
+    queryset: QuerySet[Any], intent: SearchIntent, *, table: str, model_field: str
+) -> QuerySet[Any]:
+    """Narrow `queryset` to what the words ask: the models they name, the places they name,
+    and the rest in the row's own text."""
+    if intent.understood:
+        queryset = queryset.filter(**{f"{model_field}__in": sorted(intent.models)})
+    if intent.places:
+        queryset = queryset.filter(municipality__code__in=intent.places)
+    for condition in _text_conditions(table, intent.text_words):
+        queryset = queryset.filter(condition)
+    return queryset
+
+
+def _relevance(scores: dict[int, float], model_field: str) -> Case:
     return Case(
         *[When(**{model_field: pk}, then=Value(score)) for pk, score in scores.items()],
-        default=Value(0),
-        output_field=IntegerField(),
+        default=Value(0.0),
+        output_field=FloatField(),
     )
 
 
 def offer_search(
-    *, filters: SearchFilters, base: QuerySet[Offer] | None = None
+    *,
+    filters: SearchFilters,
+    base: QuerySet[Offer] | None = None,
+    intent: SearchIntent | None = None,
 ) -> tuple[QuerySet[Offer], Origin | None]:
     """Published offers matching `filters`, most relevant first, then nearest.
 
@@ -208,24 +166,23 @@ def offer_search(
             ).values_list("pk", flat=True)
         )
         queryset = queryset.filter(model_id__in=sorted(model_ids))
+    if filters.model:
+        queryset = queryset.filter(model__key=filters.model)
     if filters.branch:
         queryset = queryset.filter(model__branch__key=filters.branch)
     if filters.kind:
         queryset = queryset.filter(model__kind=filters.kind)
     if filters.language:
         queryset = queryset.filter(languages__contains=f",{filters.language.lower()},")
-    query_words = _query_words(filters.query)
-    by_word = occupation_model_ids(query_words) if query_words else {}
-    for condition in _word_conditions("atlas_offer", query_words, by_word, model_field="model_id"):
-        queryset = queryset.filter(condition)
+    if intent is None:
+        intent = search_intent(filters.query, language=filters.words_language)
+    queryset = _apply_intent(queryset, intent, table="atlas_offer", model_field="model_id")
     ordering: list[Any] = []
-    if query_words:
-        scores = model_scores(query_words, by_word)
-        queryset = queryset.annotate(relevance=_relevance(scores, "model_id"))
-        if scores:
-            # Without scores the relevance is the constant 0, which PostgreSQL would read
-            # in ORDER BY as a (missing) column position.
-            ordering.append("-relevance")
+    if intent.models:
+        queryset = queryset.annotate(relevance=_relevance(intent.models, "model_id"))
+        # Without scores the relevance is the constant 0, which PostgreSQL would read
+        # in ORDER BY as a (missing) column position.
+        ordering.append("-relevance")
     if origin is not None:
         queryset = queryset.annotate(distance_km=_distance_expression(origin))
         ordering.append(F("distance_km").asc(nulls_last=True))
@@ -327,6 +284,7 @@ def education_search(
     filters: SearchFilters,
     base: QuerySet[ComplementaryEducation] | None = None,
     origin: Origin | None = None,
+    intent: SearchIntent | None = None,
 ) -> tuple[QuerySet[ComplementaryEducation], Origin | None]:
     """Published complementary education matching `filters`, most relevant first, then nearest.
     Pass `origin` when the caller has it already (the search page shares the offers' one)."""
@@ -342,21 +300,19 @@ def education_search(
                 occupations__in=occupation_codes(filters.occupation)
             ).values("pk")
         )
-    query_words = _query_words(filters.query)
-    by_word = occupation_model_ids(query_words) if query_words else {}
-    # Occupation synonyms reach education through the models whose gaps it closes.
-    by_word_education = {
-        word: set(
-            ComplementaryEducation.closes_gaps_of.through.objects.filter(
-                validationmodel_id__in=sorted(models)
-            ).values_list("complementaryeducation_id", flat=True)
+    if intent is None:
+        intent = search_intent(filters.query, language=filters.words_language)
+    if intent.understood:
+        # Occupations reach education through the models whose gaps it closes, or through
+        # its own occupations.
+        queryset = queryset.filter(
+            pk__in=ComplementaryEducation.closes_gaps_of.through.objects.filter(
+                validationmodel_id__in=sorted(intent.models)
+            ).values("complementaryeducation_id")
         )
-        for word, models in by_word.items()
-        if models
-    }
-    for condition in _word_conditions(
-        "atlas_complementaryeducation", query_words, by_word_education, model_field="pk"
-    ):
+    if intent.places:
+        queryset = queryset.filter(municipality__code__in=intent.places)
+    for condition in _text_conditions("atlas_complementaryeducation", intent.text_words):
         queryset = queryset.filter(condition)
     ordering: list[Any] = []
     if origin is not None:

@@ -156,3 +156,58 @@ def test_occupation_names_find_the_catalogue_models(reference_data, words, model
         found[0].model.key == model_key
         or found[0].relevance == found[found.index(offers[model_key])].relevance
     )
+
+
+@pytest.fixture
+def catalogue(reference_data):
+    """One offer of every catalogue model in Katrineholm."""
+    from valnav.atlas.models import ValidationModel
+
+    return {
+        model.key: OfferFactory(model=model, municipality=place("0483"))
+        for model in ValidationModel.objects.all()
+    }
+
+
+@pytest.mark.parametrize(
+    ("words", "model_keys"),
+    [
+        ("lastbilschaufför", {"tya-transport"}),
+        ("chaufför", {"tya-transport"}),
+        ("byggnadsarbetare", {"byn-bygg", "komvux-bygg"}),
+        ("elinstallatör", {"ecy-el", "komvux-el"}),
+        ("usk", {"komvux-vard-omsorg", "socialstyrelsen-underskoterska"}),
+        ("underskoterska", {"komvux-vard-omsorg", "socialstyrelsen-underskoterska"}),
+        ("undersköterka", {"komvux-vard-omsorg", "socialstyrelsen-underskoterska"}),
+        ("lastbilsförare", {"tya-transport"}),
+        ("kök", {"komvux-kock", "uhr-hotell-restaurang"}),
+        ("elektrikr", {"ecy-el", "komvux-el"}),
+        ("barnskotare", {"komvux-barnskotare"}),
+        ("rörmokare", {"vvs-branschprov"}),
+        ("lokalvårdare", {"sry-stad"}),
+    ],
+)
+def test_everyday_words_lead_to_the_right_validation_first(catalogue, words, model_keys):
+    found = search(query=words)
+    first = {offer.model.key for offer in found[:5]}
+    assert first <= model_keys | {o.model.key for o in found if o.relevance == found[0].relevance}
+    assert found[0].model.key in model_keys
+
+
+def test_a_branch_word_finds_only_that_branchs_models(catalogue):
+    found = search(query="bygg")
+    assert found
+    assert {offer.model.branch.key for offer in found} == {"bygg"}
+
+
+def test_a_word_for_an_occupation_without_a_model_finds_nothing_unrelated(catalogue):
+    # Bus drivers (8331) have no validation model here: not the vehicle mechanics' one.
+    assert search(query="buss") == []
+
+
+def test_english_words_work_where_english_is_read(catalogue):
+    assert search(query="welder", words_language="en")[0].model.key == "svets"
+    assert search(query="assistant nurse", words_language="en")[0].model.key in {
+        "komvux-vard-omsorg",
+        "socialstyrelsen-underskoterska",
+    }
