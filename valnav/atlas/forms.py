@@ -51,6 +51,8 @@ class SearchForm(forms.Form):
     language = forms.ChoiceField(label=_("Assessment language"), required=False)
     remote = forms.BooleanField(label=_("Can be done remotely"), required=False)
     occupation = forms.CharField(required=False, max_length=4, widget=forms.HiddenInput)
+    # One model's offers in every place ("fler orter"), from a grouped result.
+    model = forms.SlugField(required=False, max_length=60, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -88,6 +90,8 @@ class SearchForm(forms.Form):
             kind=data.get("kind", ""),
             language=data.get("language", ""),
             remote=True if data.get("remote") else None,
+            model=data.get("model", ""),
+            words_language=get_language() or "sv",
         )
 
     @property
@@ -120,7 +124,7 @@ class OccupationStepForm(RouteStepForm):
         data = super().clean() or {}
         text = data.get("occupation_text", "")
         code = data.get("occupation_code", "")
-        self.choices = occupation_choices(text) if text else []
+        self.choices = occupation_choices(text, language=get_language() or "sv") if text else []
         if code and code in {o.code for o in self.choices}:
             return data
         single = self.choices[0] if len(self.choices) == 1 else None

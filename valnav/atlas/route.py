@@ -7,11 +7,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.sessions.backends.base import SessionBase
+from django.db.models import Count, Q
 
 from valnav.atlas.models import Offer, ValidationModel
+from valnav.atlas.search import search_intent
 from valnav.atlas.selectors import SearchFilters, offer_search
+from valnav.lib.matcher import fold
 from valnav.places.models import Municipality
-from valnav.taxonomy.models import Occupation, fold
+from valnav.taxonomy.models import Occupation
 
 SESSION_KEY = "valnav_route"
 STEPS = ("occupation", "municipality", "documents", "language")
@@ -66,34 +69,32 @@ class RouteAnswers:
         return None
 
 
-def occupation_choices(text: str, *, limit: int = 12) -> list[Occupation]:
-    """Four-digit SSYK groups whose names or JobTech synonyms match what the person wrote;
-    groups with a name exactly as written come first."""
-    wanted = fold(text)
-    candidates = list(
+def occupation_choices(text: str, *, limit: int = 12, language: str = "sv") -> list[Occupation]:
+    """Four-digit SSYK groups that what the person wrote means, read by the search's matcher
+    (folded letters, typos, compounds, synonyms, branch words); the best readings first, and
+    groups that some validation model covers before those none does."""
+    codes = [code for code, _score in search_intent(text, language=language).codes]
+    if not codes:
+        return []
+    rank = {code: position for position, code in enumerate(codes)}
+    occupations = list(
         Occupation.objects.unit_groups()
-        .matching(text)
+        .filter(code__in=[code for code in codes if len(code) == 4])
+        .annotate(covered=Count("validation_models", filter=Q(validation_models__is_active=True)))
         .prefetch_related("names")
-        .order_by("code")[: limit * 3]
     )
-
-    def exact(occupation: Occupation) -> bool:
-        labels = [occupation.name_sv, occupation.name_en]
-        labels += [name.label for name in occupation.names.all()]
-        return any(fold(label) == wanted for label in labels)
-
-    candidates.sort(key=lambda occupation: not exact(occupation))
-    return candidates[:limit]
+    occupations.sort(key=lambda o: (rank[o.code], not getattr(o, "covered", 0), o.code))
+    return occupations[:limit]
 
 
 def exact_occupation(text: str, choices: list[Occupation]) -> Occupation | None:
-    """The one choice whose name or synonym is exactly `text`, if there is just one."""
-    wanted = fold(text)
+    """The one choice whose name or synonym is exactly `text` (letters folded), if just one."""
+    wanted = fold(text).strip()
     exact = [
         occupation
         for occupation in choices
         if any(
-            fold(label) == wanted
+            fold(label).strip() == wanted
             for label in [occupation.name_sv, occupation.name_en]
             + [name.label for name in occupation.names.all()]
         )

@@ -565,7 +565,11 @@ def offer_list(
     `offset` page through them."""
     result = offer_search_page(
         filters=filters.search_filters(
-            kind=filters.kind or "", branch=filters.branch, language=filters.language
+            kind=filters.kind or "",
+            branch=filters.branch,
+            language=filters.language,
+            # The API reads English labels as well as Swedish words.
+            words_language="en",
         ),
         offset=page.offset,
         size=page.limit,

@@ -246,6 +246,29 @@ def test_route_finder_asks_to_choose_when_several_occupations_match(personas):
     assert 'name="occupation_code"' in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("words", "code"),
+    [("lastbilschaufför", "8332"), ("underskoterska", "5321"), ("rörmokare", "7125")],
+)
+def test_route_finder_reads_words_as_people_type_them(reference_data, words, code):
+    client = Client()
+    response = client.post(reverse("atlas:route"), {"step": "occupation", "occupation_text": words})
+    if response.status_code == 302:  # one occupation matched: the next question follows
+        assert client.session["valnav_route"]["occupation_code"] == code
+    else:
+        assert response.context["form"].choices[0].code == code
+
+
+def test_route_finder_answers_a_branch_word_with_that_branchs_occupations(reference_data):
+    response = Client().post(
+        reverse("atlas:route"), {"step": "occupation", "occupation_text": "bygg"}
+    )
+    codes = [occupation.code for occupation in response.context["form"].choices]
+    assert codes
+    assert all(code.startswith("71") for code in codes)
+    assert "Museiintendenter" not in response.content.decode()
+
+
 def test_one_bad_filter_drops_only_itself(vard):
     OfferFactory(model=vard, municipality=place("1980"))
     OfferFactory(model=vard, municipality=place("0580"))
