@@ -20,7 +20,9 @@ from django.db.models import (
     When,
     Window,
 )
+from django.db.models.functions import RowNumber
 
+from valnav.accounts.models import Organisation, OrganisationKind
 from valnav.atlas.models import ComplementaryEducation, Offer, ValidationModel
 from valnav.atlas.search import SearchIntent, query_stems, search_intent, stem_condition
 from valnav.lib.geo import haversine_km
@@ -277,6 +279,98 @@ def offer_search_page(
         detail=detail,
     )
     return ResultPage(items=items, count=count, number=start // size + 1, size=size, origin=origin)
+
+
+@dataclass
+class ModelGroup:
+    """One validation model in the results, with its nearest offers."""
+
+    model: ValidationModel
+    relevance: float
+    count: int
+    offers: list[Offer]
+
+    @property
+    def more(self) -> int:
+        return self.count - len(self.offers)
+
+
+@dataclass
+class GroupedResult:
+    """The search page's answer: one entry per model instead of one per offer."""
+
+    groups: list[ModelGroup]
+    count: int
+    origin: Origin | None
+    intent: SearchIntent
+
+
+def offer_groups(*, filters: SearchFilters, per_model: int = 3) -> GroupedResult:
+    """Matching offers grouped by model: most relevant model first, then the one with the
+    nearest offer; each with its `per_model` nearest offers and how many it has in all.
+
+    One ranked query numbers each model's offers by distance and counts them (window
+    functions); a second loads the few offers shown.
+    """
+    intent = search_intent(filters.query, language=filters.words_language)
+    queryset, origin = offer_search(filters=filters, intent=intent)
+    order: list[Any] = []
+    if origin is not None:
+        order.append(F("distance_km").asc(nulls_last=True))
+    order.append(F("pk").asc())
+    rows = list(
+        queryset.order_by()
+        .annotate(
+            position=Window(RowNumber(), partition_by=[F("model_id")], order_by=order),
+            in_model=Window(Count("pk"), partition_by=[F("model_id")]),
+        )
+        .filter(position__lte=per_model)
+        .values_list("pk", "model_id", "in_model", "position")
+    )
+    offers = Offer.objects.select_related(
+        "model__branch", "provider", "municipality__county"
+    ).in_bulk([pk for pk, *_rest in rows])
+    by_model: dict[int, ModelGroup] = {}
+    for pk, model_id, in_model, _position in sorted(rows, key=lambda row: (row[1], row[3])):
+        offer = offers[pk]
+        offer.distance_km = (  # type: ignore[attr-defined]  # shown beside each offer
+            origin.distances.get(offer.municipality_id) if origin else None
+        )
+        group = by_model.get(model_id)
+        if group is None:
+            group = by_model[model_id] = ModelGroup(
+                model=offer.model,
+                relevance=intent.models.get(model_id, 0.0),
+                count=in_model,
+                offers=[],
+            )
+        group.offers.append(offer)
+
+    def nearest(group: ModelGroup) -> float:
+        distance = getattr(group.offers[0], "distance_km", None)
+        return distance if distance is not None else 0.0
+
+    groups = sorted(
+        by_model.values(), key=lambda g: (-g.relevance, nearest(g), g.model.name, g.model.pk)
+    )
+    return GroupedResult(
+        groups=groups, count=sum(g.count for g in groups), origin=origin, intent=intent
+    )
+
+
+def guidance_contact(municipality_code: str) -> Organisation | None:
+    """The municipality's own organisation (its Komvux principal), where a visitor asks for
+    study and career guidance (vägledning) when the search finds nothing."""
+    if not municipality_code:
+        return None
+    return (
+        Organisation.objects.filter(
+            kind=OrganisationKind.MUNICIPALITY, municipality__code=municipality_code
+        )
+        .select_related("municipality")
+        .order_by("name")
+        .first()
+    )
 
 
 def education_search(

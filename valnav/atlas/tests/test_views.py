@@ -1,6 +1,7 @@
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from valnav.accounts.models import Organisation
 from valnav.atlas.models import ModelKind, Offer, PublicationStatus, RegionPolicy
@@ -57,7 +58,51 @@ def test_htmx_gets_only_the_results_fragment(vard, django_assert_max_num_queries
         )
     body = response.content.decode()
     assert "<html" not in body
-    assert body.count('class="result"') == 20 + 0  # a page of offers, no education yet
+    # One entry for the model (25 offers with one title), its three nearest offers and a way
+    # to all the others; no education yet.
+    assert body.count('class="result"') == 1
+    assert body.count(f"<h3>{vard.name}</h3>") == 1
+    assert "Fler orter (22 till)" in body
+
+
+def test_more_places_lists_every_offer_of_one_model_page_by_page(vard):
+    for _ in range(25):
+        OfferFactory(model=vard, municipality=place("1980"))
+    response = Client().get(
+        reverse("atlas:search"), {"q": "undersköterska", "model": vard.key, "page": "2"}
+    )
+    assert response.context["page"].count == 25
+    assert len(response.context["page"].items) == 5
+
+
+def test_a_search_that_finds_nothing_offers_a_next_step(vard):
+    Organisation.objects.create(
+        name="Västerås stad",
+        kind="municipality",
+        municipality=place("1980"),
+        website="https://www.vasteras.se/",
+    )
+    page = (
+        Client()
+        .get(reverse("atlas:search"), {"q": "svtesare", "municipality": "1980"})
+        .content.decode()
+    )
+    assert "Inga valideringserbjudanden matchar" in page
+    assert "Menade du" in page
+    assert ">svetsare</a>" in page
+    assert reverse("atlas:route") in page
+    assert "Västerås stad" in page
+    assert "https://www.vasteras.se/" in page
+
+
+def test_english_pages_mark_swedish_names_and_read_english_words(vard):
+    OfferFactory(model=vard, municipality=place("1980"))
+    with translation.override("en"):
+        url = reverse("atlas:search")
+    page = Client().get(url, {"q": "assistant nurse"})
+    body = page.content.decode()
+    assert page.context["count"] == 1
+    assert f'<h3 lang="sv">{vard.name}</h3>' in body
 
 
 def test_offer_page_shows_steps_outcome_contact_and_nearest_education(vard):
@@ -273,7 +318,7 @@ def test_one_bad_filter_drops_only_itself(vard):
     OfferFactory(model=vard, municipality=place("1980"))
     OfferFactory(model=vard, municipality=place("0580"))
     response = Client().get(reverse("atlas:search"), {"county": "19", "language": "xx"})
-    assert response.context["page"].count == 1
+    assert response.context["count"] == 1
     assert "language" in response.context["form"].errors
 
 
@@ -289,7 +334,8 @@ def test_the_download_lists_what_the_page_lists(vard):
     OfferFactory(model=vard, municipality=place("1961"), languages=",sv,")
     params = {"municipality": "1980", "within_km": "25", "language": "ar", "format": "csv"}
     page = Client().get(reverse("atlas:search"), params)
-    assert [offer.pk for offer in page.context["page"].items] == [near.pk]
+    groups = page.context["result"].groups
+    assert [offer.pk for group in groups for offer in group.offers] == [near.pk]
     exported = Client().get(reverse("atlas:export"), params).content.decode("utf-8-sig")
     assert len(exported.strip().splitlines()) == 2  # header and the one offer
 
