@@ -9,9 +9,15 @@ from typing import Any
 from django.contrib.sessions.backends.base import SessionBase
 from django.db.models import Count, Q
 
-from valnav.atlas.models import Offer, ValidationModel
+from valnav.accounts.models import Organisation
+from valnav.atlas.models import ComplementaryEducation, Offer, ValidationModel
 from valnav.atlas.search import search_intent
-from valnav.atlas.selectors import SearchFilters, offer_search
+from valnav.atlas.selectors import (
+    SearchFilters,
+    education_search,
+    guidance_contact,
+    offer_search,
+)
 from valnav.lib.matcher import fold
 from valnav.places.models import Municipality
 from valnav.taxonomy.models import Occupation
@@ -102,20 +108,31 @@ def exact_occupation(text: str, choices: list[Occupation]) -> Occupation | None:
     return exact[0] if len(exact) == 1 else None
 
 
+# Farther than this is not "nearby": the page says the offers shown are the nearest in ÖMS.
+NEARBY_KM = 50
+
+
 @dataclass
 class RouteResult:
     occupation: Occupation | None
     municipality: Municipality | None
     offers: list[Offer]
     models: list[ValidationModel]
+    nearby: bool = True
+    remote_offers: list[Offer] = field(default_factory=list)
+    distance_education: list[ComplementaryEducation] = field(default_factory=list)
+    guidance: Organisation | None = None
 
 
 def route_result(answers: RouteAnswers, *, limit: int = 5) -> RouteResult:
     """The nearest published offers for the occupation; offers in the preferred language
-    first among equally near ones."""
+    first among equally near ones. With none nearby, the nearest in Östra Mellansverige and
+    those that can be done at a distance; with none at all, distance education for the
+    occupation and the municipality's guidance."""
     occupation = Occupation.objects.filter(code=answers.occupation_code).first()
     municipality = Municipality.objects.filter(code=answers.municipality_code).first()
     offers: list[Offer] = []
+    result = RouteResult(occupation=occupation, municipality=municipality, offers=[], models=[])
     if occupation and municipality:
         queryset, _origin = offer_search(
             filters=SearchFilters(occupation=occupation.code, municipality=municipality.code)
@@ -130,7 +147,19 @@ def route_result(answers: RouteAnswers, *, limit: int = 5) -> RouteResult:
                 )
             )
         offers = candidates[:limit]
-    models = list(dict.fromkeys(offer.model for offer in offers))
-    return RouteResult(
-        occupation=occupation, municipality=municipality, offers=offers, models=models
-    )
+        nearest = getattr(offers[0], "distance_km", None) if offers else None
+        result.nearby = nearest is not None and nearest <= NEARBY_KM
+        if not result.nearby:
+            result.remote_offers = [
+                offer
+                for offer in queryset.filter(remote=True)[:limit]
+                if offer.pk not in {o.pk for o in offers}
+            ]
+            education, _origin = education_search(
+                filters=SearchFilters(occupation=occupation.code, remote=True)
+            )
+            result.distance_education = list(education[:limit])
+            result.guidance = guidance_contact(municipality.code)
+    result.offers = offers
+    result.models = list(dict.fromkeys(offer.model for offer in offers))
+    return result

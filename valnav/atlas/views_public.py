@@ -20,7 +20,7 @@ from valnav.atlas.forms import (
     SearchForm,
 )
 from valnav.atlas.models import ComplementaryEducation, Offer
-from valnav.atlas.route import STEPS, RouteAnswers, route_result
+from valnav.atlas.route import NEARBY_KM, STEPS, RouteAnswers, route_result
 from valnav.atlas.search import matcher_for, search_intent
 from valnav.atlas.selectors import (
     CoverageRow,
@@ -56,11 +56,12 @@ def search(request: HttpRequest) -> HttpResponse:
                 filters=filters,
                 page=min(int(number), MAX_PAGE) if number.isdigit() else 1,
                 size=PAGE_SIZE,
+                intent=intent,
             )
             origin, count = page.origin, page.count
             context["page"] = page
         else:
-            result = offer_groups(filters=filters)
+            result = offer_groups(filters=filters, intent=intent)
             origin, count = result.origin, result.count
             context["result"] = result
         educations, _origin = education_search(filters=filters, origin=origin, intent=intent)
@@ -173,7 +174,7 @@ def route_result_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "atlas/route_result.html",
-        {"answers": answers, "result": route_result(answers)},
+        {"answers": answers, "result": route_result(answers), "nearby_km": NEARBY_KM},
     )
 
 

@@ -12,6 +12,7 @@ from valnav.atlas.tests.factories import (
     ValidationModelFactory,
 )
 from valnav.places.models import County, Municipality
+from valnav.taxonomy.models import Occupation
 
 pytestmark = pytest.mark.django_db
 
@@ -281,6 +282,26 @@ def test_route_finder_ends_in_a_local_offer_for_a_welder_in_katrineholm(personas
         follow=True,
     )
     assert "checked" in assessment.content.decode()
+
+
+def test_route_finder_with_nothing_nearby_shows_the_nearest_and_distance_options(personas):
+    svets = ValidationModelFactory(name="Validering av svetsare", ssyk=["7212"])
+    OfferFactory(model=svets, municipality=place("0580"))
+    course = EducationFactory(title="Svetsteknik på distans", municipality=place("0581"))
+    course.remote = True
+    course.save()
+    course.occupations.set(Occupation.objects.filter(code="7212"))
+    client = Client()
+    url = reverse("atlas:route")
+    client.post(url, {"step": "occupation", "occupation_text": "svetsare"})
+    client.post(url, {"step": "municipality", "municipality_code": "1980"})
+    client.post(url, {"step": "documents", "documents": "swedish"})
+    page = client.post(url, {"step": "language", "language": "sv"}, follow=True)
+    body = page.content.decode()
+    assert "Det finns inget erbjudande inom 50 km från Västerås" in body
+    assert "Linköping" in body
+    assert "På distans" in body
+    assert "Svetsteknik på distans" in body
 
 
 def test_route_finder_asks_to_choose_when_several_occupations_match(personas):
