@@ -18,6 +18,7 @@ from django.db.migrations.state import StateApps
 from django.db.models import BooleanField, Q
 from django.db.models.expressions import RawSQL
 
+from valnav.core.figures_cache import figures_data_token
 from valnav.core.reference import REFERENCE_DIR
 from valnav.lib.matcher import Matcher, QueryMatch, Term
 from valnav.lib.stemming import stems
@@ -231,8 +232,23 @@ class SearchIntent:
         return not (self.understood or self.places or self.text_words)
 
 
+_CATALOGUE: dict[str, list[CatalogueModel]] = {}
+
+
 def catalogue_models() -> list[CatalogueModel]:
-    """Active models with their branch and SSYK codes: one small query (a few hundred rows)."""
+    """Active models with their branch and SSYK codes, kept in the process while the data
+    token (`figures_data_token`, replaced on every change to the atlas) stays the same: a
+    primary-key read instead of two queries per search."""
+    token = figures_data_token()
+    found = _CATALOGUE.get(token)
+    if found is None:
+        found = _read_catalogue()
+        _CATALOGUE.clear()
+        _CATALOGUE[token] = found
+    return found
+
+
+def _read_catalogue() -> list[CatalogueModel]:
     from valnav.atlas.models import ValidationModel
 
     codes: dict[int, list[str]] = {}

@@ -25,6 +25,7 @@ from django.db.models.functions import RowNumber
 from valnav.accounts.models import Organisation, OrganisationKind
 from valnav.atlas.models import ComplementaryEducation, Offer, ValidationModel
 from valnav.atlas.search import SearchIntent, query_stems, search_intent, stem_condition
+from valnav.core.figures_cache import figures_data_token
 from valnav.lib.geo import haversine_km
 from valnav.places.models import Municipality
 from valnav.places.selectors import MapData, map_center, municipality_geojson
@@ -58,26 +59,38 @@ class Origin:
     distances: dict[int, float] = field(default_factory=dict)
 
 
+# Distances between every pair of municipality centroids, worked out once per data token.
+_DISTANCES: dict[str, tuple[dict[str, Municipality], dict[int, dict[int, float]]]] = {}
+
+
+def _km(a: Municipality, b: Municipality) -> float:
+    return round(haversine_km(a.centroid_lat, a.centroid_lon, b.centroid_lat, b.centroid_lon), 1)
+
+
+def _distance_table() -> tuple[dict[str, Municipality], dict[int, dict[int, float]]]:
+    token = figures_data_token()
+    table = _DISTANCES.get(token)
+    if table is None:
+        municipalities = list(Municipality.objects.select_related("county"))
+        table = (
+            {m.code: m for m in municipalities},
+            {a.pk: {b.pk: _km(a, b) for b in municipalities} for a in municipalities},
+        )
+        _DISTANCES.clear()
+        _DISTANCES[token] = table
+    return table
+
+
 def municipality_origin(code: str) -> Origin | None:
-    """Distances in km between municipality centroids, from the one with `code`."""
+    """Distances in km between municipality centroids, from the one with `code` (from a table
+    kept per data token, so a search reads no municipality rows)."""
     if not code:
         return None
-    municipalities = list(Municipality.objects.all())
-    origin = next((m for m in municipalities if m.code == code), None)
+    by_code, distances = _distance_table()
+    origin = by_code.get(code)
     if origin is None:
         return None
-    return Origin(
-        municipality=origin,
-        distances={
-            m.pk: round(
-                haversine_km(
-                    origin.centroid_lat, origin.centroid_lon, m.centroid_lat, m.centroid_lon
-                ),
-                1,
-            )
-            for m in municipalities
-        },
-    )
+    return Origin(municipality=origin, distances=distances[origin.pk])
 
 
 def _distance_expression(origin: Origin) -> Case:
@@ -262,9 +275,10 @@ def offer_search_page(
     size: int = 20,
     offset: int | None = None,
     base: QuerySet[Offer] | None = None,
+    intent: SearchIntent | None = None,
 ) -> ResultPage[Offer]:
     """A page of `offer_search`, with model, provider, place and occupations loaded."""
-    queryset, origin = offer_search(filters=filters, base=base)
+    queryset, origin = offer_search(filters=filters, base=base, intent=intent)
     start = offset if offset is not None else (max(page, 1) - 1) * size
     detail = Offer.objects.select_related(
         "model", "model__branch", "provider", "municipality__county"
@@ -305,14 +319,17 @@ class GroupedResult:
     intent: SearchIntent
 
 
-def offer_groups(*, filters: SearchFilters, per_model: int = 3) -> GroupedResult:
+def offer_groups(
+    *, filters: SearchFilters, per_model: int = 3, intent: SearchIntent | None = None
+) -> GroupedResult:
     """Matching offers grouped by model: most relevant model first, then the one with the
     nearest offer; each with its `per_model` nearest offers and how many it has in all.
 
     One ranked query numbers each model's offers by distance and counts them (window
     functions); a second loads the few offers shown.
     """
-    intent = search_intent(filters.query, language=filters.words_language)
+    if intent is None:
+        intent = search_intent(filters.query, language=filters.words_language)
     queryset, origin = offer_search(filters=filters, intent=intent)
     order: list[Any] = []
     if origin is not None:
