@@ -7,7 +7,6 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import (
-    Case,
     Count,
     F,
     FloatField,
@@ -16,10 +15,9 @@ from django.db.models import (
     Q,
     QuerySet,
     Sum,
-    Value,
-    When,
     Window,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import RowNumber
 
 from valnav.accounts.models import Organisation, OrganisationKind
@@ -71,7 +69,9 @@ def _distance_table() -> tuple[dict[str, Municipality], dict[int, dict[int, floa
     token = figures_data_token()
     table = _DISTANCES.get(token)
     if table is None:
-        municipalities = list(Municipality.objects.select_related("county"))
+        municipalities = list(
+            Municipality.objects.select_related("county").defer("boundary", "county__boundary")
+        )
         table = (
             {m.code: m for m in municipalities},
             {a.pk: {b.pk: _km(a, b) for b in municipalities} for a in municipalities},
@@ -93,12 +93,22 @@ def municipality_origin(code: str) -> Origin | None:
     return Origin(municipality=origin, distances=distances[origin.pk])
 
 
-def _distance_expression(origin: Origin) -> Case:
-    return Case(
-        *[When(municipality_id=pk, then=Value(km)) for pk, km in origin.distances.items()],
-        default=Value(None),
+def _case_sql(column: str, values: dict[int, float], default: str) -> RawSQL:
+    """`CASE column WHEN id THEN value … END` as one raw expression: the ORM's Case with a
+    When per municipality cost more to build in Python than the database takes to run it."""
+    if not values:
+        return RawSQL(default, [], output_field=FloatField())  # noqa: S611  (a constant)
+    whens = " ".join("WHEN %s THEN %s" for _ in values)
+    params: list[float] = [number for pair in values.items() for number in pair]
+    return RawSQL(  # noqa: S611  (our column name; the numbers go as parameters)
+        f"CASE {column} {whens} ELSE {default} END",
+        params,
         output_field=FloatField(),
     )
+
+
+def _distance_expression(origin: Origin, table: str = "atlas_offer") -> RawSQL:
+    return _case_sql(f'"{table}"."municipality_id"', origin.distances, "NULL")
 
 
 def occupation_codes(code: str) -> QuerySet[Occupation]:
@@ -149,12 +159,8 @@ def _apply_intent(
     return queryset
 
 
-def _relevance(scores: dict[int, float], model_field: str) -> Case:
-    return Case(
-        *[When(**{model_field: pk}, then=Value(score)) for pk, score in scores.items()],
-        default=Value(0.0),
-        output_field=FloatField(),
-    )
+def _relevance(scores: dict[int, float]) -> RawSQL:
+    return _case_sql('"atlas_offer"."model_id"', scores, "0.0")
 
 
 def offer_search(
@@ -194,7 +200,7 @@ def offer_search(
     queryset = _apply_intent(queryset, intent, table="atlas_offer", model_field="model_id")
     ordering: list[Any] = []
     if intent.models:
-        queryset = queryset.annotate(relevance=_relevance(intent.models, "model_id"))
+        queryset = queryset.annotate(relevance=_relevance(intent.models))
         # Without scores the relevance is the constant 0, which PostgreSQL would read
         # in ORDER BY as a (missing) column position.
         ordering.append("-relevance")
@@ -204,6 +210,18 @@ def offer_search(
     # The id last keeps pages stable; sorting on joined names would cost a join per match.
     ordering.append("pk")
     return queryset.order_by(*ordering), origin
+
+
+# Columns a result list never shows: municipality and county boundaries (GeoJSON, decoded per
+# row), the search text and the model's long texts.
+HEAVY_COLUMNS = (
+    "search_stems",
+    "municipality__boundary",
+    "municipality__county__boundary",
+    "model__summary",
+    "model__parties",
+    "model__source_urls",
+)
 
 
 @dataclass
@@ -280,10 +298,12 @@ def offer_search_page(
     """A page of `offer_search`, with model, provider, place and occupations loaded."""
     queryset, origin = offer_search(filters=filters, base=base, intent=intent)
     start = offset if offset is not None else (max(page, 1) - 1) * size
-    detail = Offer.objects.select_related(
-        "model", "model__branch", "provider", "municipality__county"
-    ).prefetch_related(
-        Prefetch("model__occupations", queryset=Occupation.objects.only("pk", "code"))
+    detail = (
+        Offer.objects.select_related("model", "model__branch", "provider", "municipality__county")
+        .defer(*HEAVY_COLUMNS)
+        .prefetch_related(
+            Prefetch("model__occupations", queryset=Occupation.objects.only("pk", "code"))
+        )
     )
     items, count = ranked_page(
         queryset,
@@ -344,9 +364,11 @@ def offer_groups(
         .filter(position__lte=per_model)
         .values_list("pk", "model_id", "in_model", "position")
     )
-    offers = Offer.objects.select_related(
-        "model__branch", "provider", "municipality__county"
-    ).in_bulk([pk for pk, *_rest in rows])
+    offers = (
+        Offer.objects.select_related("model__branch", "provider", "municipality__county")
+        .defer(*HEAVY_COLUMNS)
+        .in_bulk([pk for pk, *_rest in rows])
+    )
     by_model: dict[int, ModelGroup] = {}
     for pk, model_id, in_model, _position in sorted(rows, key=lambda row: (row[1], row[3])):
         offer = offers[pk]
@@ -427,7 +449,9 @@ def education_search(
         queryset = queryset.filter(condition)
     ordering: list[Any] = []
     if origin is not None:
-        queryset = queryset.annotate(distance_km=_distance_expression(origin))
+        queryset = queryset.annotate(
+            distance_km=_distance_expression(origin, "atlas_complementaryeducation")
+        )
         ordering.append(F("distance_km").asc(nulls_last=True))
     ordering += ["title", "pk"]
     return queryset.order_by(*ordering), origin
@@ -462,9 +486,9 @@ def education_near(
         .select_related("provider", "municipality")
     )
     if origin is not None:
-        queryset = queryset.annotate(distance_km=_distance_expression(origin)).order_by(
-            F("distance_km").asc(nulls_last=True), "title"
-        )
+        queryset = queryset.annotate(
+            distance_km=_distance_expression(origin, "atlas_complementaryeducation")
+        ).order_by(F("distance_km").asc(nulls_last=True), "title")
     return list(queryset[:limit])
 
 
