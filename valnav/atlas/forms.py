@@ -249,6 +249,12 @@ SELF_ASSESSMENT_VALUES = {value for value, _label in SELF_ASSESSMENT_CHOICES}
 class CoverageForm(forms.Form):
     """Coverage for one occupation (SSYK code, any level) or one branch."""
 
+    q = forms.CharField(
+        label=_("Occupation in your own words"),
+        required=False,
+        max_length=100,
+        help_text=_("Read as in the search, for example lastbilschaufför or usk."),
+    )
     occupation = forms.ChoiceField(label=_("Occupation"), required=False)
     branch = forms.ChoiceField(label=_("Branch"), required=False)
 
@@ -268,6 +274,9 @@ class CoverageForm(forms.Form):
         if not self.is_bound or not self.is_valid():
             return "", ""
         return self.cleaned_data["occupation"], self.cleaned_data["branch"]
+
+    def words(self) -> str:
+        return str(self.cleaned_data.get("q", "")) if self.is_bound and self.is_valid() else ""
 
 
 def parse_languages(raw: str) -> str:

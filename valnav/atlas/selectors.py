@@ -499,9 +499,14 @@ class CoverageRow:
     capacity: int
 
 
-def coverage_by_municipality(*, occupation: str = "", branch: str = "") -> list[CoverageRow]:
-    """Published offers and yearly capacity per municipality; zero rows are the white spots."""
+def coverage_by_municipality(
+    *, occupation: str = "", branch: str = "", models: list[int] | None = None
+) -> list[CoverageRow]:
+    """Published offers and yearly capacity per municipality; zero rows are the white spots.
+    `models` (from the search's matcher) limits the count to those validation models."""
     offers = Offer.objects.published()
+    if models is not None:
+        offers = offers.filter(model_id__in=sorted(models))
     if occupation:
         offers = offers.filter(
             model_id__in=ValidationModel.objects.filter(

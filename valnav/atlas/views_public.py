@@ -213,7 +213,9 @@ def route_self_assessment(request: HttpRequest) -> HttpResponse:
 def _coverage_request(request: HttpRequest) -> tuple[CoverageForm, list[CoverageRow]]:
     form = CoverageForm(request.GET or None)
     occupation, branch = form.choice()
-    return form, coverage_by_municipality(occupation=occupation, branch=branch)
+    words = form.words()
+    models = sorted(search_intent(words, language=get_language() or "sv").models) if words else None
+    return form, coverage_by_municipality(occupation=occupation, branch=branch, models=models)
 
 
 @require_GET

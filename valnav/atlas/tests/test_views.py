@@ -370,3 +370,11 @@ def test_route_finder_back_asks_the_previous_question_again(personas):
     page = client.get(url).content.decode()
     assert 'name="municipality_code"' in page
     assert client.session["valnav_route"]["occupation_code"] == "7212"
+
+
+def test_coverage_reads_an_occupation_in_everyday_words(vard):
+    OfferFactory(model=vard, municipality=place("1980"))
+    response = Client().get(reverse("atlas:coverage"), {"q": "usk"})
+    assert response.context["white_spots"] == 51
+    nothing = Client().get(reverse("atlas:coverage"), {"q": "svetsare"})
+    assert nothing.context["white_spots"] == 52
