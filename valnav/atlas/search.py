@@ -84,6 +84,24 @@ def remove_stored_vectors(apps: StateApps, schema_editor: BaseDatabaseSchemaEdit
         )
 
 
+def install_covering_index(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
+    """PostgreSQL: the offers of some models, with the dates and place the search reads, from
+    the index alone (an index-only scan) instead of one heap page per matching offer; at
+    100 000 offers that took the ranked query for "undersköterska" from 26 ms to 8.
+    SQLite has no INCLUDE and reads its small table fast enough."""
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    schema_editor.execute(
+        "CREATE INDEX IF NOT EXISTS offer_model_search ON atlas_offer "
+        "(model_id, status) INCLUDE (valid_from, valid_to, municipality_id, id)"
+    )
+
+
+def remove_covering_index(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("DROP INDEX IF EXISTS offer_model_search")
+
+
 def remove_search_indexes(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     vendor = schema_editor.connection.vendor
     for table in SEARCHABLE_TABLES:
