@@ -60,14 +60,15 @@ def test_search_lists_the_nearest_offers_first_and_leads_to_an_offer(
     page.get_by_label(field_label("Municipality")).select_option("1980")
     results = page.locator("#results .result h3")
     expect(results.first).to_have_text("Validering inom vård och omsorg")
-    first_meta = page.locator("#results .result-meta").first
-    expect(first_meta).to_contain_text("Västerås")
-    expect(page.locator("#results .result-meta").nth(1)).to_contain_text("Eskilstuna")
+    # One entry for the model, its offers nearest first.
+    offers = page.locator("#results .result").first.locator(".result-offers li")
+    expect(offers.first).to_contain_text("Västerås")
+    expect(offers.nth(1)).to_contain_text("Eskilstuna")
     # htmx swapped the results and pushed a shareable URL.
     expect(page).to_have_url(re.compile(r"municipality=1980"))
     check_a11y(page)
 
-    results.first.get_by_role("link").click()
+    offers.first.get_by_role("link").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Validering inom vård och omsorg")
     expect(page.get_by_role("main")).to_contain_text("Fördjupad kartläggning")
     expect(page.get_by_role("main")).to_contain_text("Vård- och omsorgsarbete 1")
@@ -77,6 +78,17 @@ def test_search_lists_the_nearest_offers_first_and_leads_to_an_offer(
 def test_search_works_in_english(page, server, check_a11y, atlas):
     page.goto(url(server, "atlas:search", "en") + "?q=svetsare")
     expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("#results .result h3").first).to_have_text("Validering av svetsare")
+    check_a11y(page)
+
+
+def test_a_search_that_finds_nothing_offers_a_way_forward(page, server, check_a11y, atlas):
+    page.goto(url(server, "atlas:search") + "?q=svtsre&municipality=1980")
+    results = page.locator("#results")
+    expect(results).to_contain_text(sv("No validation offers match."))
+    expect(results.get_by_role("link", name="svetsare")).to_be_visible()
+    check_a11y(page)
+    results.get_by_role("link", name="svetsare").click()
     expect(page.locator("#results .result h3").first).to_have_text("Validering av svetsare")
     check_a11y(page)
 

@@ -6,6 +6,9 @@ from datetime import date
 from typing import Any, cast
 
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -31,6 +34,31 @@ DISTANCE_CHOICES = [
 ]
 
 
+class QuickSelect(forms.Select):
+    """A select whose options are written in Python rather than through one template per
+    option: the search form's 52 municipalities and 40 languages took longer to render than
+    the search took to run. Same markup as Django's Select (attributes, selected option)."""
+
+    def render(
+        self,
+        name: str,
+        value: Any,
+        attrs: dict[str, Any] | None = None,
+        renderer: Any = None,
+    ) -> SafeString:
+        chosen = {str(v) for v in (value if isinstance(value, list | tuple) else [value])}
+        final = self.build_attrs(self.attrs, attrs)
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (code, mark_safe(" selected") if str(code) in chosen else "", label)
+                for code, label in self.choices
+            ),
+        )
+        return format_html('<select name="{}"{}>{}</select>', name, flatatt(final), options)
+
+
 class SearchForm(forms.Form):
     """The public search. Every field is optional; bad values are ignored with a message."""
 
@@ -43,25 +71,30 @@ class SearchForm(forms.Form):
         ),
         help_text=_("For example undersköterska, svetsare, elektriker or lagerarbetare."),
     )
-    municipality = forms.ChoiceField(label=_("Municipality"), required=False)
-    within_km = forms.ChoiceField(label=_("Within"), choices=DISTANCE_CHOICES, required=False)
-    county = forms.ChoiceField(label=_("County"), required=False)
-    branch = forms.ChoiceField(label=_("Branch"), required=False)
-    kind = forms.ChoiceField(label=_("Kind of validation"), required=False)
-    language = forms.ChoiceField(label=_("Assessment language"), required=False)
+    municipality = forms.ChoiceField(label=_("Municipality"), required=False, widget=QuickSelect)
+    within_km = forms.ChoiceField(
+        label=_("Within"), choices=DISTANCE_CHOICES, required=False, widget=QuickSelect
+    )
+    county = forms.ChoiceField(label=_("County"), required=False, widget=QuickSelect)
+    branch = forms.ChoiceField(label=_("Branch"), required=False, widget=QuickSelect)
+    kind = forms.ChoiceField(label=_("Kind of validation"), required=False, widget=QuickSelect)
+    language = forms.ChoiceField(label=_("Assessment language"), required=False, widget=QuickSelect)
     remote = forms.BooleanField(label=_("Can be done remotely"), required=False)
     occupation = forms.CharField(required=False, max_length=4, widget=forms.HiddenInput)
+    # One model's offers in every place ("fler orter"), from a grouped result.
+    model = forms.SlugField(required=False, max_length=60, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         lang = get_language() or "sv"
         everything = [("", _("All"))]
-        choice_field(self, "municipality").choices = everything + [
-            (m.code, m.name) for m in Municipality.objects.order_by("name")
-        ]
-        choice_field(self, "county").choices = everything + [
-            (c.code, c.name) for c in County.objects.order_by("name")
-        ]
+        # values_list: the rows carry boundaries (GeoJSON) a list of names does not need.
+        choice_field(self, "municipality").choices = everything + list(
+            Municipality.objects.order_by("name").values_list("code", "name")
+        )
+        choice_field(self, "county").choices = everything + list(
+            County.objects.order_by("name").values_list("code", "name")
+        )
         choice_field(self, "branch").choices = everything + [
             (b.key, b.name) for b in Branch.objects.order_by("name_sv")
         ]
@@ -88,6 +121,8 @@ class SearchForm(forms.Form):
             kind=data.get("kind", ""),
             language=data.get("language", ""),
             remote=True if data.get("remote") else None,
+            model=data.get("model", ""),
+            words_language=get_language() or "sv",
         )
 
     @property
@@ -120,7 +155,7 @@ class OccupationStepForm(RouteStepForm):
         data = super().clean() or {}
         text = data.get("occupation_text", "")
         code = data.get("occupation_code", "")
-        self.choices = occupation_choices(text) if text else []
+        self.choices = occupation_choices(text, language=get_language() or "sv") if text else []
         if code and code in {o.code for o in self.choices}:
             return data
         single = self.choices[0] if len(self.choices) == 1 else None
@@ -214,6 +249,12 @@ SELF_ASSESSMENT_VALUES = {value for value, _label in SELF_ASSESSMENT_CHOICES}
 class CoverageForm(forms.Form):
     """Coverage for one occupation (SSYK code, any level) or one branch."""
 
+    q = forms.CharField(
+        label=_("Occupation in your own words"),
+        required=False,
+        max_length=100,
+        help_text=_("Read as in the search, for example lastbilschaufför or usk."),
+    )
     occupation = forms.ChoiceField(label=_("Occupation"), required=False)
     branch = forms.ChoiceField(label=_("Branch"), required=False)
 
@@ -233,6 +274,9 @@ class CoverageForm(forms.Form):
         if not self.is_bound or not self.is_valid():
             return "", ""
         return self.cleaned_data["occupation"], self.cleaned_data["branch"]
+
+    def words(self) -> str:
+        return str(self.cleaned_data.get("q", "")) if self.is_bound and self.is_valid() else ""
 
 
 def parse_languages(raw: str) -> str:

@@ -2,34 +2,32 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from django.db.models import (
-    Case,
     Count,
     F,
     FloatField,
-    IntegerField,
     Model,
     Prefetch,
     Q,
     QuerySet,
     Sum,
-    Value,
-    When,
     Window,
 )
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import RowNumber
 
+from valnav.accounts.models import Organisation, OrganisationKind
 from valnav.atlas.models import ComplementaryEducation, Offer, ValidationModel
-from valnav.atlas.search import query_stems, stem_condition
+from valnav.atlas.search import SearchIntent, query_stems, search_intent, stem_condition
+from valnav.core.figures_cache import figures_data_token
 from valnav.lib.geo import haversine_km
-from valnav.lib.stemming import stems, words
 from valnav.places.models import Municipality
 from valnav.places.selectors import MapData, map_center, municipality_geojson
-from valnav.taxonomy.models import Occupation, fold
+from valnav.taxonomy.models import Occupation
 
 
 @dataclass(frozen=True)
@@ -46,6 +44,9 @@ class SearchFilters:
     language: str = ""
     remote: bool | None = None
     modified_after: datetime | None = None
+    model: str = ""  # one validation model's key: all its offers ("fler orter")
+    # The language the words are read in: "en" also knows English labels (the API, /en/).
+    words_language: str = "sv"
 
 
 @dataclass
@@ -56,56 +57,58 @@ class Origin:
     distances: dict[int, float] = field(default_factory=dict)
 
 
+# Distances between every pair of municipality centroids, worked out once per data token.
+_DISTANCES: dict[str, tuple[dict[str, Municipality], dict[int, dict[int, float]]]] = {}
+
+
+def _km(a: Municipality, b: Municipality) -> float:
+    return round(haversine_km(a.centroid_lat, a.centroid_lon, b.centroid_lat, b.centroid_lon), 1)
+
+
+def _distance_table() -> tuple[dict[str, Municipality], dict[int, dict[int, float]]]:
+    token = figures_data_token()
+    table = _DISTANCES.get(token)
+    if table is None:
+        municipalities = list(
+            Municipality.objects.select_related("county").defer("boundary", "county__boundary")
+        )
+        table = (
+            {m.code: m for m in municipalities},
+            {a.pk: {b.pk: _km(a, b) for b in municipalities} for a in municipalities},
+        )
+        _DISTANCES.clear()
+        _DISTANCES[token] = table
+    return table
+
+
 def municipality_origin(code: str) -> Origin | None:
-    """Distances in km between municipality centroids, from the one with `code`."""
+    """Distances in km between municipality centroids, from the one with `code` (from a table
+    kept per data token, so a search reads no municipality rows)."""
     if not code:
         return None
-    municipalities = list(Municipality.objects.all())
-    origin = next((m for m in municipalities if m.code == code), None)
+    by_code, distances = _distance_table()
+    origin = by_code.get(code)
     if origin is None:
         return None
-    return Origin(
-        municipality=origin,
-        distances={
-            m.pk: round(
-                haversine_km(
-                    origin.centroid_lat, origin.centroid_lon, m.centroid_lat, m.centroid_lon
-                ),
-                1,
-            )
-            for m in municipalities
-        },
-    )
+    return Origin(municipality=origin, distances=distances[origin.pk])
 
 
-def _distance_expression(origin: Origin) -> Case:
-    return Case(
-        *[When(municipality_id=pk, then=Value(km)) for pk, km in origin.distances.items()],
-        default=Value(None),
+def _case_sql(column: str, values: dict[int, float], default: str) -> RawSQL:
+    """`CASE column WHEN id THEN value … END` as one raw expression: the ORM's Case with a
+    When per municipality cost more to build in Python than the database takes to run it."""
+    if not values:
+        return RawSQL(default, [], output_field=FloatField())  # noqa: S611  (a constant)
+    whens = " ".join("WHEN %s THEN %s" for _ in values)
+    params: list[float] = [number for pair in values.items() for number in pair]
+    return RawSQL(  # noqa: S611  (our column name; the numbers go as parameters)
+        f"CASE {column} {whens} ELSE {default} END",
+        params,
         output_field=FloatField(),
     )
 
 
-def occupation_model_ids(query_words: list[str]) -> dict[str, set[int]]:
-    """For each word, the models whose occupations (with JobTech synonyms) have a word starting
-    with it: "undersköterska" finds Komvux vård och omsorg although its text says otherwise."""
-    pairs = ValidationModel.occupations.through.objects.filter(
-        validationmodel__is_active=True
-    ).values_list("validationmodel_id", "occupation__search_text")
-    # Long words may sit inside Swedish compounds ("serviceelektriker"); short ones must start
-    # a word, or "el" would match "hotell".
-    wanted = {
-        word: re.compile(
-            re.escape(fold(word)) if len(word) >= 6 else rf"(?<!\w){re.escape(fold(word))}"
-        )
-        for word in query_words
-    }
-    found: dict[str, set[int]] = {word: set() for word in query_words}
-    for model_id, text in pairs:
-        for word, pattern in wanted.items():
-            if pattern.search(text):
-                found[word].add(model_id)
-    return found
+def _distance_expression(origin: Origin, table: str = "atlas_offer") -> RawSQL:
+    return _case_sql(f'"{table}"."municipality_id"', origin.distances, "NULL")
 
 
 def occupation_codes(code: str) -> QuerySet[Occupation]:
@@ -130,65 +133,41 @@ def _apply_common(
     return queryset
 
 
-def _query_words(query: str) -> list[str]:
-    return [word for word in dict.fromkeys(words(query)) if stems(word)]
-
-
-def _stem_hit(forms: list[str], text_stems: set[str]) -> bool:
-    return any(stem.startswith(form) for form in forms for stem in text_stems)
-
-
-def model_scores(query_words: list[str], by_word: dict[str, set[int]]) -> dict[int, int]:
-    """Relevance of each model to the query: 2 per word its occupations (with synonyms)
-    answer, 1 per word its own name, summary or outcome matches. Scored per model, not per
-    offer, so ordering needs no per-row subquery."""
-    if not query_words:
-        return {}
-    scores: dict[int, int] = {}
-    alternatives = {
-        word: [form for forms in query_stems(word) for form in forms] for word in query_words
-    }
-    for model in ValidationModel.objects.filter(is_active=True).only(
-        "pk", "name", "summary", "outcome_documents"
-    ):
-        own = set(stems(f"{model.name} {model.summary} {' '.join(model.outcome_labels())}"))
-        score = 0
-        for word in query_words:
-            if model.pk in by_word.get(word, set()):
-                score += 2
-            if _stem_hit(alternatives[word], own):
-                score += 1
-        if score:
-            scores[model.pk] = score
-    return scores
-
-
-def _word_conditions(
-    table: str, query_words: list[str], by_word: dict[str, set[int]], *, model_field: str
-) -> list[Q]:
-    """One condition per query word, all of which must hold: the row's own text has the word,
-    or (through `model_field`) its model's occupations do."""
+def _text_conditions(table: str, words: list[str]) -> list[Q]:
+    """One full-text condition per word the matcher did not know (a provider, a model's own
+    name, "gesällbrev"): each must be in the row's own text."""
     conditions = []
-    for word in query_words:
+    for word in words:
         text = Q()
         for forms in query_stems(word):
             text &= stem_condition(table, forms)
-        if by_word.get(word):
-            text |= Q(**{f"{model_field}__in": sorted(by_word[word])})
         conditions.append(text)
     return conditions
 
 
-def _relevance(scores: dict[int, int], model_field: str) -> Case:
-    return Case(
-        *[When(**{model_field: pk}, then=Value(score)) for pk, score in scores.items()],
-        default=Value(0),
-        output_field=IntegerField(),
-    )
+def _apply_intent(
+    queryset: QuerySet[Any], intent: SearchIntent, *, table: str, model_field: str
+) -> QuerySet[Any]:
+    """Narrow `queryset` to what the words ask: the models they name, the places they name,
+    and the rest in the row's own text."""
+    if intent.understood:
+        queryset = queryset.filter(**{f"{model_field}__in": sorted(intent.models)})
+    if intent.places:
+        queryset = queryset.filter(municipality__code__in=intent.places)
+    for condition in _text_conditions(table, intent.text_words):
+        queryset = queryset.filter(condition)
+    return queryset
+
+
+def _relevance(scores: dict[int, float]) -> RawSQL:
+    return _case_sql('"atlas_offer"."model_id"', scores, "0.0")
 
 
 def offer_search(
-    *, filters: SearchFilters, base: QuerySet[Offer] | None = None
+    *,
+    filters: SearchFilters,
+    base: QuerySet[Offer] | None = None,
+    intent: SearchIntent | None = None,
 ) -> tuple[QuerySet[Offer], Origin | None]:
     """Published offers matching `filters`, most relevant first, then nearest.
 
@@ -208,30 +187,41 @@ def offer_search(
             ).values_list("pk", flat=True)
         )
         queryset = queryset.filter(model_id__in=sorted(model_ids))
+    if filters.model:
+        queryset = queryset.filter(model__key=filters.model)
     if filters.branch:
         queryset = queryset.filter(model__branch__key=filters.branch)
     if filters.kind:
         queryset = queryset.filter(model__kind=filters.kind)
     if filters.language:
         queryset = queryset.filter(languages__contains=f",{filters.language.lower()},")
-    query_words = _query_words(filters.query)
-    by_word = occupation_model_ids(query_words) if query_words else {}
-    for condition in _word_conditions("atlas_offer", query_words, by_word, model_field="model_id"):
-        queryset = queryset.filter(condition)
+    if intent is None:
+        intent = search_intent(filters.query, language=filters.words_language)
+    queryset = _apply_intent(queryset, intent, table="atlas_offer", model_field="model_id")
     ordering: list[Any] = []
-    if query_words:
-        scores = model_scores(query_words, by_word)
-        queryset = queryset.annotate(relevance=_relevance(scores, "model_id"))
-        if scores:
-            # Without scores the relevance is the constant 0, which PostgreSQL would read
-            # in ORDER BY as a (missing) column position.
-            ordering.append("-relevance")
+    if intent.models:
+        queryset = queryset.annotate(relevance=_relevance(intent.models))
+        # Without scores the relevance is the constant 0, which PostgreSQL would read
+        # in ORDER BY as a (missing) column position.
+        ordering.append("-relevance")
     if origin is not None:
         queryset = queryset.annotate(distance_km=_distance_expression(origin))
         ordering.append(F("distance_km").asc(nulls_last=True))
     # The id last keeps pages stable; sorting on joined names would cost a join per match.
     ordering.append("pk")
     return queryset.order_by(*ordering), origin
+
+
+# Columns a result list never shows: municipality and county boundaries (GeoJSON, decoded per
+# row), the search text and the model's long texts.
+HEAVY_COLUMNS = (
+    "search_stems",
+    "municipality__boundary",
+    "municipality__county__boundary",
+    "model__summary",
+    "model__parties",
+    "model__source_urls",
+)
 
 
 @dataclass
@@ -303,14 +293,17 @@ def offer_search_page(
     size: int = 20,
     offset: int | None = None,
     base: QuerySet[Offer] | None = None,
+    intent: SearchIntent | None = None,
 ) -> ResultPage[Offer]:
     """A page of `offer_search`, with model, provider, place and occupations loaded."""
-    queryset, origin = offer_search(filters=filters, base=base)
+    queryset, origin = offer_search(filters=filters, base=base, intent=intent)
     start = offset if offset is not None else (max(page, 1) - 1) * size
-    detail = Offer.objects.select_related(
-        "model", "model__branch", "provider", "municipality__county"
-    ).prefetch_related(
-        Prefetch("model__occupations", queryset=Occupation.objects.only("pk", "code"))
+    detail = (
+        Offer.objects.select_related("model", "model__branch", "provider", "municipality__county")
+        .defer(*HEAVY_COLUMNS)
+        .prefetch_related(
+            Prefetch("model__occupations", queryset=Occupation.objects.only("pk", "code"))
+        )
     )
     items, count = ranked_page(
         queryset,
@@ -322,11 +315,109 @@ def offer_search_page(
     return ResultPage(items=items, count=count, number=start // size + 1, size=size, origin=origin)
 
 
+@dataclass
+class ModelGroup:
+    """One validation model in the results, with its nearest offers."""
+
+    model: ValidationModel
+    relevance: float
+    count: int
+    offers: list[Offer]
+
+    @property
+    def more(self) -> int:
+        return self.count - len(self.offers)
+
+
+@dataclass
+class GroupedResult:
+    """The search page's answer: one entry per model instead of one per offer."""
+
+    groups: list[ModelGroup]
+    count: int
+    origin: Origin | None
+    intent: SearchIntent
+
+
+def offer_groups(
+    *, filters: SearchFilters, per_model: int = 3, intent: SearchIntent | None = None
+) -> GroupedResult:
+    """Matching offers grouped by model: most relevant model first, then the one with the
+    nearest offer; each with its `per_model` nearest offers and how many it has in all.
+
+    One ranked query numbers each model's offers by distance and counts them (window
+    functions); a second loads the few offers shown.
+    """
+    if intent is None:
+        intent = search_intent(filters.query, language=filters.words_language)
+    queryset, origin = offer_search(filters=filters, intent=intent)
+    order: list[Any] = []
+    if origin is not None:
+        order.append(F("distance_km").asc(nulls_last=True))
+    order.append(F("pk").asc())
+    rows = list(
+        queryset.order_by()
+        .annotate(
+            position=Window(RowNumber(), partition_by=[F("model_id")], order_by=order),
+            in_model=Window(Count("pk"), partition_by=[F("model_id")]),
+        )
+        .filter(position__lte=per_model)
+        .values_list("pk", "model_id", "in_model", "position")
+    )
+    offers = (
+        Offer.objects.select_related("model__branch", "provider", "municipality__county")
+        .defer(*HEAVY_COLUMNS)
+        .in_bulk([pk for pk, *_rest in rows])
+    )
+    by_model: dict[int, ModelGroup] = {}
+    for pk, model_id, in_model, _position in sorted(rows, key=lambda row: (row[1], row[3])):
+        offer = offers[pk]
+        offer.distance_km = (  # type: ignore[attr-defined]  # shown beside each offer
+            origin.distances.get(offer.municipality_id) if origin else None
+        )
+        group = by_model.get(model_id)
+        if group is None:
+            group = by_model[model_id] = ModelGroup(
+                model=offer.model,
+                relevance=intent.models.get(model_id, 0.0),
+                count=in_model,
+                offers=[],
+            )
+        group.offers.append(offer)
+
+    def nearest(group: ModelGroup) -> float:
+        distance = getattr(group.offers[0], "distance_km", None)
+        return distance if distance is not None else 0.0
+
+    groups = sorted(
+        by_model.values(), key=lambda g: (-g.relevance, nearest(g), g.model.name, g.model.pk)
+    )
+    return GroupedResult(
+        groups=groups, count=sum(g.count for g in groups), origin=origin, intent=intent
+    )
+
+
+def guidance_contact(municipality_code: str) -> Organisation | None:
+    """The municipality's own organisation (its Komvux principal), where a visitor asks for
+    study and career guidance (vägledning) when the search finds nothing."""
+    if not municipality_code:
+        return None
+    return (
+        Organisation.objects.filter(
+            kind=OrganisationKind.MUNICIPALITY, municipality__code=municipality_code
+        )
+        .select_related("municipality")
+        .order_by("name")
+        .first()
+    )
+
+
 def education_search(
     *,
     filters: SearchFilters,
     base: QuerySet[ComplementaryEducation] | None = None,
     origin: Origin | None = None,
+    intent: SearchIntent | None = None,
 ) -> tuple[QuerySet[ComplementaryEducation], Origin | None]:
     """Published complementary education matching `filters`, most relevant first, then nearest.
     Pass `origin` when the caller has it already (the search page shares the offers' one)."""
@@ -342,25 +433,25 @@ def education_search(
                 occupations__in=occupation_codes(filters.occupation)
             ).values("pk")
         )
-    query_words = _query_words(filters.query)
-    by_word = occupation_model_ids(query_words) if query_words else {}
-    # Occupation synonyms reach education through the models whose gaps it closes.
-    by_word_education = {
-        word: set(
-            ComplementaryEducation.closes_gaps_of.through.objects.filter(
-                validationmodel_id__in=sorted(models)
-            ).values_list("complementaryeducation_id", flat=True)
+    if intent is None:
+        intent = search_intent(filters.query, language=filters.words_language)
+    if intent.understood:
+        # Occupations reach education through the models whose gaps it closes, or through
+        # its own occupations.
+        queryset = queryset.filter(
+            pk__in=ComplementaryEducation.closes_gaps_of.through.objects.filter(
+                validationmodel_id__in=sorted(intent.models)
+            ).values("complementaryeducation_id")
         )
-        for word, models in by_word.items()
-        if models
-    }
-    for condition in _word_conditions(
-        "atlas_complementaryeducation", query_words, by_word_education, model_field="pk"
-    ):
+    if intent.places:
+        queryset = queryset.filter(municipality__code__in=intent.places)
+    for condition in _text_conditions("atlas_complementaryeducation", intent.text_words):
         queryset = queryset.filter(condition)
     ordering: list[Any] = []
     if origin is not None:
-        queryset = queryset.annotate(distance_km=_distance_expression(origin))
+        queryset = queryset.annotate(
+            distance_km=_distance_expression(origin, "atlas_complementaryeducation")
+        )
         ordering.append(F("distance_km").asc(nulls_last=True))
     ordering += ["title", "pk"]
     return queryset.order_by(*ordering), origin
@@ -395,9 +486,9 @@ def education_near(
         .select_related("provider", "municipality")
     )
     if origin is not None:
-        queryset = queryset.annotate(distance_km=_distance_expression(origin)).order_by(
-            F("distance_km").asc(nulls_last=True), "title"
-        )
+        queryset = queryset.annotate(
+            distance_km=_distance_expression(origin, "atlas_complementaryeducation")
+        ).order_by(F("distance_km").asc(nulls_last=True), "title")
     return list(queryset[:limit])
 
 
@@ -408,9 +499,14 @@ class CoverageRow:
     capacity: int
 
 
-def coverage_by_municipality(*, occupation: str = "", branch: str = "") -> list[CoverageRow]:
-    """Published offers and yearly capacity per municipality; zero rows are the white spots."""
+def coverage_by_municipality(
+    *, occupation: str = "", branch: str = "", models: list[int] | None = None
+) -> list[CoverageRow]:
+    """Published offers and yearly capacity per municipality; zero rows are the white spots.
+    `models` (from the search's matcher) limits the count to those validation models."""
     offers = Offer.objects.published()
+    if models is not None:
+        offers = offers.filter(model_id__in=sorted(models))
     if occupation:
         offers = offers.filter(
             model_id__in=ValidationModel.objects.filter(

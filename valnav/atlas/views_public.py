@@ -20,14 +20,17 @@ from valnav.atlas.forms import (
     SearchForm,
 )
 from valnav.atlas.models import ComplementaryEducation, Offer
-from valnav.atlas.route import STEPS, RouteAnswers, route_result
+from valnav.atlas.route import NEARBY_KM, STEPS, RouteAnswers, route_result
+from valnav.atlas.search import matcher_for, search_intent
 from valnav.atlas.selectors import (
     CoverageRow,
     coverage_by_municipality,
     coverage_map_data,
     education_near,
     education_search,
+    guidance_contact,
     offer_detail_queryset,
+    offer_groups,
     offer_search_page,
 )
 from valnav.core.pagecache import anonymous_page_cache
@@ -40,23 +43,43 @@ MAX_PAGE = 10_000  # far past any real result list; keeps offsets inside the dat
 @require_GET
 @anonymous_page_cache
 def search(request: HttpRequest) -> HttpResponse:
+    """One entry per validation model with its nearest offers; with `model`, all offers of one
+    model ("fler orter"), page by page. Nothing found: a next step, never a dead end."""
     form = SearchForm(request.GET or None)
     filters = form.filters() if form.is_bound else None
     context: dict[str, object] = {"form": form, "searched": filters is not None}
     if filters is not None:
-        number = request.GET.get("page", "1")
-        page = offer_search_page(
-            filters=filters,
-            page=min(int(number), MAX_PAGE) if number.isdigit() else 1,
-            size=PAGE_SIZE,
-        )
-        educations, _origin = education_search(filters=filters, origin=page.origin)
+        intent = search_intent(filters.query, language=filters.words_language)
+        if filters.model:
+            number = request.GET.get("page", "1")
+            page = offer_search_page(
+                filters=filters,
+                page=min(int(number), MAX_PAGE) if number.isdigit() else 1,
+                size=PAGE_SIZE,
+                intent=intent,
+            )
+            origin, count = page.origin, page.count
+            context["page"] = page
+        else:
+            result = offer_groups(filters=filters, intent=intent)
+            origin, count = result.origin, result.count
+            context["result"] = result
+        educations, _origin = education_search(filters=filters, origin=origin, intent=intent)
         context |= {
-            "page": page,
-            "origin": page.origin,
+            "count": count,
+            "origin": origin,
+            "intent": intent,
             "educations": list(educations[:10]),
             "query_string": _without_page(request),
+            "group_query_string": _without(request, "page", "model"),
         }
+        if count == 0:
+            context |= {
+                "suggestions": matcher_for(filters.words_language).suggestions(filters.query)
+                if filters.query
+                else [],
+                "guidance": guidance_contact(filters.municipality),
+            }
     template = "atlas/search.html"
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "results":
         # Only the results are swapped; the count goes to a live region that stays in place,
@@ -64,6 +87,13 @@ def search(request: HttpRequest) -> HttpResponse:
         template += "#results"
         context["htmx"] = True
     return render(request, template, context)
+
+
+def _without(request: HttpRequest, *names: str) -> str:
+    params = request.GET.copy()
+    for name in names:
+        params.pop(name, None)
+    return params.urlencode()
 
 
 def _without_page(request: HttpRequest) -> str:
@@ -144,7 +174,7 @@ def route_result_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "atlas/route_result.html",
-        {"answers": answers, "result": route_result(answers)},
+        {"answers": answers, "result": route_result(answers), "nearby_km": NEARBY_KM},
     )
 
 
@@ -183,7 +213,9 @@ def route_self_assessment(request: HttpRequest) -> HttpResponse:
 def _coverage_request(request: HttpRequest) -> tuple[CoverageForm, list[CoverageRow]]:
     form = CoverageForm(request.GET or None)
     occupation, branch = form.choice()
-    return form, coverage_by_municipality(occupation=occupation, branch=branch)
+    words = form.words()
+    models = sorted(search_intent(words, language=get_language() or "sv").models) if words else None
+    return form, coverage_by_municipality(occupation=occupation, branch=branch, models=models)
 
 
 @require_GET

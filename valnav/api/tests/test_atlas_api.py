@@ -154,6 +154,10 @@ def test_offers_filter_as_the_search_page_does(welding):
     assert ids(occupation="5321") == [care.pk]
     assert ids(county="05") == [care.pk]
     assert ids(q="svetsare") == [weld.pk]
+    # Words as people type them, English included: the API reads both languages.
+    assert ids(q="welder") == [weld.pk]
+    assert ids(q="underskoterska") == [care.pk]
+    assert ids(q="assistant nurse") == [care.pk]
     assert ids(modified_after=(timezone.now() + timedelta(hours=1)).isoformat()) == []
     assert set(ids(modified_after="2020-01-01T00:00:00")) == {weld.pk, care.pk}
 

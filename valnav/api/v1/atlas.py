@@ -563,7 +563,11 @@ def offer_list(
     needs `municipality` (the distance is counted from it); without it the answer is 422."""
     result = offer_search_page(
         filters=filters.search_filters(
-            kind=filters.kind or "", branch=filters.branch, language=filters.language
+            kind=filters.kind or "",
+            branch=filters.branch,
+            language=filters.language,
+            # The API reads English labels as well as Swedish words.
+            words_language="en",
         ),
         offset=page.offset,
         size=page.limit,

@@ -1,6 +1,7 @@
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from valnav.accounts.models import Organisation
 from valnav.atlas.models import ModelKind, Offer, PublicationStatus, RegionPolicy
@@ -11,6 +12,7 @@ from valnav.atlas.tests.factories import (
     ValidationModelFactory,
 )
 from valnav.places.models import County, Municipality
+from valnav.taxonomy.models import Occupation
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +59,51 @@ def test_htmx_gets_only_the_results_fragment(vard, django_assert_max_num_queries
         )
     body = response.content.decode()
     assert "<html" not in body
-    assert body.count('class="result"') == 20 + 0  # a page of offers, no education yet
+    # One entry for the model (25 offers with one title), its three nearest offers and a way
+    # to all the others; no education yet.
+    assert body.count('class="result"') == 1
+    assert body.count(f"<h3>{vard.name}</h3>") == 1
+    assert "Fler orter (22 till)" in body
+
+
+def test_more_places_lists_every_offer_of_one_model_page_by_page(vard):
+    for _ in range(25):
+        OfferFactory(model=vard, municipality=place("1980"))
+    response = Client().get(
+        reverse("atlas:search"), {"q": "undersköterska", "model": vard.key, "page": "2"}
+    )
+    assert response.context["page"].count == 25
+    assert len(response.context["page"].items) == 5
+
+
+def test_a_search_that_finds_nothing_offers_a_next_step(vard):
+    Organisation.objects.create(
+        name="Västerås stad",
+        kind="municipality",
+        municipality=place("1980"),
+        website="https://www.vasteras.se/",
+    )
+    page = (
+        Client()
+        .get(reverse("atlas:search"), {"q": "svtesare", "municipality": "1980"})
+        .content.decode()
+    )
+    assert "Inga valideringserbjudanden matchar" in page
+    assert "Menade du" in page
+    assert ">svetsare</a>" in page
+    assert reverse("atlas:route") in page
+    assert "Västerås stad" in page
+    assert "https://www.vasteras.se/" in page
+
+
+def test_english_pages_mark_swedish_names_and_read_english_words(vard):
+    OfferFactory(model=vard, municipality=place("1980"))
+    with translation.override("en"):
+        url = reverse("atlas:search")
+    page = Client().get(url, {"q": "assistant nurse"})
+    body = page.content.decode()
+    assert page.context["count"] == 1
+    assert f'<h3 lang="sv">{vard.name}</h3>' in body
 
 
 def test_offer_page_shows_steps_outcome_contact_and_nearest_education(vard):
@@ -238,6 +284,26 @@ def test_route_finder_ends_in_a_local_offer_for_a_welder_in_katrineholm(personas
     assert "checked" in assessment.content.decode()
 
 
+def test_route_finder_with_nothing_nearby_shows_the_nearest_and_distance_options(personas):
+    svets = ValidationModelFactory(name="Validering av svetsare", ssyk=["7212"])
+    OfferFactory(model=svets, municipality=place("0580"))
+    course = EducationFactory(title="Svetsteknik på distans", municipality=place("0581"))
+    course.remote = True
+    course.save()
+    course.occupations.set(Occupation.objects.filter(code="7212"))
+    client = Client()
+    url = reverse("atlas:route")
+    client.post(url, {"step": "occupation", "occupation_text": "svetsare"})
+    client.post(url, {"step": "municipality", "municipality_code": "1980"})
+    client.post(url, {"step": "documents", "documents": "swedish"})
+    page = client.post(url, {"step": "language", "language": "sv"}, follow=True)
+    body = page.content.decode()
+    assert "Det finns inget erbjudande inom 50 km från Västerås" in body
+    assert "Linköping" in body
+    assert "På distans" in body
+    assert "Svetsteknik på distans" in body
+
+
 def test_route_finder_asks_to_choose_when_several_occupations_match(personas):
     response = Client().post(
         reverse("atlas:route"), {"step": "occupation", "occupation_text": "undersköterska"}
@@ -246,11 +312,34 @@ def test_route_finder_asks_to_choose_when_several_occupations_match(personas):
     assert 'name="occupation_code"' in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("words", "code"),
+    [("lastbilschaufför", "8332"), ("underskoterska", "5321"), ("rörmokare", "7125")],
+)
+def test_route_finder_reads_words_as_people_type_them(reference_data, words, code):
+    client = Client()
+    response = client.post(reverse("atlas:route"), {"step": "occupation", "occupation_text": words})
+    if response.status_code == 302:  # one occupation matched: the next question follows
+        assert client.session["valnav_route"]["occupation_code"] == code
+    else:
+        assert response.context["form"].choices[0].code == code
+
+
+def test_route_finder_answers_a_branch_word_with_that_branchs_occupations(reference_data):
+    response = Client().post(
+        reverse("atlas:route"), {"step": "occupation", "occupation_text": "bygg"}
+    )
+    codes = [occupation.code for occupation in response.context["form"].choices]
+    assert codes
+    assert all(code.startswith("71") for code in codes)
+    assert "Museiintendenter" not in response.content.decode()
+
+
 def test_one_bad_filter_drops_only_itself(vard):
     OfferFactory(model=vard, municipality=place("1980"))
     OfferFactory(model=vard, municipality=place("0580"))
     response = Client().get(reverse("atlas:search"), {"county": "19", "language": "xx"})
-    assert response.context["page"].count == 1
+    assert response.context["count"] == 1
     assert "language" in response.context["form"].errors
 
 
@@ -266,7 +355,8 @@ def test_the_download_lists_what_the_page_lists(vard):
     OfferFactory(model=vard, municipality=place("1961"), languages=",sv,")
     params = {"municipality": "1980", "within_km": "25", "language": "ar", "format": "csv"}
     page = Client().get(reverse("atlas:search"), params)
-    assert [offer.pk for offer in page.context["page"].items] == [near.pk]
+    groups = page.context["result"].groups
+    assert [offer.pk for group in groups for offer in group.offers] == [near.pk]
     exported = Client().get(reverse("atlas:export"), params).content.decode("utf-8-sig")
     assert len(exported.strip().splitlines()) == 2  # header and the one offer
 
@@ -280,3 +370,11 @@ def test_route_finder_back_asks_the_previous_question_again(personas):
     page = client.get(url).content.decode()
     assert 'name="municipality_code"' in page
     assert client.session["valnav_route"]["occupation_code"] == "7212"
+
+
+def test_coverage_reads_an_occupation_in_everyday_words(vard):
+    OfferFactory(model=vard, municipality=place("1980"))
+    response = Client().get(reverse("atlas:coverage"), {"q": "usk"})
+    assert response.context["white_spots"] == 51
+    nothing = Client().get(reverse("atlas:coverage"), {"q": "svetsare"})
+    assert nothing.context["white_spots"] == 52
