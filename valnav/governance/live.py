@@ -9,8 +9,9 @@ runs a fixed number of grouped queries, however much data there is.
 Breakdowns are flat `{key: count}` dictionaries. An indicator broken down along one dimension
 keys it by the bare code ("19", "seminar"); one broken down along several prefixes each key with
 its dimension ("county:19", "gender:woman"). Every count of people from one to four is shown as
-"<5" (`valnav.casework.facts.suppress`), so that no one can be recognised; `value` stays exact,
-because it is shown only to project members.
+"<5", and every further count that, with the exact `value` and the other shown counts, would
+give one of them away is held back as ".." (`valnav.lib.disclosure`, docs/privacy.md); `value`
+stays exact, because it is shown only to project members.
 
 This module sits below the governance models (they import it) and beside the apps it reads:
 it imports nothing from `valnav.governance` and nothing from `valnav.insights` (a higher layer).
@@ -41,6 +42,7 @@ from valnav.events.models import (
     ParticipantOrganisationKind,
     Registration,
 )
+from valnav.lib.disclosure import Relation, Suppressor, is_small
 from valnav.outreach.models import Material, MaterialState, MaterialTargetGroup
 from valnav.taxonomy.models import Occupation
 
@@ -58,6 +60,33 @@ class LiveValue:
 
     value: int
     breakdown: dict[str, int | str]
+
+
+def _people_breakdown(total: int, dimensions: dict[str, Counter[str]]) -> dict[str, int | str]:
+    """Counts of people along each dimension ("county", "gender", …), each summing to the exact
+    `total`, as published: one to four as "<5", and as many more held back ("..") as it takes
+    for no count of one to four to be worked out from `total` and the rest."""
+    if is_small(total):
+        # The exact total is itself the count of one to four that project members see; the
+        # parts, all below five, can hide nothing more.
+        return {
+            f"{prefix}:{group}": suppress(counter[group])
+            for prefix, counter in dimensions.items()
+            for group in sorted(counter)
+        }
+    total_cell = ("", "total")
+    counts: dict[tuple[str, str], int] = {total_cell: total}
+    relations = []
+    for prefix, counter in dimensions.items():
+        cells = tuple((prefix, group) for group in sorted(counter))
+        counts.update({(prefix, group): counter[group] for group in counter})
+        relations.append(Relation(total=total_cell, parts=cells))
+    published = Suppressor(counts, relations, hideable=lambda cell: cell != total_cell).run()
+    return {
+        f"{prefix}:{group}": published.published((prefix, group))
+        for prefix, counter in dimensions.items()
+        for group in sorted(counter)
+    }
 
 
 @dataclass(frozen=True)
@@ -167,8 +196,8 @@ def validations_completed(*, since: date, until: date) -> LiveValue:
     """Validation cases whose decision (fully met, partly met, not met) was made from `since`
     to `until`, from the cases' fact rows. Breakdown per county ("county:<code>") and per
     decision ("decision:<decision>", all three always present); these are counts of people,
-    so one to four shows as "<5". `value` is the exact total, for project members only: with
-    it and the other counts a suppressed one can be worked out."""
+    so one to four shows as "<5" and what would give it away as "..". `value` is the exact
+    total, for project members only."""
     rows = (
         case_fact_rows()
         .filter(decision__in=Decision.values, decision_date__gte=since, decision_date__lte=until)
@@ -181,13 +210,9 @@ def validations_completed(*, since: date, until: date) -> LiveValue:
     for row in rows:
         per_county[row["county__code"] or UNKNOWN] += row["n"]
         per_decision[row["decision"]] += row["n"]
-    breakdown: dict[str, int | str] = {
-        f"county:{code}": suppress(count) for code, count in sorted(per_county.items())
-    }
-    breakdown.update(
-        {f"decision:{decision}": suppress(count) for decision, count in per_decision.items()}
-    )
-    return LiveValue(value=sum(per_decision.values()), breakdown=breakdown)
+    total = sum(per_decision.values())
+    breakdown = _people_breakdown(total, {"county": per_county, "decision": per_decision})
+    return LiveValue(value=total, breakdown=breakdown)
 
 
 # --- Events -----------------------------------------------------------------------------------
@@ -218,7 +243,8 @@ def event_participants(*, since: date, until: date) -> LiveValue:
     Breakdown by gender ("gender:woman", "…:man", "…:other", "…:not_stated"; no answer
     counts as not stated), by kind of organisation ("organisation_kind:<kind>") and by county
     ("county:<code>", "county:unknown" when not given), all kinds and genders always present;
-    one to four people show as "<5". `value` is the exact total, for project members only."""
+    one to four people show as "<5", what would give them away as "..". `value` is the exact
+    total, for project members only."""
     rows = (
         Registration.objects.filter(attended=True, event__in=_events_held(since, until))
         .values("gender", "organisation_kind", "county__code")
@@ -232,16 +258,11 @@ def event_participants(*, since: date, until: date) -> LiveValue:
         per_gender[row["gender"] or ParticipantGender.NOT_STATED] += row["n"]
         per_kind[row["organisation_kind"]] += row["n"]
         per_county[row["county__code"] or UNKNOWN] += row["n"]
-    breakdown: dict[str, int | str] = {}
-    for prefix, counter in (
-        ("gender", per_gender),
-        ("organisation_kind", per_kind),
-        ("county", per_county),
-    ):
-        breakdown.update(
-            {f"{prefix}:{group}": suppress(count) for group, count in sorted(counter.items())}
-        )
-    return LiveValue(value=sum(per_gender.values()), breakdown=breakdown)
+    total = sum(per_gender.values())
+    breakdown = _people_breakdown(
+        total, {"gender": per_gender, "organisation_kind": per_kind, "county": per_county}
+    )
+    return LiveValue(value=total, breakdown=breakdown)
 
 
 # --- Information material ---------------------------------------------------------------------
