@@ -65,7 +65,7 @@ def _case(organisation, model, code, *, day, gender, born_abroad, decision=""):
 @pytest.fixture
 def small_groups(personas):
     seed_demand()
-    organisation = Organisation.objects.get(name="Västerås stad, Vuxenutbildningen")
+    organisation = Organisation.objects.get(name="Västerås stad, Vuxenutbildningen (demo)")
     model = ValidationModel.objects.filter(occupations__code="5321").first()
     plan: dict[tuple[str, int], Sequence[tuple[str, bool | None, str]]] = {
         # (municipality, year): [(gender, born abroad, decision)] × how many

@@ -61,9 +61,9 @@ class Period:
         return None if self.year is None else date(self.year, 12, 31)
 
 
-PERIOD_PATTERN = r"^([0-9]{4})?$"
+PERIOD_PATTERN = r"^((19|20|21)[0-9]{2})?$"  # the years PERIOD_MIN_YEAR to PERIOD_MAX_YEAR
 PERIOD_MIN_YEAR = 1900
-PERIOD_MAX_YEAR = 2200
+PERIOD_MAX_YEAR = 2199
 
 
 def parse_period(text: str | None) -> Period:
