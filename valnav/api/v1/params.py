@@ -6,12 +6,13 @@ instead of an overflow deep in a query (a 500); test_openapi checks that none is
 # No `from __future__ import annotations` here: Ninja resolves string annotations in the
 # globals of the function it sees, which for @paginate views is ninja.pagination's.
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
+from django.utils import timezone
 from ninja import Field, Path
 from ninja.pagination import LimitOffsetPagination
-from pydantic import BeforeValidator
+from pydantic import AfterValidator, BeforeValidator
 
 # The largest value of a database integer column (PostgreSQL's `integer`, Django's IntegerField
 # and the ids of our tables alike): no id, count or amount a client sends can be larger.
@@ -58,4 +59,18 @@ def _date_time_text(value: object) -> object:
     return value
 
 
-DateTimeParam = Annotated[datetime, BeforeValidator(_date_time_text)]
+def _in_utc(value: datetime) -> datetime:
+    """The same moment in UTC (a time without zone is Swedish time, as everywhere on the
+    platform). ISO 8601 allows offsets up to ±23:59; PostgreSQL refuses those beyond ±15:59, so
+    the database is only ever given UTC. A moment past the calendar's ends in UTC is its end."""
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        return (datetime.min if value.year == datetime.min.year else datetime.max).replace(
+            tzinfo=UTC
+        )
+
+
+DateTimeParam = Annotated[datetime, BeforeValidator(_date_time_text), AfterValidator(_in_utc)]
