@@ -107,15 +107,45 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
+def _missing(item: pytest.Item) -> list[SystemPackage]:
+    return [
+        PACKAGES[key]
+        for marker in item.iter_markers("needs_system")
+        for key in marker.args
+        if not PACKAGES[key].available()
+    ]
+
+
+_not_run_key = pytest.StashKey[dict[str, int]]()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """As the browser tests: a test whose package is missing is deselected and reported in one
+    line per package at the end, unless its VALNAV_REQUIRE_… variable makes it a failure."""
+    not_run: dict[str, int] = {}
+    deselected = []
+    for item in items:
+        missing = [package for package in _missing(item) if not package.required]
+        if missing and len(missing) == len(_missing(item)):
+            deselected.append(item)
+            for package in missing:
+                not_run[package.key] = not_run.get(package.key, 0) + 1
+    if deselected:
+        chosen = set(deselected)
+        items[:] = [item for item in items if item not in chosen]
+        config.hook.pytest_deselected(items=deselected)
+    config.stash[_not_run_key] = not_run
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    for key, count in sorted(config.stash.get(_not_run_key, {}).items()):
+        terminalreporter.write_line(f"{count} test(s) {PACKAGES[key].not_run()}", yellow=True)
+
+
 def pytest_runtest_setup(item: pytest.Item) -> None:
-    for marker in item.iter_markers("needs_system"):
-        for key in marker.args:
-            package = PACKAGES[key]
-            if package.available():
-                continue
-            if package.required:
-                pytest.fail(package.missing(), pytrace=False)
-            pytest.skip(package.not_run())
+    for package in _missing(item):
+        if package.required:
+            pytest.fail(package.missing(), pytrace=False)
 
 
 def _causes(error: BaseException | None) -> Iterator[BaseException]:
