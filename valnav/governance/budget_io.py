@@ -1,5 +1,6 @@
 """Import of a project's cost and financing budget from one sheet (CSV or XLSX), all or
-nothing, in the shape of the application's tables ("Kostnads- och finansieringsbudget"):
+nothing, on the import framework (valnav.core.tabular), in the shape of the application's
+tables ("Kostnads- och finansieringsbudget"):
 
     Typ;Post;Andel;Region;2022;2023;2024
     Kostnad;Egen personal inkl lönebikostnader;;;491 352;4 350 944;3 988 367
@@ -18,23 +19,18 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
-from valnav.core.tabular import (
-    RowError,
-    UnreadableFileError,
-    fold_header,
-    has_nul,
-    nul_message,
-    read_sheet,
-)
+from valnav.core import tabular
+from valnav.core.tabular.parsers import parse_amount
 from valnav.governance.budget import ShareCheck, YearCheck, share_tolerance
-from valnav.governance.ledger import category_lookup, parse_amount, region_lookup
-from valnav.governance.models import BudgetLine, Financier, FinancingLine, Project
+from valnav.governance.ledger import category_lookup, region_lookup
+from valnav.governance.models import Financier, Project
+from valnav.governance.services import PlannedFinancing, budget_replace
 from valnav.places.models import County
 
 _KINDS = {
@@ -46,219 +42,213 @@ _KINDS = {
     "finansiar": "financing",
     "financier": "financing",
 }
-_FIXED = {
-    "typ": "kind",
-    "type": "kind",
-    "kind": "kind",
-    "post": "item",
-    "item": "item",
-    "andel": "share",
-    "share": "share",
-    "andel_procent": "share",
-    "share_percent": "share",
-    "region": "region",
-    "lan": "region",
-}
 
+COLUMNS = tabular.Columns(
+    [
+        tabular.Column("kind", "Typ", "Type", True, ("kind",)),
+        tabular.Column("item", "Post", "Item", True),
+        tabular.Column("share", "Andel", "Share", False, ("andel procent", "share percent")),
+        tabular.Column("region", "Region", "Region", False, ("län",)),
+    ],
+    unknown_is_error=False,  # the year columns, and the sheet's own notes
+)
 
 NAME_MAX = Financier._meta.get_field("name").max_length or 200
 
 
 @dataclass
-class BudgetImportReport:
+class BudgetImportReport(tabular.ImportReport):
     cost_lines: int = 0
     financiers: int = 0
     year_checks: list[YearCheck] = field(default_factory=list)
     share_warnings: list[str] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-    dry_run: bool = True
-
-    @property
-    def applied(self) -> bool:
-        return not self.dry_run and not self.errors
 
 
 @dataclass
-class _Financing:
-    name: str
-    share: Decimal
+class BudgetRow:
+    """A cost (`category` set) or a financier's row (`share` set), amounts by year."""
+
+    item: str
     region: County | None
     amounts: dict[int, int]
+    category: str | None = None
+    share: Decimal | None = None
+
+
+class BudgetImporter(tabular.Importer[BudgetRow]):
+    columns = COLUMNS
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.categories = category_lookup()
+        self.regions = region_lookup()
+        self.years: dict[int, int] = {}  # year → its column's position
+
+    def check_header(self, columns: tabular.BoundColumns, errors: list[tabular.RowError]) -> None:
+        project = self.project
+        for position, name in enumerate(columns.headers):
+            if not re.fullmatch(r"\d{4}", name):
+                continue
+            year = int(name)
+            if year not in project.years:
+                errors.append(
+                    tabular.RowError(
+                        1,
+                        name,
+                        _("%(year)s is outside the project period (%(first)s–%(last)s).")
+                        % {"year": year, "first": project.years[0], "last": project.years[-1]},
+                    )
+                )
+            self.years[year] = position
+        if not self.years:
+            errors.append(
+                tabular.RowError(
+                    1,
+                    f"{project.years[0]}–{project.years[-1]}",
+                    _("The file has no year columns (a header such as 2023)."),
+                )
+            )
+
+    def read_row(self, row: tabular.Row) -> BudgetRow | None:
+        kind = _KINDS.get(tabular.fold_header(row.cell("kind")))
+        item = row.cell("item")
+        if kind is None:
+            if tabular.fold_header(item).startswith(("summa", "total")) or not item:
+                return None  # a total or heading row of the application's table
+            row.error(
+                "kind",
+                _("Write Kostnad or Finansiering, not “%(value)s”.") % {"value": row.cell("kind")},
+            )
+            return None
+        region: County | None = None
+        if row.cell("region"):
+            region = self.regions.get(tabular.fold_header(row.cell("region")))
+            if region is None:
+                row.error(
+                    "region", _("Unknown region “%(value)s”.") % {"value": row.cell("region")}
+                )
+        amounts = self.read_amounts(row)
+        if kind == "cost":
+            category = self.categories.get(tabular.fold_header(item))
+            if category is None:
+                row.error("item", _("Unknown cost category “%(value)s”.") % {"value": item})
+                return None
+            return BudgetRow(item, region, amounts, category=category)
+        share = self.read_share(row)
+        if share is None:
+            return None
+        if len(item) > NAME_MAX:
+            row.error(
+                "item",
+                _("At most %(max)s characters (this has %(length)s).")
+                % {"max": NAME_MAX, "length": len(item)},
+            )
+            return None
+        return BudgetRow(item, region, amounts, share=share)
+
+    def read_amounts(self, row: tabular.Row) -> dict[int, int]:
+        amounts: dict[int, int] = {}
+        for year, position in self.years.items():
+            text = row.cells[position].strip() if position < len(row.cells) else ""
+            if tabular.has_nul(text):
+                row.errors.append(tabular.RowError(row.number, str(year), tabular.nul_message()))
+                continue
+            try:
+                amount: Decimal | None = parse_amount(text or "0")
+            except ValueError:
+                amount = None
+            if amount is None or amount != amount.to_integral_value() or amount < 0:
+                row.errors.append(
+                    tabular.RowError(
+                        row.number,
+                        str(year),
+                        _("“%(value)s” is not an amount in whole kronor.") % {"value": text},
+                    )
+                )
+                continue
+            amounts[year] = int(amount)
+        return amounts
+
+    def read_share(self, row: tabular.Row) -> Decimal | None:
+        text = row.cell("share")
+        try:
+            share = Decimal(text.replace(",", ".").removesuffix("%").strip())
+        except InvalidOperation:
+            share = Decimal(-1)
+        if not share.is_finite():  # NaN cannot even be compared with 0 and 100
+            share = Decimal(-1)
+        if not Decimal(0) <= share <= Decimal(100):
+            row.error(
+                "share",
+                _("A financier's share is a per cent from 0 to 100, not “%(value)s”.")
+                % {"value": text},
+            )
+            return None
+        return share
+
+    def key(self, record: BudgetRow) -> Hashable | None:
+        return None if record.share is None else record.item
+
+    def duplicate(self, row: tabular.Row, first: int) -> None:
+        row.error("item", _("“%(value)s” is listed twice.") % {"value": row.cell("item")})
+
+    def finish(
+        self, records: list[tuple[int, BudgetRow]], report: tabular.ImportReport
+    ) -> list[tuple[int, BudgetRow]]:
+        """The year's balance and each financier's share, once every row is read."""
+        if report.errors or not isinstance(report, BudgetImportReport):
+            return records
+        rows = [row for _number, row in records]
+        financing = [row for row in rows if row.share is not None]
+        report.cost_lines = len(rows) - len(financing)
+        report.financiers = len(financing)
+        costs: dict[int, int] = defaultdict(int)
+        funded: dict[int, int] = defaultdict(int)
+        for row in rows:
+            for year, value in row.amounts.items():
+                (costs if row.share is None else funded)[year] += value
+        report.year_checks = [
+            YearCheck(year, costs[year], funded[year]) for year in sorted(self.years)
+        ]
+        # A year's balance is the sum of all its rows: the error names the year's column only.
+        report.errors += [
+            tabular.RowError(0, str(check.year), check.message)
+            for check in report.year_checks
+            if not check.ok
+        ]
+        tolerance = share_tolerance(len(financing))
+        checks = [
+            ShareCheck(row.item, year, share, costs[year], row.amounts.get(year, 0), tolerance)
+            for row in financing
+            if (share := row.share) is not None
+            for year in sorted(self.years)
+        ]
+        report.share_warnings = [check.message for check in checks if not check.ok]
+        return records
+
+    def apply(self, records: list[tuple[int, BudgetRow]], report: tabular.ImportReport) -> None:
+        costs: dict[tuple[str, County | None, int], int] = defaultdict(int)
+        financing: list[PlannedFinancing] = []
+        for _number, row in records:
+            if row.category is not None:
+                for year, value in row.amounts.items():
+                    costs[(row.category, row.region, year)] += value
+            else:
+                financing.append(
+                    PlannedFinancing(row.item, row.share or Decimal(0), row.region, row.amounts)
+                )
+        budget_replace(project=self.project, costs=costs, financing=financing)
 
 
 def budget_import(
     *, project: Project, source: bytes, filename: str, dry_run: bool = True
 ) -> BudgetImportReport:
-    report = BudgetImportReport(dry_run=dry_run)
-    try:
-        sheet = read_sheet(source=source, filename=filename)
-    except UnreadableFileError as error:
-        report.errors.append(RowError(0, "", error.message))
-        return report
-    columns: dict[str, int] = {}
-    years: dict[int, int] = {}
-    header: dict[str, str] = {}
-    for position, name in enumerate(sheet.headers):
-        text = name.strip()
-        if re.fullmatch(r"\d{4}", text):
-            year = int(text)
-            if year not in project.years:
-                report.errors.append(
-                    RowError(
-                        1,
-                        text,
-                        _("%(year)s is outside the project period (%(first)s–%(last)s).")
-                        % {"year": year, "first": project.years[0], "last": project.years[-1]},
-                    )
-                )
-            years[year] = position
-            continue
-        key = _FIXED.get(fold_header(text))
-        if key:
-            columns[key] = position
-            header[key] = text
-    for key, swedish in (("kind", "Typ"), ("item", "Post")):
-        if key not in columns:
-            report.errors.append(RowError(1, swedish, _("This required column is missing.")))
-    if not years:
-        report.errors.append(
-            RowError(
-                1,
-                f"{project.years[0]}–{project.years[-1]}",
-                _("The file has no year columns (a header such as 2023)."),
-            )
-        )
-    if report.errors:
-        return report
-    categories = category_lookup()
-    regions = region_lookup()
-    costs: dict[tuple[str, County | None, int], int] = {}
-    financing: dict[str, _Financing] = {}
-    for number, cells in sheet.rows:
-
-        def cell(key: str, cells: list[str] = cells) -> str:
-            position = columns.get(key)
-            return cells[position].strip() if position is not None and position < len(cells) else ""
-
-        def flag(column: str, message: str, number: int = number) -> None:
-            report.errors.append(RowError(number, column, message))
-
-        named = [(header[key], columns[key]) for key in header]
-        for column, position in [*named, *((str(year), at) for year, at in years.items())]:
-            if position < len(cells) and has_nul(cells[position]):
-                flag(column, nul_message())
-        kind = _KINDS.get(fold_header(cell("kind")))
-        item = cell("item")
-        if kind is None:
-            if fold_header(item).startswith(("summa", "total")) or not item:
-                continue  # a total or heading row of the application's table
-            flag(
-                header["kind"],
-                _("Write Kostnad or Finansiering, not “%(value)s”.") % {"value": cell("kind")},
-            )
-            continue
-        region: County | None = None
-        if cell("region"):
-            region = regions.get(fold_header(cell("region")))
-            if region is None:
-                flag(
-                    header.get("region", "Region"),
-                    _("Unknown region “%(value)s”.") % {"value": cell("region")},
-                )
-        amounts: dict[int, int] = {}
-        for year, position in years.items():
-            text = cells[position].strip() if position < len(cells) else ""
-            try:
-                amount = parse_amount(text or "0")
-            except ValueError:
-                amount = None
-            if amount is None or amount != amount.to_integral_value() or amount < 0:
-                flag(
-                    str(year), _("“%(value)s” is not an amount in whole kronor.") % {"value": text}
-                )
-                continue
-            amounts[year] = int(amount)
-        if kind == "cost":
-            category = categories.get(fold_header(item))
-            if category is None:
-                flag(header["item"], _("Unknown cost category “%(value)s”.") % {"value": item})
-                continue
-            for year, value in amounts.items():
-                line_key = (category, region, year)
-                costs[line_key] = costs.get(line_key, 0) + value
-            report.cost_lines += 1
-        else:
-            try:
-                share = Decimal(cell("share").replace(",", ".").removesuffix("%").strip())
-            except InvalidOperation:
-                share = Decimal(-1)
-            if not share.is_finite():  # NaN cannot even be compared with 0 and 100
-                share = Decimal(-1)
-            if not Decimal(0) <= share <= Decimal(100):
-                flag(
-                    header.get("share", "Andel"),
-                    _("A financier's share is a per cent from 0 to 100, not “%(value)s”.")
-                    % {"value": cell("share")},
-                )
-                continue
-            if len(item) > NAME_MAX:
-                flag(
-                    header["item"],
-                    _("At most %(max)s characters (this has %(length)s).")
-                    % {"max": NAME_MAX, "length": len(item)},
-                )
-                continue
-            if item in financing:
-                flag(header["item"], _("“%(value)s” is listed twice.") % {"value": item})
-                continue
-            financing[item] = _Financing(item, share, region, amounts)
-            report.financiers += 1
-    if report.errors:
-        return report
-    cost_per_year: dict[int, int] = defaultdict(int)
-    for (_category, _region, year), value in costs.items():
-        cost_per_year[year] += value
-    financing_per_year: dict[int, int] = defaultdict(int)
-    for planned in financing.values():
-        for year, value in planned.amounts.items():
-            financing_per_year[year] += value
-    report.year_checks = [
-        YearCheck(year, cost_per_year[year], financing_per_year[year]) for year in sorted(years)
-    ]
-    # A year's balance is the sum of all its rows: the error names the year's column only.
-    report.errors += [RowError(0, str(c.year), c.message) for c in report.year_checks if not c.ok]
-    share_checks = [
-        ShareCheck(
-            planned.name,
-            year,
-            planned.share,
-            cost_per_year[year],
-            planned.amounts.get(year, 0),
-            share_tolerance(len(financing)),
-        )
-        for planned in financing.values()
-        for year in sorted(years)
-    ]
-    report.share_warnings = [c.message for c in share_checks if not c.ok]
-    if report.errors or dry_run:
-        return report
-    with transaction.atomic():
-        project.budget_lines.all().delete()
-        project.financiers.all().delete()
-        BudgetLine.objects.bulk_create(
-            BudgetLine(project=project, category=category, region=region, year=year, amount=amount)
-            for (category, region, year), amount in costs.items()
-        )
-        for position, planned in enumerate(financing.values()):
-            stored = Financier.objects.create(
-                project=project,
-                name=planned.name,
-                share=planned.share,
-                region=planned.region,
-                position=position,
-            )
-            FinancingLine.objects.bulk_create(
-                FinancingLine(financier=stored, year=year, amount=amount)
-                for year, amount in planned.amounts.items()
-            )
-    return report
+    """Check a budget sheet and, unless `dry_run` or anything is wrong, replace the project's
+    budget and financing plan with it."""
+    return tabular.run_import(
+        BudgetImporter(project),
+        source=source,
+        filename=filename,
+        dry_run=dry_run,
+        report=BudgetImportReport(),
+    )

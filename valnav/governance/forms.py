@@ -144,6 +144,16 @@ class LedgerImportForm(forms.Form):
     )
 
 
+class BudgetImportForm(forms.Form):
+    file = UploadField(
+        max_bytes=MAX_UPLOAD_BYTES,
+        label=gettext_lazy("Budget file"),
+        help_text=gettext_lazy(
+            "CSV or XLSX with the columns Typ, Post, Andel, Region and one column per year."
+        ),
+    )
+
+
 class RequisitionForm(forms.Form):
     financier = forms.ModelChoiceField(
         label=gettext_lazy("Financier"), queryset=Financier.objects.none()

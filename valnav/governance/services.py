@@ -5,7 +5,8 @@ transaction; dates given as text pass through `valnav.governance.dates.parse_day
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -385,3 +386,42 @@ def risk_add(
     risk.full_clean()
     risk.save()
     return risk
+
+
+@dataclass(frozen=True)
+class PlannedFinancing:
+    """A financier of a budget being replaced: its name, share, region and amounts by year."""
+
+    name: str
+    share: Decimal
+    region: County | None
+    amounts: dict[int, int]
+
+
+@transaction.atomic
+def budget_replace(
+    *,
+    project: Project,
+    costs: Mapping[tuple[str, County | None, int], int],
+    financing: Sequence[PlannedFinancing],
+) -> None:
+    """Replace the project's budget (amount by category, region and year) and financing plan
+    (financiers in order, with their amounts by year), as an imported budget sheet does."""
+    project.budget_lines.all().delete()
+    project.financiers.all().delete()
+    BudgetLine.objects.bulk_create(
+        BudgetLine(project=project, category=category, region=region, year=year, amount=amount)
+        for (category, region, year), amount in costs.items()
+    )
+    for position, planned in enumerate(financing):
+        financier = Financier.objects.create(
+            project=project,
+            name=planned.name,
+            share=planned.share,
+            region=planned.region,
+            position=position,
+        )
+        FinancingLine.objects.bulk_create(
+            FinancingLine(financier=financier, year=year, amount=amount)
+            for year, amount in planned.amounts.items()
+        )

@@ -7,7 +7,6 @@ import io
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
@@ -21,10 +20,12 @@ from openpyxl import Workbook
 from valnav.core.decorators import require_perm
 from valnav.core.http import form_errors_from, member
 from valnav.core.permissions import Perm
+from valnav.core.tabular.views import upload_import
 from valnav.governance.actuals import ActualsOverview, actuals_overview
 from valnav.governance.budget import budget_overview, kr
 from valnav.governance.budget_io import budget_import
 from valnav.governance.forms import (
+    BudgetImportForm,
     BudgetLineForm,
     FinancingLineForm,
     LedgerImportForm,
@@ -36,8 +37,6 @@ from valnav.governance.selectors import Scope, project_scope
 from valnav.governance.services import budget_line_set, financing_set
 from valnav.governance.views_projects import managed_scope
 from valnav.governance.xlsx import SafeSheet
-
-ERRORS_SHOWN = 500
 
 
 def burn_chart(overview: ActualsOverview) -> dict[str, Any]:
@@ -126,27 +125,14 @@ def actuals_view(request: HttpRequest, pk: int) -> HttpResponse:
 def ledger_import_view(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: the upload form. POST: check the file (action=check) or import it (action=import)."""
     scope = managed_scope(request, pk)
-    form = LedgerImportForm()
-    context: dict[str, Any] = {"scope": scope, "project": scope.project, "columns": COLUMNS}
-    if request.method == "POST":
-        form = LedgerImportForm(request.POST, request.FILES)
-        if form.is_valid():
-            upload: UploadedFile[bytes] = form.cleaned_data["file"]
-            report = ledger_import(
-                project=scope.project,
-                source=upload.read(),
-                filename=upload.name or "upload",
-                dry_run=request.POST.get("action") != "import",
-            )
-            context |= {
-                "report": report,
-                "filename": upload.name,
-                "errors_shown": report.errors[:ERRORS_SHOWN],
-                "errors_hidden": max(len(report.errors) - ERRORS_SHOWN, 0),
-            }
-            if report.applied:
-                form = LedgerImportForm()
-    context["form"] = form
+    form, context = upload_import(
+        request,
+        LedgerImportForm,
+        lambda source, filename, dry_run: ledger_import(
+            project=scope.project, source=source, filename=filename, dry_run=dry_run
+        ),
+    )
+    context |= {"scope": scope, "project": scope.project, "columns": COLUMNS, "form": form}
     return render(request, "governance/ledger_import.html", context)
 
 
@@ -155,26 +141,14 @@ def ledger_import_view(request: HttpRequest, pk: int) -> HttpResponse:
 def budget_import_view(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: the upload form. POST: check the budget file or import it, replacing the budget."""
     scope = managed_scope(request, pk)
-    form = LedgerImportForm()
-    context: dict[str, Any] = {"scope": scope, "project": scope.project}
-    if request.method == "POST":
-        form = LedgerImportForm(request.POST, request.FILES)
-        if form.is_valid():
-            upload: UploadedFile[bytes] = form.cleaned_data["file"]
-            report = budget_import(
-                project=scope.project,
-                source=upload.read(),
-                filename=upload.name or "upload",
-                dry_run=request.POST.get("action") != "import",
-            )
-            context |= {"report": report, "filename": upload.name}
-            if report.applied:
-                form = LedgerImportForm()
-    form.fields["file"].label = _("Budget file")
-    form.fields["file"].help_text = _(
-        "CSV or XLSX with the columns Typ, Post, Andel, Region and one column per year."
+    form, context = upload_import(
+        request,
+        BudgetImportForm,
+        lambda source, filename, dry_run: budget_import(
+            project=scope.project, source=source, filename=filename, dry_run=dry_run
+        ),
     )
-    context["form"] = form
+    context |= {"scope": scope, "project": scope.project, "form": form}
     return render(request, "governance/budget_import.html", context)
 
 

@@ -64,6 +64,7 @@ class BoundColumns:
 
     def __init__(self, spec: Columns, headers: list[str], errors: list[RowError]) -> None:
         self.spec = spec
+        self.headers = headers
         self.width = len(headers)
         self.index: dict[str, int] = {}
         self.header: dict[str, str] = {}

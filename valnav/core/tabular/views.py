@@ -1,0 +1,40 @@
+"""What every upload page does with a posted file: check it (action=check, a dry run) or
+import it (action=import), and hand the template the report with the errors it shows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
+from django.http import HttpRequest
+
+from valnav.core.tabular.report import ImportReport
+
+# The error table shows this many; the count above it is always complete.
+ERRORS_SHOWN = 500
+
+# run(source, filename, dry_run): the import of one page.
+RunImport = Callable[[bytes, str, bool], ImportReport]
+
+
+def upload_import(
+    request: HttpRequest, form_class: type[forms.Form], run: RunImport
+) -> tuple[forms.Form, dict[str, Any]]:
+    """The page's form and its context: on a valid POST, `report`, `filename` and the errors
+    shown and hidden; a fresh form once a file has been imported."""
+    if request.method != "POST":
+        return form_class(), {}
+    form = form_class(request.POST, request.FILES)
+    if not form.is_valid():
+        return form, {}
+    upload: UploadedFile[bytes] = form.cleaned_data["file"]
+    report = run(upload.read(), upload.name or "upload", request.POST.get("action") != "import")
+    context = {
+        "report": report,
+        "filename": upload.name,
+        "errors_shown": report.errors[:ERRORS_SHOWN],
+        "errors_hidden": max(len(report.errors) - ERRORS_SHOWN, 0),
+    }
+    return (form_class() if report.applied else form), context
