@@ -33,7 +33,7 @@ from valnav.atlas.tasks import (
 from valnav.core.decorators import require_perm
 from valnav.core.http import form_errors_from, member
 from valnav.core.permissions import Perm
-from valnav.core.tabular.forms import UploadField
+from valnav.core.tabular.forms import upload_form
 
 MAX_UPLOAD_BYTES = 64 * 1024 * 1024
 # Errors listed on the page; the rest are counted.
@@ -45,15 +45,14 @@ CONTENT_TYPES: dict[ExportFormat, str] = {
 }
 
 
-class ImportUploadForm(forms.Form):
-    file = UploadField(
-        max_bytes=MAX_UPLOAD_BYTES,
-        label=_("Spreadsheet with offers"),
-        help_text=_(
-            "CSV (comma or semicolon separated, UTF-8 or the Windows-1252 that Excel writes) or "
-            "an Excel workbook (.xlsx). The first row names the columns."
-        ),
-    )
+ImportUploadForm = upload_form(
+    max_bytes=MAX_UPLOAD_BYTES,
+    label=_("Spreadsheet with offers"),
+    help_text=_(
+        "CSV (comma or semicolon separated, UTF-8 or the Windows-1252 that Excel writes) or "
+        "an Excel workbook (.xlsx). The first row names the columns."
+    ),
+)
 
 
 class ExportForm(forms.Form):

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from valnav.core import tabular
 from valnav.core.tabular.parsers import parse_amount
 from valnav.governance.budget import ShareCheck, YearCheck, share_tolerance
-from valnav.governance.ledger import category_lookup, region_lookup
+from valnav.governance.ledger import category_lookup, read_region, region_lookup
 from valnav.governance.models import Financier, Project
 from valnav.governance.services import PlannedFinancing, budget_replace
 from valnav.places.models import County
@@ -120,13 +120,7 @@ class BudgetImporter(tabular.Importer[BudgetRow]):
                 _("Write Kostnad or Finansiering, not “%(value)s”.") % {"value": row.cell("kind")},
             )
             return None
-        region: County | None = None
-        if row.cell("region"):
-            region = self.regions.get(tabular.fold_header(row.cell("region")))
-            if region is None:
-                row.error(
-                    "region", _("Unknown region “%(value)s”.") % {"value": row.cell("region")}
-                )
+        region = read_region(row, self.regions)
         amounts = self.read_amounts(row)
         if kind == "cost":
             category = self.categories.get(tabular.fold_header(item))

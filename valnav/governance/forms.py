@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from valnav.accounts.models import Organisation, OrganisationKind, User
 from valnav.core.audiences import TargetGroup
-from valnav.core.tabular.forms import UploadField
+from valnav.core.tabular.forms import upload_form
 from valnav.governance.dates import DateError, parse_day
 from valnav.governance.models import (
     ActivityStatus,
@@ -131,27 +131,24 @@ class ProjectEditForm(forms.Form):
     )
 
 
-class LedgerImportForm(forms.Form):
-    file = UploadField(
-        max_bytes=MAX_UPLOAD_BYTES,
-        accept=".csv,.xlsx,.txt,.se,.si,.sie,text/csv",
-        label=gettext_lazy("Ledger file"),
-        help_text=gettext_lazy(
-            "CSV (comma or semicolon separated) or XLSX with the columns date, verification "
-            "number, account, cost category, region and amount; or the accounting system's "
-            "SIE 4 export (.se)."
-        ),
-    )
+LedgerImportForm = upload_form(
+    max_bytes=MAX_UPLOAD_BYTES,
+    accept=".csv,.xlsx,.txt,.se,.si,.sie,text/csv",
+    label=gettext_lazy("Ledger file"),
+    help_text=gettext_lazy(
+        "CSV (comma or semicolon separated) or XLSX with the columns date, verification "
+        "number, account, cost category, region and amount; or the accounting system's "
+        "SIE 4 export (.se)."
+    ),
+)
 
-
-class BudgetImportForm(forms.Form):
-    file = UploadField(
-        max_bytes=MAX_UPLOAD_BYTES,
-        label=gettext_lazy("Budget file"),
-        help_text=gettext_lazy(
-            "CSV or XLSX with the columns Typ, Post, Andel, Region and one column per year."
-        ),
-    )
+BudgetImportForm = upload_form(
+    max_bytes=MAX_UPLOAD_BYTES,
+    label=gettext_lazy("Budget file"),
+    help_text=gettext_lazy(
+        "CSV or XLSX with the columns Typ, Post, Andel, Region and one column per year."
+    ),
+)
 
 
 class RequisitionForm(forms.Form):

@@ -98,6 +98,24 @@ def region_lookup() -> dict[str, County]:
     return lookup
 
 
+def read_region(row: tabular.Row, regions: dict[str, County]) -> County | None:
+    """The row's region: a county code or name, or None when the cell is empty (shared
+    costs); an unknown one is the row's error."""
+    if not row.cell("region"):
+        return None
+    region = regions.get(tabular.fold_header(row.cell("region")))
+    if region is None:
+        row.error(
+            "region",
+            _(
+                "Unknown region “%(value)s”; use a county code such as 19, or leave it "
+                "empty for shared costs."
+            )
+            % {"value": row.cell("region")},
+        )
+    return region
+
+
 def outside_period(project: Project, booked_on: date) -> str | None:
     if project.starts_on <= booked_on <= project.ends_on:
         return None
@@ -152,18 +170,7 @@ class LedgerImporter(tabular.Importer[Actual]):
                     "known": ", ".join(str(label) for _value, label in CostCategory.choices),
                 },
             )
-        region: County | None = None
-        if row.cell("region"):
-            region = self.regions.get(tabular.fold_header(row.cell("region")))
-            if region is None:
-                row.error(
-                    "region",
-                    _(
-                        "Unknown region “%(value)s”; use a county code such as 19, or leave it "
-                        "empty for shared costs."
-                    )
-                    % {"value": row.cell("region")},
-                )
+        region = read_region(row, self.regions)
         amount: Decimal | None = None
         try:
             amount = parse_amount(row.cell("amount"))

@@ -1,5 +1,6 @@
 """The upload field of every import page: a file of at most `max_bytes`, refused on the field
-(in the user's language) when larger, before anything reads it."""
+(in the user's language) when larger, before anything reads it; and the form of one such
+field that every upload page posts."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 SPREADSHEET_ACCEPT = (
@@ -29,3 +31,15 @@ class UploadField(forms.FileField):
                 code="too_large",
             )
         return upload
+
+
+def upload_form(
+    *,
+    label: str | Promise,
+    help_text: str | Promise,
+    max_bytes: int,
+    accept: str = SPREADSHEET_ACCEPT,
+) -> type[forms.Form]:
+    """A form of one `file` field, as every upload page posts it."""
+    field = UploadField(max_bytes=max_bytes, accept=accept, label=label, help_text=help_text)
+    return type("UploadForm", (forms.Form,), {"file": field})
