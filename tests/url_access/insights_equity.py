@@ -1,4 +1,5 @@
-"""Equity across municipalities: aggregates for strategists and project management."""
+"""Equity across municipalities: aggregates for strategists and project management; the
+population figures its rates rest on are imported by those who import demand data."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from tests.url_access import only
 EXPECTED: dict[str, dict[str, int]] = {
     "insights:equity": only({"admin", "rua_vastmanland", "project_manager"}),
     "insights:equity-csv": only({"admin", "rua_vastmanland", "project_manager"}),
+    "insights:population-import": only({"admin", "rua_vastmanland"}),
     "api-v1:insights-equity": only({"admin", "rua_vastmanland", "project_manager"})
     | {"anonymous": 401},
 }

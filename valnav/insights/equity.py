@@ -114,29 +114,62 @@ class CountyEquity:
 
 
 @dataclass(frozen=True)
+class PopulationSource:
+    """Where the population under the rates comes from: SCB's table as imported (its id and
+    name, e.g. "SCB TAB638: Folkmängd efter region, ålder, kön och år"), its address, and the
+    years of the figures used."""
+
+    table: str
+    url: str
+    years: tuple[int, ...]
+
+    @property
+    def year_text(self) -> str:
+        first, last = self.years[0], self.years[-1]
+        return str(first) if first == last else f"{first}–{last}"
+
+
+@dataclass(frozen=True)
 class Equity:
     counties: tuple[CountyEquity, ...]
     oms: AreaEquity
     published: bool
     population_missing: bool
     period: Period
+    # The tables and years the rates rest on (empty: no population figures at all).
+    population_sources: tuple[PopulationSource, ...] = ()
+
+    @property
+    def population_absent(self) -> bool:
+        """No population figure at all: no rate can be shown anywhere."""
+        return not self.population_sources
 
 
 # --- The figures -----------------------------------------------------------------------------
 
 
-def _latest_populations(until: date | None) -> dict[str, tuple[int, int]]:
-    """Municipality code → (year, inhabitants 20–64), the latest year up to the period's end."""
-    found: dict[str, tuple[int, int]] = {}
+def _latest_populations(
+    until: date | None,
+) -> tuple[dict[str, tuple[int, int]], tuple[PopulationSource, ...]]:
+    """Municipality code → (year, inhabitants 20–64), the latest year up to the period's end;
+    and the SCB tables and years those figures come from."""
+    found: dict[str, tuple[int, int, str, str]] = {}
     rows = MunicipalityPopulation.objects.filter(
         age_band=MunicipalityPopulation.AGE_20_64
-    ).values_list("municipality__code", "year", "count")
+    ).values_list("municipality__code", "year", "count", "source", "source_url")
     if until is not None:
         rows = rows.filter(year__lte=until.year)
-    for code, year, count in rows:
+    for code, year, count, source, url in rows:
         if code not in found or found[code][0] < year:
-            found[code] = (year, count)
-    return found
+            found[code] = (year, count, source, url)
+    years: dict[tuple[str, str], set[int]] = defaultdict(set)
+    for year, _count, source, url in found.values():
+        years[(source, url)].add(year)
+    sources = tuple(
+        PopulationSource(source, url, tuple(sorted(used)))
+        for (source, url), used in sorted(years.items())
+    )
+    return {code: (year, count) for code, (year, count, _s, _u) in found.items()}, sources
 
 
 def _share(successes: int, trials: int) -> Share:
@@ -186,7 +219,7 @@ def _municipality_equity(
                 for group in case_groups(gender, born_abroad):
                     days[(area, group)][decided_days] += n
 
-    populations = _latest_populations(period.until)
+    populations, sources = _latest_populations(period.until)
 
     def area_population(codes: Iterable[str]) -> tuple[int | None, int | None]:
         figures = [populations.get(code) for code in codes]
@@ -263,6 +296,7 @@ def _municipality_equity(
         published=published,
         population_missing=any(code not in populations for code in all_codes),
         period=period,
+        population_sources=sources,
     )
 
 

@@ -1,4 +1,5 @@
-"""Likvärdighet across municipalities: a page and its CSV, suppressed figures only."""
+"""Likvärdighet across municipalities: a page and its CSV, suppressed figures only; and the
+upload of SCB's population figures its rates per 10 000 rest on."""
 
 from __future__ import annotations
 
@@ -10,17 +11,23 @@ from django.shortcuts import render
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from valnav.casework.statistics import case_counts
 from valnav.core.decorators import require_perm
-from valnav.core.permissions import Perm
+from valnav.core.permissions import Perm, user_has_perm
+from valnav.core.tabular.forms import upload_form
+from valnav.core.tabular.views import upload_import
 from valnav.insights.aggregates import reported_statistics
 from valnav.insights.equity import HIDDEN, AreaEquity, Equity, Share, municipality_equity
 from valnav.insights.equity_trend import equity_trend
 from valnav.lib.csv_io import spreadsheet_safe
 from valnav.lib.disclosure import SUPPRESS_BELOW, Period, parse_period
 from valnav.places.models import County, Municipality
+from valnav.places.population_io import COLUMNS as POPULATION_COLUMNS
+from valnav.places.population_io import population_import
+
+MAX_UPLOAD_BYTES = 16 * 1024 * 1024
 
 PERIOD_HELP = gettext_lazy(
     "A whole calendar year or all time: parts of a year are not published, so that two "
@@ -98,6 +105,7 @@ def equity_page(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "equity": equity,
+            "can_import_population": user_has_perm(request.user, Perm.IMPORT_DEMAND),
             "reported": reported_statistics(county_code=filters.get("county") or None),
             "trend": equity_trend(municipality_code=code) if code else None,
             "suppress_below": SUPPRESS_BELOW,
@@ -159,7 +167,38 @@ def equity_csv(request: HttpRequest) -> HttpResponse:
     return response
 
 
+PopulationImportForm = upload_form(
+    max_bytes=MAX_UPLOAD_BYTES,
+    accept=".json,.csv,.xlsx,.txt,application/json,text/csv",
+    label=gettext_lazy("Population file from SCB"),
+    help_text=gettext_lazy(
+        "The table Folkmängd efter region, ålder, kön och år from SCB's Statistikdatabasen, "
+        "saved as JSON-stat or CSV."
+    ),
+)
+
+
+@require_http_methods(["GET", "POST"])
+@require_perm(Perm.IMPORT_DEMAND)
+def population_import_view(request: HttpRequest) -> HttpResponse:
+    """GET: the upload form. POST: check SCB's file (action=check) or import it."""
+    form, context = upload_import(
+        request,
+        PopulationImportForm,
+        lambda source, filename, dry_run: population_import(
+            source=source, filename=filename, dry_run=dry_run
+        ),
+    )
+    context |= {"form": form, "columns": POPULATION_COLUMNS}
+    return render(request, "insights/population_import.html", context)
+
+
 urlpatterns: list[URLPattern] = [
     path(gettext_lazy("insights/equity/"), equity_page, name="equity"),
     path(gettext_lazy("insights/equity.csv"), equity_csv, name="equity-csv"),
+    path(
+        gettext_lazy("insights/population/import/"),
+        population_import_view,
+        name="population-import",
+    ),
 ]

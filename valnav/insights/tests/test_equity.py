@@ -2,8 +2,10 @@ import csv
 import io
 from dataclasses import fields, is_dataclass
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -222,8 +224,77 @@ def test_page_lists_municipalities_and_explains_missing_population(client, perso
     assert response.status_code == 200
     body = response.content.decode()
     assert "Västerås" in body
-    assert "import_population" in body
     assert "Wilson" in body
+    assert 'id="population-missing"' in body
+
+
+# What a page never shows its readers: how to run the software or where its files lie.
+COMMAND_TEXT = ("manage.py", "import_population", "import_aggregates", ".md", "DOMAIN", ".toml")
+
+
+def _swedish_page(client, user, url, params=None):
+    client.force_login(user)
+    with translation.override("sv"):
+        response = client.get(url, params or {}, HTTP_ACCEPT_LANGUAGE="sv")
+    assert response.status_code == 200
+    body = response.content.decode()
+    for text in COMMAND_TEXT:
+        assert text not in body, text
+    return body
+
+
+def test_without_population_a_strategist_is_told_so_in_swedish_and_sent_to_the_upload(
+    client, personas, cases
+):
+    with translation.override("sv"):
+        url = reverse("insights:equity")
+        upload = reverse("insights:population-import")
+    body = _swedish_page(client, personas["rua_vastmanland"], url, {"county": "19"})
+    assert "Valnav har ännu inga befolkningsuppgifter för kommunerna" in body
+    assert f'href="{upload}"' in body
+    assert "Importera SCB:s befolkningsuppgifter" in body
+    # The counts are there all the same; no rate is.
+    row = body[body.index('<th scope="row">Västerås</th>') :]
+    assert '<td class="num">15</td>' in row[: row.index("</tr>")]
+    assert "bygger på SCB:s befolkningsuppgifter" not in body
+
+
+def test_without_population_a_reader_who_cannot_import_is_told_who_can(client, personas, cases):
+    with translation.override("sv"):
+        url = reverse("insights:equity")
+        upload = reverse("insights:population-import")
+    body = _swedish_page(client, personas["project_manager"], url)
+    assert "En regional strateg eller en administratör kan importera" in body
+    assert upload not in body
+
+
+def test_with_population_the_rates_name_scbs_table_and_year(client, personas, cases):
+    fixture = Path(__file__).parents[2] / "places" / "tests" / "fixtures" / "scb_tab638.json"
+    client.force_login(personas["rua_vastmanland"])
+    with translation.override("sv"):
+        upload = reverse("insights:population-import")
+        url = reverse("insights:equity")
+    checked = client.post(
+        upload,
+        {"file": SimpleUploadedFile("tab638.json", fixture.read_bytes()), "action": "check"},
+    )
+    assert checked.status_code == 200
+    assert checked.context["report"].created == 2
+    assert not MunicipalityPopulation.objects.exists()  # a check saves nothing
+    client.post(
+        upload,
+        {"file": SimpleUploadedFile("tab638.json", fixture.read_bytes()), "action": "import"},
+    )
+    assert MunicipalityPopulation.objects.count() == 2
+    body = _swedish_page(client, personas["rua_vastmanland"], url, {"county": "19"})
+    source = body[body.index('id="population-source"') :]
+    source = source[: source.index("</p>")]
+    assert "TAB638" in source
+    assert "2024" in source
+    # Västerås has its figure; the other municipalities of the county still lack theirs.
+    assert "Befolkningsuppgifter saknas för några kommuner" in body
+    rate = f"{15 * 10_000 / 108_855:.1f}".replace(".", ",")
+    assert rate in body
 
 
 def test_csv_holds_the_same_suppressed_figures(client, personas, cases):
