@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from valnav.core import tabular
 from valnav.core.tabular.parsers import parse_amount
 from valnav.governance.budget import ShareCheck, YearCheck, share_tolerance
-from valnav.governance.ledger import category_lookup, read_region, region_lookup
+from valnav.governance.ledger import ProjectTableImporter, read_region
 from valnav.governance.models import Financier, Project
 from valnav.governance.services import PlannedFinancing, budget_replace
 from valnav.places.models import County
@@ -75,13 +75,11 @@ class BudgetRow:
     share: Decimal | None = None
 
 
-class BudgetImporter(tabular.Importer[BudgetRow]):
+class BudgetImporter(ProjectTableImporter[BudgetRow]):
     columns = COLUMNS
 
     def __init__(self, project: Project) -> None:
-        self.project = project
-        self.categories = category_lookup()
-        self.regions = region_lookup()
+        super().__init__(project)
         self.years: dict[int, int] = {}  # year → its column's position
 
     def check_header(self, columns: tabular.BoundColumns, errors: list[tabular.RowError]) -> None:

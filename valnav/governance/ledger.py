@@ -132,15 +132,19 @@ def amount_problem(amount: Decimal) -> str | None:
     return None
 
 
-class LedgerImporter(tabular.Importer[Actual]):
-    """A project's booked costs from a ledger table."""
-
-    columns = COLUMNS
+class ProjectTableImporter[R](tabular.Importer[R]):
+    """A table of one project's money: cost categories and regions are looked up once."""
 
     def __init__(self, project: Project) -> None:
         self.project = project
         self.categories = category_lookup()
         self.regions = region_lookup()
+
+
+class LedgerImporter(ProjectTableImporter[Actual]):
+    """A project's booked costs from a ledger table."""
+
+    columns = COLUMNS
 
     def read_row(self, row: tabular.Row) -> Actual | None:
         booked_on: date | None = None

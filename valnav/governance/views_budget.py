@@ -132,7 +132,13 @@ def ledger_import_view(request: HttpRequest, pk: int) -> HttpResponse:
             project=scope.project, source=source, filename=filename, dry_run=dry_run
         ),
     )
-    context |= {"scope": scope, "project": scope.project, "columns": COLUMNS, "form": form}
+    context |= {
+        "scope": scope,
+        "project": scope.project,
+        "columns": COLUMNS,
+        "columns_caption": _("Columns of a ledger file"),
+        "form": form,
+    }
     return render(request, "governance/ledger_import.html", context)
 
 

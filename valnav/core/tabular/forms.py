@@ -11,6 +11,9 @@ from django.core.exceptions import ValidationError
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+# What an upload page takes unless its importer says otherwise.
+MAX_UPLOAD_BYTES = 16 * 1024 * 1024
+
 SPREADSHEET_ACCEPT = (
     ".csv,.xlsx,.txt,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 )
@@ -37,7 +40,7 @@ def upload_form(
     *,
     label: str | Promise,
     help_text: str | Promise,
-    max_bytes: int,
+    max_bytes: int = MAX_UPLOAD_BYTES,
     accept: str = SPREADSHEET_ACCEPT,
 ) -> type[forms.Form]:
     """A form of one `file` field, as every upload page posts it."""
