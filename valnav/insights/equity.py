@@ -148,11 +148,9 @@ class Equity:
 # --- The figures -----------------------------------------------------------------------------
 
 
-def _latest_populations(
-    until: date | None,
-) -> tuple[dict[str, tuple[int, int]], tuple[PopulationSource, ...]]:
-    """Municipality code → (year, inhabitants 20–64), the latest year up to the period's end;
-    and the SCB tables and years those figures come from."""
+def _latest_population_rows(until: date | None) -> dict[str, tuple[int, int, str, str]]:
+    """Municipality code → (year, inhabitants 20–64, source, source address), the latest year
+    up to the period's end."""
     found: dict[str, tuple[int, int, str, str]] = {}
     rows = MunicipalityPopulation.objects.filter(
         age_band=MunicipalityPopulation.AGE_20_64
@@ -162,14 +160,25 @@ def _latest_populations(
     for code, year, count, source, url in rows:
         if code not in found or found[code][0] < year:
             found[code] = (year, count, source, url)
+    return found
+
+
+def _latest_populations(until: date | None) -> dict[str, tuple[int, int]]:
+    """Municipality code → (year, inhabitants 20–64), the latest year up to the period's end."""
+    return {code: (row[0], row[1]) for code, row in _latest_population_rows(until).items()}
+
+
+def _population_sources(
+    rows: dict[str, tuple[int, int, str, str]],
+) -> tuple[PopulationSource, ...]:
+    """The SCB tables (and their years) the figures in `rows` come from."""
     years: dict[tuple[str, str], set[int]] = defaultdict(set)
-    for year, _count, source, url in found.values():
+    for year, _count, source, url in rows.values():
         years[(source, url)].add(year)
-    sources = tuple(
+    return tuple(
         PopulationSource(source, url, tuple(sorted(used)))
         for (source, url), used in sorted(years.items())
     )
-    return {code: (year, count) for code, (year, count, _s, _u) in found.items()}, sources
 
 
 def _share(successes: int, trials: int) -> Share:
@@ -219,7 +228,8 @@ def _municipality_equity(
                 for group in case_groups(gender, born_abroad):
                     days[(area, group)][decided_days] += n
 
-    populations, sources = _latest_populations(period.until)
+    population_rows = _latest_population_rows(period.until)
+    populations = {code: (row[0], row[1]) for code, row in population_rows.items()}
 
     def area_population(codes: Iterable[str]) -> tuple[int | None, int | None]:
         figures = [populations.get(code) for code in codes]
@@ -296,7 +306,7 @@ def _municipality_equity(
         published=published,
         population_missing=any(code not in populations for code in all_codes),
         period=period,
-        population_sources=sources,
+        population_sources=_population_sources(population_rows),
     )
 
 

@@ -27,8 +27,6 @@ from valnav.places.models import County, Municipality
 from valnav.places.population_io import COLUMNS as POPULATION_COLUMNS
 from valnav.places.population_io import population_import
 
-MAX_UPLOAD_BYTES = 16 * 1024 * 1024
-
 PERIOD_HELP = gettext_lazy(
     "A whole calendar year or all time: parts of a year are not published, so that two "
     "periods cannot be compared to find a few people."
@@ -168,7 +166,6 @@ def equity_csv(request: HttpRequest) -> HttpResponse:
 
 
 PopulationImportForm = upload_form(
-    max_bytes=MAX_UPLOAD_BYTES,
     accept=".json,.csv,.xlsx,.txt,application/json,text/csv",
     label=gettext_lazy("Population file from SCB"),
     help_text=gettext_lazy(
@@ -189,7 +186,11 @@ def population_import_view(request: HttpRequest) -> HttpResponse:
             source=source, filename=filename, dry_run=dry_run
         ),
     )
-    context |= {"form": form, "columns": POPULATION_COLUMNS}
+    context |= {
+        "form": form,
+        "columns": POPULATION_COLUMNS,
+        "columns_caption": _("Columns of a population file"),
+    }
     return render(request, "insights/population_import.html", context)
 
 
