@@ -4,8 +4,10 @@ costs with the burn rate, the ledger import, and requisitions to the financiers.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,6 +22,7 @@ from openpyxl import Workbook
 from valnav.core.decorators import require_perm
 from valnav.core.http import form_errors_from, member
 from valnav.core.permissions import Perm
+from valnav.core.tabular.report import ImportReport
 from valnav.core.tabular.views import upload_import
 from valnav.governance.actuals import ActualsOverview, actuals_overview
 from valnav.governance.budget import budget_overview, kr
@@ -120,42 +123,55 @@ def actuals_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "governance/actuals.html", context)
 
 
+def _project_import(
+    request: HttpRequest,
+    pk: int,
+    *,
+    form_class: type[forms.Form],
+    run: Callable[..., ImportReport],
+    template: str,
+    **extra: object,
+) -> HttpResponse:
+    """An upload page of a project's import: `run(project=…, source=…, filename=…, dry_run=…)`
+    checks or imports the posted file."""
+    scope = managed_scope(request, pk)
+    form, context = upload_import(
+        request,
+        form_class,
+        lambda source, filename, dry_run: run(
+            project=scope.project, source=source, filename=filename, dry_run=dry_run
+        ),
+    )
+    context |= {"scope": scope, "project": scope.project, "form": form, **extra}
+    return render(request, template, context)
+
+
 @require_http_methods(["GET", "POST"])
 @require_perm(Perm.MANAGE_PROJECTS)
 def ledger_import_view(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: the upload form. POST: check the file (action=check) or import it (action=import)."""
-    scope = managed_scope(request, pk)
-    form, context = upload_import(
+    return _project_import(
         request,
-        LedgerImportForm,
-        lambda source, filename, dry_run: ledger_import(
-            project=scope.project, source=source, filename=filename, dry_run=dry_run
-        ),
+        pk,
+        form_class=LedgerImportForm,
+        run=ledger_import,
+        template="governance/ledger_import.html",
+        columns=COLUMNS,
+        columns_caption=_("Columns of a ledger file"),
     )
-    context |= {
-        "scope": scope,
-        "project": scope.project,
-        "columns": COLUMNS,
-        "columns_caption": _("Columns of a ledger file"),
-        "form": form,
-    }
-    return render(request, "governance/ledger_import.html", context)
 
 
 @require_http_methods(["GET", "POST"])
 @require_perm(Perm.MANAGE_PROJECTS)
 def budget_import_view(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: the upload form. POST: check the budget file or import it, replacing the budget."""
-    scope = managed_scope(request, pk)
-    form, context = upload_import(
+    return _project_import(
         request,
-        BudgetImportForm,
-        lambda source, filename, dry_run: budget_import(
-            project=scope.project, source=source, filename=filename, dry_run=dry_run
-        ),
+        pk,
+        form_class=BudgetImportForm,
+        run=budget_import,
+        template="governance/budget_import.html",
     )
-    context |= {"scope": scope, "project": scope.project, "form": form}
-    return render(request, "governance/budget_import.html", context)
 
 
 def _requisition(

@@ -12,10 +12,12 @@ from collections.abc import Iterator
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Model
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from valnav.accounts.models import User
 from valnav.atlas.tests.test_offer_io_properties import (
@@ -132,15 +134,28 @@ def test_any_budget_imports_whole_or_reports_located_errors_and_writes_nothing(
             assert counts(BUDGET_WRITTEN) == before
 
 
+@pytest.mark.parametrize(
+    ("page", "table", "written"),
+    [
+        ("governance:ledger-import", LEDGER, LEDGER_WRITTEN),
+        ("governance:budget-import", BUDGET, BUDGET_WRITTEN),
+    ],
+)
 @settings(PROPERTY_SETTINGS, max_examples=25)
-@given(upload=uploads(LEDGER))
-def test_the_ledger_page_never_fails_and_shows_the_errors(
-    project: Project, manager: Client, upload: Upload
+@given(data=st.data())
+def test_the_import_pages_never_fail_and_show_the_errors(
+    project: Project,
+    manager: Client,
+    page: str,
+    table: Table,
+    written: tuple[type[Model], ...],
+    data: st.DataObject,
 ) -> None:
+    upload = data.draw(uploads(table))
     with rolled_back():
-        before = counts(LEDGER_WRITTEN)
+        before = counts(written)
         response = manager.post(
-            reverse("governance:ledger-import", kwargs={"pk": project.pk}),
+            reverse(page, kwargs={"pk": project.pk}),
             {"file": SimpleUploadedFile(upload.filename, upload.source), "action": "import"},
         )
         if not upload.source:
@@ -150,28 +165,7 @@ def test_the_ledger_page_never_fails_and_shows_the_errors(
         report = response.context["report"]
         if report.errors:
             assert_page_shows(response.content, report.errors)
-            assert counts(LEDGER_WRITTEN) == before
-
-
-@settings(PROPERTY_SETTINGS, max_examples=25)
-@given(upload=uploads(BUDGET))
-def test_the_budget_page_never_fails_and_shows_the_errors(
-    project: Project, manager: Client, upload: Upload
-) -> None:
-    with rolled_back():
-        before = counts(BUDGET_WRITTEN)
-        response = manager.post(
-            reverse("governance:budget-import", kwargs={"pk": project.pk}),
-            {"file": SimpleUploadedFile(upload.filename, upload.source), "action": "import"},
-        )
-        if not upload.source:
-            assert_refused_at_the_field(response)
-            return
-        assert response.status_code == 200
-        report = response.context["report"]
-        if report.errors:
-            assert_page_shows(response.content, report.errors)
-            assert counts(BUDGET_WRITTEN) == before
+            assert counts(written) == before
 
 
 ODD_LEDGER_CELLS = [
