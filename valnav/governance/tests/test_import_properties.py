@@ -1,8 +1,8 @@
 """Property tests of the ledger and budget imports (hypothesis): any CSV or XLSX file is
 imported whole or refused with errors that say where, and a refused file writes nothing.
 
-The strategies and checks are the offer import's (valnav.atlas.tests.test_offer_io_properties);
-each example runs in a transaction rolled back at its end, for the reason given there.
+`shared` is the offer import's property-test module, whose file strategies and checks every
+importer uses; each example runs in a transaction rolled back at its end, as explained there.
 """
 
 from __future__ import annotations
@@ -20,20 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from valnav.accounts.models import User
-from valnav.atlas.tests.test_offer_io_properties import (
-    PROPERTY_SETTINGS,
-    Table,
-    Upload,
-    assert_located,
-    assert_page_shows,
-    assert_refused_at_the_field,
-    counts,
-    csv_source,
-    rolled_back,
-    sheet_rows,
-    uploads,
-    xlsx_source,
-)
+from valnav.atlas.tests import test_offer_io_properties as shared
 from valnav.core.tabular import RowError
 from valnav.governance.budget_io import budget_import
 from valnav.governance.ledger import ledger_import
@@ -42,14 +29,14 @@ from valnav.governance.models import Actual, BudgetLine, Financier, FinancingLin
 pytestmark = pytest.mark.django_db
 
 # test_ledger.GOOD as a table.
-LEDGER: Table = [
+LEDGER: shared.Table = [
     ["Datum", "Verifikation", "Konto", "Kostnadsslag", "Region", "Belopp"],
     ["2023-01-31", "V1001", "7010", "Egen personal", "19", "120 000,00"],
     ["2023-02-28", "V1002", "6550", "Externa tjänster", "", "45000"],
     ["2023-03-15", "V1003", "5800", "Resor och logi", "Region Uppsala", "1 250,50"],
 ]
 # test_budget_io.APPLICATION, shortened to two financiers: the application's table.
-BUDGET: Table = [
+BUDGET: shared.Table = [
     ["Typ", "Post", "Andel", "Region", "2022", "2023", "2024"],
     ["Kostnad", "Egen personal inkl lönebikostnader", "", "", "491 352", "4 350 944", "3 988 367"],
     ["Kostnad", "Resor och logi", "", "19", "0", "112 732", "112 732"],
@@ -90,48 +77,50 @@ def manager(personas: dict[str, User]) -> Client:
 
 
 def test_the_valid_files_import_as_csv_and_xlsx(project: Project) -> None:
-    for source in (csv_source(LEDGER), xlsx_source(LEDGER)):
-        with rolled_back():
+    for source in (shared.csv_source(LEDGER), shared.xlsx_source(LEDGER)):
+        with shared.rolled_back():
             report = ledger_import(project=project, source=source, filename="f", dry_run=False)
             assert report.errors == []
             assert report.created == 3
-    for source in (csv_source(BUDGET), xlsx_source(BUDGET)):
-        with rolled_back():
+    for source in (shared.csv_source(BUDGET), shared.xlsx_source(BUDGET)):
+        with shared.rolled_back():
             budget = budget_import(project=project, source=source, filename="f", dry_run=False)
             assert budget.errors == []
             assert (budget.cost_lines, budget.financiers) == (2, 2)
 
 
-@PROPERTY_SETTINGS
-@given(upload=uploads(LEDGER))
+@shared.PROPERTY_SETTINGS
+@given(upload=shared.uploads(LEDGER))
 def test_any_ledger_imports_whole_or_reports_located_errors_and_writes_nothing(
-    project: Project, upload: Upload
+    project: Project, upload: shared.Upload
 ) -> None:
-    with rolled_back():
-        before = counts(LEDGER_WRITTEN)
+    with shared.rolled_back():
+        before = shared.counts(LEDGER_WRITTEN)
         report = ledger_import(
             project=project, source=upload.source, filename=upload.filename, dry_run=False
         )
         if report.errors:
-            assert_located(report.errors, sheet_rows(upload.source))
-            assert counts(LEDGER_WRITTEN) == before
+            shared.assert_located(report.errors, shared.sheet_rows(upload.source))
+            assert shared.counts(LEDGER_WRITTEN) == before
         else:
             assert Actual.objects.count() == before["governance.Actual"] + report.created
 
 
-@PROPERTY_SETTINGS
-@given(upload=uploads(BUDGET))
+@shared.PROPERTY_SETTINGS
+@given(upload=shared.uploads(BUDGET))
 def test_any_budget_imports_whole_or_reports_located_errors_and_writes_nothing(
-    project: Project, upload: Upload
+    project: Project, upload: shared.Upload
 ) -> None:
-    with rolled_back():
-        before = counts(BUDGET_WRITTEN)
+    with shared.rolled_back():
+        before = shared.counts(BUDGET_WRITTEN)
         report = budget_import(
             project=project, source=upload.source, filename=upload.filename, dry_run=False
         )
         if report.errors:
-            assert_located(report.errors, sheet_rows(upload.source), whole_column=a_whole_year)
-            assert counts(BUDGET_WRITTEN) == before
+            shared.assert_located(
+                report.errors, shared.sheet_rows(upload.source), whole_column=a_whole_year
+            )
+            assert shared.counts(BUDGET_WRITTEN) == before
 
 
 @pytest.mark.parametrize(
@@ -141,31 +130,31 @@ def test_any_budget_imports_whole_or_reports_located_errors_and_writes_nothing(
         ("governance:budget-import", BUDGET, BUDGET_WRITTEN),
     ],
 )
-@settings(PROPERTY_SETTINGS, max_examples=25)
+@settings(shared.PROPERTY_SETTINGS, max_examples=25)
 @given(data=st.data())
 def test_the_import_pages_never_fail_and_show_the_errors(
     project: Project,
     manager: Client,
     page: str,
-    table: Table,
+    table: shared.Table,
     written: tuple[type[Model], ...],
     data: st.DataObject,
 ) -> None:
-    upload = data.draw(uploads(table))
-    with rolled_back():
-        before = counts(written)
+    upload = data.draw(shared.uploads(table))
+    with shared.rolled_back():
+        before = shared.counts(written)
         response = manager.post(
             reverse(page, kwargs={"pk": project.pk}),
             {"file": SimpleUploadedFile(upload.filename, upload.source), "action": "import"},
         )
         if not upload.source:
-            assert_refused_at_the_field(response)
+            shared.assert_refused_at_the_field(response)
             return
         assert response.status_code == 200
         report = response.context["report"]
         if report.errors:
-            assert_page_shows(response.content, report.errors)
-            assert counts(written) == before
+            shared.assert_page_shows(response.content, report.errors)
+            assert shared.counts(written) == before
 
 
 ODD_LEDGER_CELLS = [
@@ -181,7 +170,7 @@ def test_odd_ledger_cells_are_errors_at_their_row_and_column(project: Project) -
         table = [list(row) for row in LEDGER]
         table[2][position] = value
         report = ledger_import(
-            project=project, source=csv_source(table), filename="f", dry_run=False
+            project=project, source=shared.csv_source(table), filename="f", dry_run=False
         )
         assert [(error.row, error.column) for error in report.errors] == [(3, column)]
         assert message in report.errors[0].message
@@ -195,7 +184,9 @@ def test_a_nul_character_in_a_ledger_cell_is_an_error_at_its_row_and_column(
     PostgreSQL cannot store it, so it is the row's error, not a database error."""
     table = [*LEDGER, *([f"2023-04-{n % 28 + 1:02}", f"V{n}", *LEDGER[2][2:]] for n in range(99))]
     table[-1][1] = "V\x00"
-    report = ledger_import(project=project, source=csv_source(table), filename="f", dry_run=False)
+    report = ledger_import(
+        project=project, source=shared.csv_source(table), filename="f", dry_run=False
+    )
     assert [(error.row, error.column) for error in report.errors] == [(len(table), "Verifikation")]
     assert not Actual.objects.exists()
 
@@ -203,13 +194,17 @@ def test_a_nul_character_in_a_ledger_cell_is_an_error_at_its_row_and_column(
 def test_a_share_that_is_not_a_number_is_an_error_at_its_row_and_column(project: Project) -> None:
     table = [list(row) for row in BUDGET]
     table[5][2] = "NaN"
-    report = budget_import(project=project, source=csv_source(table), filename="f", dry_run=True)
+    report = budget_import(
+        project=project, source=shared.csv_source(table), filename="f", dry_run=True
+    )
     assert [(error.row, error.column) for error in report.errors] == [(6, "Andel")]
 
 
 def test_an_unbalanced_year_names_its_column(project: Project) -> None:
     table = [list(row) for row in BUDGET]
     table[5][4] = "245 000"
-    report = budget_import(project=project, source=csv_source(table), filename="f", dry_run=False)
+    report = budget_import(
+        project=project, source=shared.csv_source(table), filename="f", dry_run=False
+    )
     assert [(error.row, error.column) for error in report.errors] == [(0, "2022")]
     assert str(report.errors[0]).startswith("2022: the financing is 676 kr short")
