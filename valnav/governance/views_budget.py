@@ -123,55 +123,50 @@ def actuals_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "governance/actuals.html", context)
 
 
-def _project_import(
-    request: HttpRequest,
-    pk: int,
+def _project_import_view(
     *,
     form_class: type[forms.Form],
     run: Callable[..., ImportReport],
     template: str,
+    doc: str,
     **extra: object,
-) -> HttpResponse:
-    """An upload page of a project's import: `run(project=…, source=…, filename=…, dry_run=…)`
-    checks or imports the posted file."""
-    scope = managed_scope(request, pk)
-    form, context = upload_import(
-        request,
-        form_class,
-        lambda source, filename, dry_run: run(
-            project=scope.project, source=source, filename=filename, dry_run=dry_run
-        ),
-    )
-    context |= {"scope": scope, "project": scope.project, "form": form, **extra}
-    return render(request, template, context)
+) -> Callable[[HttpRequest, int], HttpResponse]:
+    """The upload page of one of a project's imports, for its managers: GET shows the form,
+    POST checks the file (action=check) or imports it (action=import) with
+    `run(project=…, source=…, filename=…, dry_run=…)`."""
+
+    @require_http_methods(["GET", "POST"])
+    @require_perm(Perm.MANAGE_PROJECTS)
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        scope = managed_scope(request, pk)
+        form, context = upload_import(
+            request,
+            form_class,
+            lambda source, filename, dry_run: run(
+                project=scope.project, source=source, filename=filename, dry_run=dry_run
+            ),
+        )
+        context |= {"scope": scope, "project": scope.project, "form": form, **extra}
+        return render(request, template, context)
+
+    view.__doc__ = doc
+    return view
 
 
-@require_http_methods(["GET", "POST"])
-@require_perm(Perm.MANAGE_PROJECTS)
-def ledger_import_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """GET: the upload form. POST: check the file (action=check) or import it (action=import)."""
-    return _project_import(
-        request,
-        pk,
-        form_class=LedgerImportForm,
-        run=ledger_import,
-        template="governance/ledger_import.html",
-        columns=COLUMNS,
-        columns_caption=_("Columns of a ledger file"),
-    )
-
-
-@require_http_methods(["GET", "POST"])
-@require_perm(Perm.MANAGE_PROJECTS)
-def budget_import_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """GET: the upload form. POST: check the budget file or import it, replacing the budget."""
-    return _project_import(
-        request,
-        pk,
-        form_class=BudgetImportForm,
-        run=budget_import,
-        template="governance/budget_import.html",
-    )
+ledger_import_view = _project_import_view(
+    form_class=LedgerImportForm,
+    run=ledger_import,
+    template="governance/ledger_import.html",
+    doc="A ledger file (a table or SIE 4) booked as the project's costs.",
+    columns=COLUMNS,
+    columns_caption=gettext_lazy("Columns of a ledger file"),
+)
+budget_import_view = _project_import_view(
+    form_class=BudgetImportForm,
+    run=budget_import,
+    template="governance/budget_import.html",
+    doc="A budget sheet that replaces the project's budget and financing plan.",
+)
 
 
 def _requisition(
