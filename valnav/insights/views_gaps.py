@@ -95,6 +95,14 @@ def gaps_page(request: HttpRequest) -> HttpResponse:
             "analysis": analysis,
             "county": county,
             "top": analysis.top(county_code),
+            "shortages": sorted(
+                (row for row in analysis.county_rows(county_code) if row.demand.shortage),
+                key=lambda row: row.occupation_code,
+            ),
+            "unassessed": sorted(
+                (row for row in analysis.county_rows(county_code) if not row.demand.assessed),
+                key=lambda row: row.occupation_code,
+            ),
             "top_limit": TOP_PER_COUNTY,
             "municipality_rows": [(m, largest.get(m.code)) for m in municipalities],
             "map_data": gap_map_data(

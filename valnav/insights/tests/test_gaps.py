@@ -11,6 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.html import escape
 
 from tests.url_access import PERSONA_KEYS
 from tests.url_access.insights_gaps import EXPECTED
@@ -232,11 +233,19 @@ def test_the_page_for_vastmanland_lists_the_published_shortages(personas):
     response = client.get(reverse("insights:gaps"), {"county": "19"})
     assert response.status_code == 200
     top = response.context["top"]
-    shortages = [row for row in top if row.demand.shortage]
-    assert {row.occupation_code for row in shortages} == {"5321", "5323", "7411", "7131"}
+    shortages = response.context["shortages"]
+    assert [row.occupation_code for row in shortages] == ["5321", "5323", "7131", "7411"]
+    assert [row.occupation_code for row in top if row.demand.shortage] == [
+        "5321",
+        "5323",
+        "7131",
+        "7411",
+    ]  # growing first (prognos öka), then by code
+    assert [row.occupation_code for row in response.context["unassessed"]] == ["8332"]
     body = response.content.decode()
     for row in shortages:
         assert f"{row.occupation_code} {row.occupation_name}" in body
+        assert escape(row.demand.text) in body  # Arbetsförmedlingen's words
     with translation.override("sv"):
         shortage_words = str(RecruitmentSituation.SHORTAGE.label)
         paradox_words = str(RecruitmentSituation.PARADOX.label)
