@@ -536,7 +536,6 @@ def shortage_rule_update(
         rule.description = description
         rule.full_clean()
         rule.save()
-        figures_data_changed()
     return rule
 
 
