@@ -300,7 +300,7 @@ def test_demand_page_shows_the_categories_in_words(personas, django_assert_max_n
         response = client.get(reverse("insights:demand"), {"county": "", "q": ""})
     assert response.status_code == 200
     body = response.content.decode()
-    assert "<caption>" in body
+    assert '<caption id="demand-table-caption">' in body
     assert escape(shortage_rule_active().description) in body
     assert escape(_published("19", "5120")["paradox"][0]) in body
     with translation.override("sv"):
