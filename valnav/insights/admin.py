@@ -12,8 +12,16 @@ class DemandObservationAdmin(ValnavModelAdmin[DemandObservation]):
     """Observations come from `import_demand`; edits here are corrections."""
 
     perm = Perm.IMPORT_DEMAND
-    list_display = ["round", "county", "occupation", "shortage_index", "source", "is_demo"]
-    list_filter = ["round", "county", "source", "is_demo"]
+    list_display = [
+        "round",
+        "county",
+        "occupation",
+        "yb_occupation",
+        "recruitment_situation",
+        "source",
+        "is_demo",
+    ]
+    list_filter = ["round", "county", "recruitment_situation", "source", "is_demo"]
     search_fields = ["occupation__code", "occupation__name_sv", "yb_occupation"]
     raw_id_fields = ["occupation"]
     list_select_related = ["county", "occupation"]
@@ -21,5 +29,7 @@ class DemandObservationAdmin(ValnavModelAdmin[DemandObservation]):
 
 @admin.register(ShortageRule)
 class ShortageRuleAdmin(ValnavModelAdmin[ShortageRule]):
+    """The rule is also edited on the page insights:demand-rule."""
+
     perm = Perm.IMPORT_DEMAND
-    list_display = ["threshold", "rounds_counted", "is_active", "updated_at"]
+    list_display = ["__str__", "national_fallback", "is_active", "updated_at"]

@@ -207,7 +207,7 @@ def _gaps(county: County) -> Panel:
         % {"limit": TOP_GAPS, "county": county.name},
         columns=(
             Column("occupation", _("Occupation (SSYK)"), numeric=False),
-            Column("shortage_index", _("Shortage index")),
+            Column("recruitment_situation", _("Recruitment situation"), numeric=False),
             Column("offers", _("Offers")),
             Column("cases", _("Cases"), people=True),
             Column("gap_index", _("Gap index"), charted=True),
@@ -215,7 +215,7 @@ def _gaps(county: County) -> Panel:
         rows=tuple(
             (
                 f"{row.occupation_code} {row.occupation_name}",
-                None if row.demand.shortage_index is None else float(row.demand.shortage_index),
+                row.demand.situation or _("No assessment"),
                 row.supply.offers,
                 row.supply.cases,
                 row.gap_index,

@@ -1,27 +1,28 @@
-"""Demand data in: the Yrkesbarometer import; and out: the selectors over it.
+"""Demand data in: Arbetsförmedlingen's Yrkesbarometer as it publishes it; and out: the shortage
+rule and the selectors over it.
 
-Arbetsförmedlingen publishes the Yrkesbarometer as open data with the fields yrkesomrade,
-yb_yrke, yb_concept_id, lan, ssyk, jobbmojligheter, rekryteringssituation, prognos,
-hogsta_bedomningsniva, omgang and taxonomi_version (DOMAIN.md §4). Valnav reads it as CSV (any
-encoding and delimiter the atlas import reads, see valnav.atlas.offer_io.read_sheet) or as JSON,
-a list of objects with those names. A bristindex column gives the 1–5 index ("4,2" or "4.2");
-prognos_1ar and prognos_5ar give the two horizons, and a plain prognos is read as the five-year
-one (the dataset's value sets are unverified, so unknown words are errors, not guesses).
+The file (`yrkesbarometer.json`, open data under CC0, OFFICIAL_URL) is one JSON array of rows,
+one per barometer occupation and area — the whole country (`lan` "00") and each of the 21
+counties — with the fields yrkesomrade, yb_yrke, yb_concept_id, lan, ssyk, ssyk_text,
+yb_beskrivning, jobbmojligheter, rekryteringssituation, paradox (a list of strings), prognos,
+text_jobbmojligheter, text_rekryteringssituation, hogsta_bedomningsniva, delvis_helt, omgang and
+taxonomi_version; the same columns as CSV or XLSX are read too (docs/gap-index.md). A row's
+`ssyk` may name several SSYK-4 codes ("5321, 5322"): it is stored once per code. Only the
+country's rows and those of Valnav's counties are kept, Arbetsförmedlingen's texts word for
+word; a null is "no assessment", never a guess. The retired 1–5 index (`bristindex`) and the
+one-year outlook are read only as optional columns of older files.
 
-A file is imported whole or not at all, in one transaction: every problem is reported by its row
-(CSV: as the spreadsheet numbers it, header = 1; JSON: the object's place in the list, from 1)
-and column, in the atlas import's shape (`RowError`), and nothing is written. Rows are keyed by
-(source, round, county, occupation, yb_concept_id): importing the same file again changes
-nothing, a corrected file updates the rows it names. Columns Valnav does not use (the dataset's
-longer texts) are left out and listed in the report.
+The import runs on the import framework (valnav.core.tabular): a file is imported whole or not
+at all, every problem reported by its row (a JSON file's object, counted from 1) and field.
+Rows are keyed by (source, round, county, occupation, yb_concept_id): importing the same file
+again changes nothing, a corrected file updates the rows it names.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import TypedDict
 
@@ -30,149 +31,250 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from valnav.atlas.offer_io import (
-    Column,
-    RowError,
-    UnreadableFileError,
-    beyond_header,
-    beyond_header_message,
-    fold_header,
-    has_nul,
-    nul_message,
-    read_sheet,
-)
+from valnav.core import tabular
 from valnav.core.figures_cache import figures_data_changed
+from valnav.core.tabular.parsers import parse_text
+from valnav.core.tabular.reader import looks_like_json, read_json
 from valnav.insights.models import (
     INDEX_MAX,
     INDEX_MIN,
     YRKESBAROMETER,
     DemandObservation,
     DemandObservationQuerySet,
+    JobOpportunities,
     Outlook,
+    RecruitmentSituation,
     ShortageRule,
 )
 from valnav.places.models import County
 from valnav.taxonomy.models import Occupation, fold
 
-COLUMNS: tuple[Column, ...] = (
-    Column("source", "kalla", "source", aliases=("källa",)),
-    Column("round", "omgang", "round", required=True, aliases=("omgång",)),
-    Column("county", "lan", "county", aliases=("län", "lanskod", "länskod", "county_code")),
-    Column("ssyk", "ssyk", "ssyk_code", required=True, aliases=("ssyk_kod", "ssyk2012")),
-    Column("occupation_area", "yrkesomrade", "occupation_area", aliases=("yrkesområde",)),
-    Column("yb_occupation", "yb_yrke", "yb_occupation"),
-    Column("yb_concept_id", "yb_concept_id", "concept_id"),
-    Column("job_opportunities", "jobbmojligheter", "job_opportunities"),
-    Column("recruitment_situation", "rekryteringssituation", "recruitment_situation"),
-    Column(
-        "shortage_index",
-        "bristindex",
-        "shortage_index",
-        aliases=("index", "rekryteringsindex", "rekryteringssituation_index"),
-    ),
-    Column("outlook_1y", "prognos_1ar", "outlook_1y", aliases=("prognos_1_ar",)),
-    Column("outlook_5y", "prognos_5ar", "outlook_5y", aliases=("prognos_5_ar", "prognos")),
-    Column("highest_assessment_level", "hogsta_bedomningsniva", "highest_assessment_level"),
-    Column("taxonomy_version", "taxonomi_version", "taxonomy_version"),
+OFFICIAL_URL = "https://data.arbetsformedlingen.se/prognoser/yrkesbarometer.json"
+NATIONAL = "00"
+# Sweden's county codes (SCB); a row of a county outside Valnav's is passed over, not an error.
+SWEDISH_COUNTIES = frozenset(
+    "01 03 04 05 06 07 08 09 10 12 13 14 17 18 19 20 21 22 23 24 25".split()
 )
-COLUMNS_BY_KEY = {column.key: column for column in COLUMNS}
-HEADER_LOOKUP: dict[str, str] = {
-    fold_header(name): column.key
-    for column in COLUMNS
-    for name in (column.swedish, column.english, *column.aliases)
-}
+
+COLUMNS = tabular.Columns(
+    [
+        tabular.Column("round", "omgang", "round", True, ("omgång",)),
+        tabular.Column("county", "lan", "county", False, ("län", "lanskod", "county_code")),
+        tabular.Column("ssyk", "ssyk", "ssyk_code", True, ("ssyk_kod", "ssyk2012")),
+        tabular.Column(
+            "occupation_area", "yrkesomrade", "occupation_area", False, ("yrkesområde",)
+        ),
+        tabular.Column("yb_occupation", "yb_yrke", "yb_occupation"),
+        tabular.Column("yb_concept_id", "yb_concept_id", "concept_id"),
+        tabular.Column("ssyk_text", "ssyk_text", "ssyk_names"),
+        tabular.Column("yb_description", "yb_beskrivning", "yb_description"),
+        tabular.Column("job_opportunities", "jobbmojligheter", "job_opportunities"),
+        tabular.Column("recruitment_situation", "rekryteringssituation", "recruitment_situation"),
+        tabular.Column("paradox", "paradox", "paradox_list"),
+        tabular.Column("outlook_5y", "prognos", "outlook", False, ("prognos_5ar", "prognos_5_ar")),
+        tabular.Column("text_job_opportunities", "text_jobbmojligheter", "text_job_opportunities"),
+        tabular.Column(
+            "text_recruitment_situation",
+            "text_rekryteringssituation",
+            "text_recruitment_situation",
+        ),
+        tabular.Column(
+            "highest_assessment_level", "hogsta_bedomningsniva", "highest_assessment_level"
+        ),
+        tabular.Column("partly_or_wholly", "delvis_helt", "partly_or_wholly"),
+        tabular.Column("taxonomy_version", "taxonomi_version", "taxonomy_version"),
+        # Only in older files, or Valnav's own:
+        tabular.Column("source", "kalla", "source", False, ("källa",)),
+        tabular.Column(
+            "shortage_index", "bristindex", "shortage_index", False, ("rekryteringsindex",)
+        ),
+        tabular.Column("outlook_1y", "prognos_1ar", "outlook_1y", False, ("prognos_1_ar",)),
+    ],
+    # Columns of other releases (antal_ssyk, del_av_ssyk) are passed over and listed.
+    unknown_is_error=False,
+)
 # The observation fields a row sets besides its key.
 DATA_FIELDS = (
     "occupation_area",
     "yb_occupation",
+    "ssyk_text",
+    "yb_description",
     "job_opportunities",
     "recruitment_situation",
+    "paradox",
     "shortage_index",
     "outlook_1y",
     "outlook_5y",
+    "text_job_opportunities",
+    "text_recruitment_situation",
     "highest_assessment_level",
+    "partly_or_wholly",
     "taxonomy_version",
 )
 OUTLOOK_WORDS: dict[str, str] = {
-    fold_header(word): value
+    tabular.fold_header(word): value
     for value, words in (
-        (Outlook.INCREASING, ("increasing", "ökande", "ökad", "öka", "ökar", "ökning")),
-        (Outlook.UNCHANGED, ("unchanged", "oförändrad", "oförändrat", "stabil", "oförändrade")),
-        (Outlook.DECREASING, ("decreasing", "minskande", "minskad", "minska", "minskar")),
+        (Outlook.INCREASING, ("öka", "ökande", "increasing", "increase")),
+        (Outlook.UNCHANGED, ("vara oförändrad", "oförändrad", "unchanged")),
+        (Outlook.DECREASING, ("minska", "minskande", "decreasing", "decrease")),
     )
     for word in words
 }
 NATIONAL_WORDS = frozenset(
-    fold_header(word) for word in ("riket", "sverige", "hela landet", "00", "national")
+    tabular.fold_header(word) for word in ("00", "riket", "sverige", "hela landet", "national")
 )
 _ROUND = re.compile(r"^[0-9A-Za-zÅÄÖåäö][0-9A-Za-zÅÄÖåäö .:/_-]*$")
 _TWO_PLACES = Decimal("0.01")
 _MAX = {
-    "source": DemandObservation._meta.get_field("source").max_length or 100,
-    "round": DemandObservation._meta.get_field("round").max_length or 20,
+    "source": 100,
+    "round": 20,
     "occupation_area": 200,
     "yb_occupation": 200,
-    "yb_concept_id": DemandObservation._meta.get_field("yb_concept_id").max_length or 40,
+    "yb_concept_id": 40,
     "highest_assessment_level": 100,
+    "partly_or_wholly": 20,
     "taxonomy_version": 20,
 }
 
 type Key = tuple[str, str, int | None, int, str]
 
 
-class _CellError(Exception):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-# --- Reports ---------------------------------------------------------------------------------
-
-
-@dataclass
-class DemandImportReport:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    errors: list[RowError] = field(default_factory=list)
-    ignored_columns: list[str] = field(default_factory=list)
-    rows: int = 0
-    dry_run: bool = True
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @property
-    def applied(self) -> bool:
-        return not self.dry_run and not self.errors
-
-
 class _Values(TypedDict):
     occupation_area: str
     yb_occupation: str
+    ssyk_text: str
+    yb_description: str
     job_opportunities: str
     recruitment_situation: str
+    paradox: list[str]
     shortage_index: Decimal | None
     outlook_1y: str
     outlook_5y: str
+    text_job_opportunities: str
+    text_recruitment_situation: str
     highest_assessment_level: str
+    partly_or_wholly: str
     taxonomy_version: str
 
 
 @dataclass(frozen=True)
-class _Row:
-    number: int
-    key: Key
+class _Record:
+    """One row of the file: its SSYK codes (occupation ids) share the values."""
+
+    source: str
+    round: str
+    county_id: int | None
+    occupations: tuple[int, ...]
+    yb_concept_id: str
     values: _Values
 
+    def observation_keys(self) -> list[Key]:
+        return [
+            (self.source, self.round, self.county_id, occupation, self.yb_concept_id)
+            for occupation in self.occupations
+        ]
 
-# --- Reading files ---------------------------------------------------------------------------
+
+@dataclass
+class DemandImportReport(tabular.ImportReport):
+    # Rows of counties outside Valnav's, passed over.
+    passed_over: int = 0
+
+
+# --- Cells -------------------------------------------------------------------------------------
+
+
+def _length(value: str, key: str) -> str:
+    return parse_text(value, max_length=_MAX[key])
+
+
+def _choice(value: str, choices: type[RecruitmentSituation] | type[JobOpportunities]) -> str:
+    if not value:
+        return ""
+    word = value.casefold()
+    if word in choices.values:
+        return word
+    raise tabular.CellError(
+        _("Unknown value %(value)s; write %(allowed)s, or leave it empty (null) for none.")
+        % {"value": value, "allowed": ", ".join(choices.values)}
+    )
+
+
+def parse_outlook(value: str) -> str:
+    if not value:
+        return ""
+    found = OUTLOOK_WORDS.get(tabular.fold_header(value))
+    if found is None:
+        raise tabular.CellError(
+            _(
+                "Unknown outlook %(value)s; write öka, vara oförändrad or minska, or leave it "
+                "empty (null) for none."
+            )
+            % {"value": value}
+        )
+    return found
+
+
+def parse_index(value: str) -> Decimal | None:
+    """An older file's bristindex as Swedish or English spreadsheets write it, 1–5."""
+    if not value:
+        return None
+    try:
+        number = Decimal(value.replace(",", ".").replace("\u00a0", "").replace(" ", ""))
+    except InvalidOperation as error:
+        raise tabular.CellError(
+            _("%(value)s is not a number; write the index as e.g. 4,2 or 4.2.") % {"value": value}
+        ) from error
+    if not number.is_finite() or not INDEX_MIN <= number <= INDEX_MAX:
+        raise tabular.CellError(
+            _("The index must lie between 1 and 5 (this is %(value)s).") % {"value": value}
+        )
+    return number.quantize(_TWO_PLACES, rounding=ROUND_HALF_UP)
+
+
+def parse_paradox(value: str) -> list[str]:
+    """The JSON file's list (given to the reader as JSON text); in a CSV or XLSX the same list
+    as JSON or its items separated by semicolons or lines."""
+    if not value:
+        return []
+    if value.startswith("["):
+        try:
+            items = json.loads(value)
+        except ValueError as error:
+            raise tabular.CellError(_("Write the paradox as a list of texts.")) from error
+        if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
+            raise tabular.CellError(_("Write the paradox as a list of texts."))
+        return [item.strip() for item in items if item.strip()]
+    return [item.strip() for item in re.split(r"[;\n]", value) if item.strip()]
+
+
+def _round(value: str) -> str:
+    if not value:
+        raise tabular.CellError(_("A value is required."))
+    _length(value, "round")
+    if not _ROUND.match(value):
+        raise tabular.CellError(_("Write the round as year and number, e.g. 2026-1."))
+    return value
+
+
+def _taxonomy_version(value: str) -> str:
+    if not value:
+        return ""
+    if not re.fullmatch(r"\d{1,6}(\.0+)?", value):
+        raise tabular.CellError(
+            _("The taxonomy version is a number, e.g. 25 (this is %(value)s).") % {"value": value}
+        )
+    return value.split(".")[0]
+
+
+# --- The importer ------------------------------------------------------------------------------
 
 
 def _json_cell(value: object) -> str:
     if value is None:
         return ""
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
     if isinstance(value, bool):
         return "ja" if value else "nej"
     if isinstance(value, float):
@@ -180,234 +282,209 @@ def _json_cell(value: object) -> str:
     return str(value)
 
 
-def _read_json(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """JSON as a table: the headers are the names any object uses, in first-seen order."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise UnreadableFileError(
-            _("The file is not readable JSON (%(reason)s).") % {"reason": error.msg}
-        ) from error
-    except (ValueError, RecursionError) as error:
-        # A number of more than 4300 digits, or lists nested deeper than Python recurses.
-        raise UnreadableFileError(
-            _("The file is not readable JSON (%(reason)s).") % {"reason": error}
-        ) from error
-    if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
-        raise UnreadableFileError(_("A JSON file must be a list of objects, one per row."))
-    if not data:
-        raise UnreadableFileError(_("The file is empty."))
-    headers: list[str] = []
-    for item in data:
-        headers.extend(str(name) for name in item if str(name) not in headers)
-    rows = [
-        (number, [_json_cell(item.get(name)) for name in headers])
-        for number, item in enumerate(data, start=1)
-    ]
-    return headers, rows
+class DemandImporter(tabular.Importer[_Record]):
+    """Arbetsförmedlingen's Yrkesbarometer; see the module's docstring."""
 
+    columns = COLUMNS
 
-def _read_table(source: bytes, filename: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    stripped = source.removeprefix(b"\xef\xbb\xbf").lstrip()
-    if stripped.startswith((b"[", b"{")):
-        try:
-            text = stripped.decode("utf-8")
-        except UnicodeDecodeError as error:
-            raise UnreadableFileError(_("A JSON file must be UTF-8 text.")) from error
-        return _read_json(text)
-    sheet = read_sheet(source=source, filename=filename)
-    return sheet.headers, sheet.rows
-
-
-# --- Reading rows ----------------------------------------------------------------------------
-
-
-def _length(value: str, key: str) -> str:
-    limit = _MAX[key]
-    if len(value) > limit:
-        raise _CellError(
-            _("At most %(max)s characters (this has %(length)s).")
-            % {"max": limit, "length": len(value)}
-        )
-    return value
-
-
-def parse_index(value: str) -> Decimal | None:
-    """A bristindex as Swedish or English spreadsheets write it ("4,2" or "4.2"), 1–5."""
-    if not value:
-        return None
-    try:
-        number = Decimal(value.replace(",", ".").replace("\u00a0", "").replace(" ", ""))
-    except InvalidOperation as error:
-        raise _CellError(
-            _("%(value)s is not a number; write the index as e.g. 4,2 or 4.2.") % {"value": value}
-        ) from error
-    if not number.is_finite() or not INDEX_MIN <= number <= INDEX_MAX:
-        raise _CellError(
-            _("The index must lie between 1 and 5 (this is %(value)s).") % {"value": value}
-        )
-    return number.quantize(_TWO_PLACES, rounding=ROUND_HALF_UP)
-
-
-class _RowReader:
-    def __init__(self, headers: list[str], report: DemandImportReport, default_source: str) -> None:
-        self.errors = report.errors
+    def __init__(self, *, default_source: str = YRKESBAROMETER, is_demo: bool = False) -> None:
         self.default_source = default_source
+        self.is_demo = is_demo
         self.counties: dict[str, County] = {}
         for county in County.objects.all():
             self.counties[county.code] = county
-            self.counties[fold_header(county.name)] = county
+            self.counties[tabular.fold_header(county.name)] = county
             # "Västmanland" as well as "Västmanlands län".
             short = re.sub(r"s? län$", "", county.name)
-            self.counties.setdefault(fold_header(short), county)
+            self.counties.setdefault(tabular.fold_header(short), county)
         self.occupations = dict(Occupation.objects.unit_groups().values_list("code", "pk"))
         self.seen: dict[Key, int] = {}
-        self.width = len(headers)
-        self.index: dict[str, int] = {}
-        self.header: dict[str, str] = {}
-        for position, name in enumerate(headers):
-            if not name:
-                continue
-            key = HEADER_LOOKUP.get(fold_header(name))
-            if key is None:
-                report.ignored_columns.append(name)
-            elif key in self.index:
-                self.errors.append(RowError(1, name, _("This column appears twice.")))
-            else:
-                self.index[key] = position
-                self.header[key] = name
-        for column in COLUMNS:
-            if column.required and column.key not in self.index:
-                self.errors.append(
-                    RowError(1, column.swedish, _("This required column is missing."))
-                )
 
-    def name(self, key: str) -> str:
-        return self.header.get(key, COLUMNS_BY_KEY[key].swedish)
-
-    def cell(self, cells: list[str], key: str) -> str:
-        position = self.index.get(key)
-        if position is None or position >= len(cells):
-            return ""
-        return cells[position].strip()
-
-    def read(self, number: int, cells: list[str]) -> _Row | None:
-        errors_before = len(self.errors)
-        extra = beyond_header(cells, self.width)
-        if extra is not None:
-            self.errors.append(RowError(number, extra, beyond_header_message()))
-        for key, position in self.index.items():
-            if position < len(cells) and has_nul(cells[position]):
-                self.errors.append(RowError(number, self.name(key), nul_message()))
-        parsers: dict[str, Callable[[str], object]] = {
-            "source": self._source,
-            "round": self._round,
-            "county": self._county,
-            "ssyk": self._ssyk,
-            "occupation_area": lambda value: _length(value, "occupation_area"),
-            "yb_occupation": lambda value: _length(value, "yb_occupation"),
-            "yb_concept_id": lambda value: _length(value, "yb_concept_id"),
-            "job_opportunities": str,
-            "recruitment_situation": str,
-            "shortage_index": parse_index,
-            "outlook_1y": self._outlook,
-            "outlook_5y": self._outlook,
-            "highest_assessment_level": lambda value: _length(value, "highest_assessment_level"),
-            "taxonomy_version": lambda value: _length(value, "taxonomy_version"),
-        }
-        parsed: dict[str, object] = {}
-        for key, parse in parsers.items():
-            try:
-                parsed[key] = parse(self.cell(cells, key))
-            except _CellError as error:
-                self.errors.append(RowError(number, self.name(key), error.message))
-        if len(self.errors) > errors_before:
+    def read_source(
+        self, source: bytes, report: tabular.ImportReport
+    ) -> list[tuple[int, _Record]] | None:
+        """The published JSON: one array of objects, read as a table whose columns are the
+        fields; row N is the array's Nth object."""
+        if not looks_like_json(source):
             return None
-        county = parsed["county"]
-        row_key: Key = (
-            str(parsed["source"]),
-            str(parsed["round"]),
-            county.pk if isinstance(county, County) else None,
-            int(str(parsed["ssyk"])),
-            str(parsed["yb_concept_id"]),
+        data = read_json(source)
+        if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
+            raise tabular.UnreadableFileError(
+                _("A JSON file must be a list of objects, one per row.")
+            )
+        if not data:
+            raise tabular.UnreadableFileError(_("The file is empty."))
+        headers: list[str] = []
+        for item in data:
+            headers.extend(str(name) for name in item if str(name) not in headers)
+        rows = [
+            (number, [_json_cell(item.get(name)) for name in headers])
+            for number, item in enumerate(data, start=1)
+        ]
+        report.rows = len(rows)
+        columns = self.bound = COLUMNS.bind(headers, report.errors)
+        if report.errors:
+            return []
+        return self.read_rows(rows, columns, report, self.progress)
+
+    def read_row(self, row: tabular.Row) -> _Record | None:
+        county_value = row.cell("county")
+        national = not county_value or tabular.fold_header(county_value) in NATIONAL_WORDS
+        county: County | None = None
+        if not national:
+            code = county_value.zfill(2) if county_value.isdigit() else county_value
+            county = self.counties.get(code) or self.counties.get(tabular.fold_header(code))
+            if county is None:
+                if code in SWEDISH_COUNTIES:
+                    self._pass_over()
+                    return None
+                row.error(
+                    "county",
+                    _(
+                        "Unknown county %(value)s; write the two-digit county code (e.g. 19), "
+                        "or 00 for the whole country."
+                    )
+                    % {"value": county_value},
+                )
+        source = row.parse("source", lambda v: _length(v, "source") if v else "")
+        round_name = row.parse("round", _round)
+        occupations = self._occupations(row)
+        values: _Values = {
+            "occupation_area": row.parse("occupation_area", lambda v: _length(v, "occupation_area"))
+            or "",
+            "yb_occupation": row.parse("yb_occupation", lambda v: _length(v, "yb_occupation"))
+            or "",
+            "ssyk_text": row.cell("ssyk_text"),
+            "yb_description": row.cell("yb_description"),
+            "job_opportunities": row.parse(
+                "job_opportunities", lambda v: _choice(v, JobOpportunities)
+            )
+            or "",
+            "recruitment_situation": row.parse(
+                "recruitment_situation", lambda v: _choice(v, RecruitmentSituation)
+            )
+            or "",
+            "paradox": row.parse("paradox", parse_paradox) or [],
+            "shortage_index": row.parse("shortage_index", parse_index),
+            "outlook_1y": row.parse("outlook_1y", parse_outlook) or "",
+            "outlook_5y": row.parse("outlook_5y", parse_outlook) or "",
+            "text_job_opportunities": row.cell("text_job_opportunities"),
+            "text_recruitment_situation": row.cell("text_recruitment_situation"),
+            "highest_assessment_level": row.parse(
+                "highest_assessment_level", lambda v: _length(v, "highest_assessment_level")
+            )
+            or "",
+            "partly_or_wholly": row.parse(
+                "partly_or_wholly", lambda v: _length(v, "partly_or_wholly")
+            )
+            or "",
+            "taxonomy_version": row.parse("taxonomy_version", _taxonomy_version) or "",
+        }
+        concept_id = row.parse("yb_concept_id", lambda v: _length(v, "yb_concept_id")) or ""
+        if row.failed or round_name is None:
+            return None
+        record = _Record(
+            source=source or self.default_source,
+            round=round_name,
+            county_id=county.pk if county is not None else None,
+            occupations=occupations,
+            yb_concept_id=concept_id,
+            values=values,
         )
-        first = self.seen.setdefault(row_key, number)
-        if first != number:
-            self.errors.append(
-                RowError(
-                    number,
-                    self.name("ssyk"),
+        for observation_key in record.observation_keys():
+            first = self.seen.setdefault(observation_key, row.number)
+            if first != row.number:
+                row.error(
+                    "ssyk",
                     _("The same round, county, occupation and concept id are on row %(row)s.")
                     % {"row": first},
                 )
-            )
-            return None
-        index = parsed["shortage_index"]
-        values: _Values = {
-            "occupation_area": str(parsed["occupation_area"]),
-            "yb_occupation": str(parsed["yb_occupation"]),
-            "job_opportunities": str(parsed["job_opportunities"]),
-            "recruitment_situation": str(parsed["recruitment_situation"]),
-            "shortage_index": index if isinstance(index, Decimal) else None,
-            "outlook_1y": str(parsed["outlook_1y"]),
-            "outlook_5y": str(parsed["outlook_5y"]),
-            "highest_assessment_level": str(parsed["highest_assessment_level"]),
-            "taxonomy_version": str(parsed["taxonomy_version"]),
-        }
-        return _Row(number=number, key=row_key, values=values)
+                return None
+        return record
 
-    def _source(self, value: str) -> str:
-        return _length(value, "source") if value else self.default_source
+    def _pass_over(self) -> None:
+        if isinstance(self.report, DemandImportReport):
+            self.report.passed_over += 1
 
-    def _round(self, value: str) -> str:
+    def _occupations(self, row: tabular.Row) -> tuple[int, ...]:
+        value = row.cell("ssyk")
         if not value:
-            raise _CellError(_("A value is required."))
-        _length(value, "round")
-        if not _ROUND.match(value):
-            raise _CellError(_("Write the round as year and number, e.g. 2026-1."))
-        return value
-
-    def _county(self, value: str) -> County | None:
-        if not value or fold_header(value) in NATIONAL_WORDS:
-            return None
-        found = self.counties.get(value.zfill(2) if value.isdigit() else fold_header(value))
-        if found is None:
-            raise _CellError(
-                _(
-                    "Unknown county %(value)s; use the two-digit county code (e.g. 19) or the "
-                    "name of a county in Östra Mellansverige, or leave it empty for the whole "
-                    "country."
+            row.error("ssyk", _("A value is required."))
+            return ()
+        found: list[int] = []
+        for code in (part for part in re.split(r"[,;\s]+", value) if part):
+            if not re.fullmatch(r"\d{4}", code):
+                row.error(
+                    "ssyk",
+                    _(
+                        "Write SSYK 2012 codes with four digits, several separated by commas, "
+                        "e.g. 5321, 5322 (this has %(value)s)."
+                    )
+                    % {"value": code},
                 )
-                % {"value": value}
-            )
-        return found
+            elif code not in self.occupations:
+                row.error("ssyk", _("%(value)s is not an SSYK 2012 unit group.") % {"value": code})
+            elif self.occupations[code] not in found:
+                found.append(self.occupations[code])
+        return tuple(found)
 
-    def _ssyk(self, value: str) -> int:
-        if not value:
-            raise _CellError(_("A value is required."))
-        if not re.fullmatch(r"\d{4}", value):
-            raise _CellError(
-                _("Write the SSYK 2012 code with four digits, e.g. 5321 (this is %(value)s).")
-                % {"value": value}
-            )
-        found = self.occupations.get(value)
-        if found is None:
-            raise _CellError(_("%(value)s is not an SSYK 2012 unit group.") % {"value": value})
-        return found
-
-    def _outlook(self, value: str) -> str:
-        if not value:
-            return ""
-        found = OUTLOOK_WORDS.get(fold_header(value))
-        if found is None:
-            raise _CellError(
-                _("Unknown outlook %(value)s; write ökande, oförändrad or minskande.")
-                % {"value": value}
-            )
-        return found
+    def apply(self, records: list[tuple[int, _Record]], report: tabular.ImportReport) -> None:
+        demand_observations_save(
+            records=[record for _number, record in records], report=report, is_demo=self.is_demo
+        )
 
 
-# --- The import ------------------------------------------------------------------------------
+def demand_observations_save(
+    *, records: list[_Record], report: tabular.ImportReport, is_demo: bool
+) -> None:
+    """Create the new observations and update the changed ones (inside the runner's
+    transaction), counting them in `report`."""
+    existing = _existing({(record.source, record.round) for record in records})
+    now = timezone.now()
+    creates: list[DemandObservation] = []
+    updates: list[DemandObservation] = []
+    total = 0
+    for record in records:
+        for key in record.observation_keys():
+            total += 1
+            stored = existing.get(key)
+            if stored is None:
+                source_name, round_name, county_id, occupation_id, concept_id = key
+                creates.append(
+                    DemandObservation(
+                        source=source_name,
+                        round=round_name,
+                        county_id=county_id,
+                        occupation_id=occupation_id,
+                        yb_concept_id=concept_id,
+                        is_demo=is_demo,
+                        imported_at=now,
+                        **record.values,
+                    )
+                )
+            elif any(getattr(stored, name) != record.values[name] for name in DATA_FIELDS):  # type: ignore[literal-required]  # DATA_FIELDS are _Values' keys
+                for name in DATA_FIELDS:
+                    setattr(stored, name, record.values[name])  # type: ignore[literal-required]  # as above
+                stored.imported_at = now
+                updates.append(stored)
+    report.created = len(creates)
+    report.updated = len(updates)
+    report.unchanged = total - len(creates) - len(updates)
+    figures_data_changed()  # bulk writes send no signals
+    DemandObservation.objects.bulk_create(creates, batch_size=1000)
+    DemandObservation.objects.bulk_update(
+        updates, [*DATA_FIELDS, "imported_at", "updated_at"], batch_size=1000
+    )
+
+
+def _existing(source_rounds: set[tuple[str, str]]) -> dict[Key, DemandObservation]:
+    wanted = Q(pk__in=[])
+    for source_name, round_name in source_rounds:
+        wanted |= Q(source=source_name, round=round_name)
+    return {
+        (obs.source, obs.round, obs.county_id, obs.occupation_id, obs.yb_concept_id): obs
+        for obs in DemandObservation.objects.filter(wanted)
+    }
 
 
 def demand_import(
@@ -419,98 +496,50 @@ def demand_import(
     default_source: str = YRKESBAROMETER,
 ) -> DemandImportReport:
     """Check a Yrkesbarometer file and, unless `dry_run` or any row has an error, store it."""
-    report = DemandImportReport(dry_run=dry_run)
-    try:
-        headers, table = _read_table(source, filename)
-    except UnreadableFileError as error:
-        report.errors.append(RowError(0, "", error.message))
-        return report
-    reader = _RowReader(headers, report, default_source)
-    report.rows = len(table)
-    rows = [row for number, cells in table if (row := reader.read(number, cells)) is not None]
-    if report.errors:
-        return report
-    with transaction.atomic():
-        existing = _existing({(row.key[0], row.key[1]) for row in rows})
-        now = timezone.now()
-        creates: list[DemandObservation] = []
-        updates: list[DemandObservation] = []
-        for row in rows:
-            stored = existing.get(row.key)
-            if stored is None:
-                source_name, round_name, county_id, occupation_id, concept_id = row.key
-                creates.append(
-                    DemandObservation(
-                        source=source_name,
-                        round=round_name,
-                        county_id=county_id,
-                        occupation_id=occupation_id,
-                        yb_concept_id=concept_id,
-                        is_demo=is_demo,
-                        imported_at=now,
-                        **row.values,
-                    )
-                )
-            elif any(getattr(stored, name) != row.values[name] for name in DATA_FIELDS):  # type: ignore[literal-required]  # DATA_FIELDS are _Values' keys
-                for name in DATA_FIELDS:
-                    setattr(stored, name, row.values[name])  # type: ignore[literal-required]  # as above
-                stored.imported_at = now
-                updates.append(stored)
-        report.created = len(creates)
-        report.updated = len(updates)
-        report.unchanged = len(rows) - len(creates) - len(updates)
-        if not dry_run:
-            figures_data_changed()  # bulk writes send no signals
-            DemandObservation.objects.bulk_create(creates, batch_size=1000)
-            DemandObservation.objects.bulk_update(
-                updates, [*DATA_FIELDS, "imported_at", "updated_at"], batch_size=1000
-            )
-    return report
+    importer = DemandImporter(default_source=default_source, is_demo=is_demo)
+    return tabular.run_import(
+        importer,
+        source=source,
+        filename=filename,
+        dry_run=dry_run,
+        report=DemandImportReport(),
+    )
 
 
-def _existing(source_rounds: Iterable[tuple[str, str]]) -> dict[Key, DemandObservation]:
-    wanted = Q(pk__in=[])
-    for source_name, round_name in source_rounds:
-        wanted |= Q(source=source_name, round=round_name)
-    return {
-        (obs.source, obs.round, obs.county_id, obs.occupation_id, obs.yb_concept_id): obs
-        for obs in DemandObservation.objects.filter(wanted)
-    }
-
-
-# --- The shortage rule -----------------------------------------------------------------------
+# --- The shortage rule -------------------------------------------------------------------------
 
 
 def default_rule_description() -> str:
     return _(
         "An occupation counts as a shortage occupation (bristyrke) in a county when "
-        "Arbetsförmedlingen's index for it is above 4.00 in the latest round: 4.01–5.00 means very "
-        "little competition for the jobs."
+        "Arbetsförmedlingen's recruitment situation for it there is “brist” in the latest "
+        "round; where the county has no assessment of its own, the whole country's counts. "
+        "“Paradox” and no assessment are not counted as shortage."
     )
 
 
 def shortage_rule_active() -> ShortageRule:
-    """The active rule, or (unsaved) the default one: index above 4.00 in the latest round."""
+    """The active rule, or (unsaved) the default one."""
     rule = ShortageRule.objects.filter(is_active=True).first()
     return rule or ShortageRule(description=default_rule_description())
 
 
 def shortage_rule_update(
-    *, threshold: Decimal, rounds_counted: int, description: str
+    *, situations: list[str], national_fallback: bool, description: str
 ) -> ShortageRule:
     """Change the active rule (creating it the first time)."""
     with transaction.atomic():
         rule = ShortageRule.objects.select_for_update().filter(is_active=True).first()
         rule = rule or ShortageRule(is_active=True)
-        rule.threshold = threshold
-        rule.rounds_counted = rounds_counted
+        rule.situations = [s for s in RecruitmentSituation.values if s in situations]
+        rule.national_fallback = national_fallback
         rule.description = description
         rule.full_clean()
         rule.save()
     return rule
 
 
-# --- Selectors -------------------------------------------------------------------------------
+# --- Selectors ---------------------------------------------------------------------------------
 
 
 def round_sort_key(round: str) -> tuple[tuple[int, int | str], ...]:
@@ -529,27 +558,105 @@ def demand_rounds(*, source: str | None = None) -> list[str]:
     return sorted(rounds, key=round_sort_key, reverse=True)
 
 
-def shortage_rounds(*, rule: ShortageRule, source: str | None = None) -> frozenset[str]:
-    """The rounds the rule counts: the latest `rule.rounds_counted` ones."""
-    return frozenset(demand_rounds(source=source)[: rule.rounds_counted])
+SITUATION_ORDER = {
+    RecruitmentSituation.SHORTAGE: 0,
+    RecruitmentSituation.PARADOX: 1,
+    RecruitmentSituation.BALANCE: 2,
+    RecruitmentSituation.SURPLUS: 3,
+    "": 4,
+}
 
 
-def is_shortage(
-    observation: DemandObservation,
-    *,
-    rule: ShortageRule | None = None,
-    counted_rounds: frozenset[str] | None = None,
-) -> bool:
-    """Whether the observation shows shortage by the (active) rule. Pass `rule` and
-    `counted_rounds` when asking for many observations, to ask the database once."""
-    rule = rule or shortage_rule_active()
-    if counted_rounds is None:
-        counted_rounds = shortage_rounds(rule=rule, source=observation.source)
-    return (
-        observation.round in counted_rounds
-        and observation.shortage_index is not None
-        and observation.shortage_index > rule.threshold
+@dataclass(frozen=True)
+class Assessment:
+    """Arbetsförmedlingen's assessment of one SSYK code in one county in the latest round, as
+    the gap index and focus scoring read it. Where several barometer occupations share the code,
+    the one counted as shortage (else the most pressing) stands for it. `situation` "" is no
+    assessment; `from_country`: the county had none and the rule takes the whole country's."""
+
+    round: str
+    situation: str
+    paradox: tuple[str, ...]
+    outlook: str
+    job_opportunities: str
+    text: str
+    yb_occupations: tuple[str, ...]
+    from_country: bool
+    shortage: bool
+
+    @property
+    def assessed(self) -> bool:
+        return bool(self.situation)
+
+
+def _better(a: DemandObservation, b: DemandObservation, rule: ShortageRule) -> bool:
+    """Whether `a` should stand for its code rather than `b`."""
+    return (not rule.counts(a.recruitment_situation), SITUATION_ORDER[a.recruitment_situation]) < (
+        not rule.counts(b.recruitment_situation),
+        SITUATION_ORDER[b.recruitment_situation],
     )
+
+
+def demand_assessments(
+    rule: ShortageRule,
+    *,
+    county_codes: list[str],
+    occupation_code: str | None = None,
+    occupation_ids: set[int] | None = None,
+) -> tuple[str | None, dict[tuple[str, str], Assessment], dict[str, str]]:
+    """The latest round, its assessments per (county code, SSYK code) for the counties asked
+    for, by the rule (a county's own, else with `rule.national_fallback` the country's), and
+    the SSYK names. An SSYK code with no assessment anywhere is there too, not in shortage."""
+    rounds = demand_rounds()
+    if not rounds:
+        return None, {}, {}
+    latest = rounds[0]
+    observations = DemandObservation.objects.filter(round=latest).filter(
+        Q(county__code__in=county_codes) | Q(county__isnull=True)
+    )
+    if occupation_code:
+        observations = observations.filter(occupation__code__startswith=occupation_code)
+    if occupation_ids is not None:
+        observations = observations.filter(occupation_id__in=occupation_ids)
+    best: dict[tuple[str, str], DemandObservation] = {}
+    names: dict[str, str] = {}
+    yb_names: dict[tuple[str, str], list[str]] = {}
+    for obs in observations.select_related("county", "occupation").order_by("yb_occupation"):
+        code = obs.occupation.code
+        names[code] = obs.occupation.name_sv
+        key = (obs.county.code if obs.county else NATIONAL, code)
+        known = best.get(key)
+        if known is None or _better(obs, known, rule):
+            best[key] = obs
+        if obs.yb_occupation and obs.yb_occupation not in yb_names.setdefault(key, []):
+            yb_names[key].append(obs.yb_occupation)
+    result: dict[tuple[str, str], Assessment] = {}
+    codes = {code for _county, code in best}
+    for county in county_codes:
+        for code in sorted(codes):
+            own = best.get((county, code))
+            national = best.get((NATIONAL, code))
+            if own is not None and own.recruitment_situation:
+                chosen, from_country = own, False
+            elif rule.national_fallback and national and national.recruitment_situation:
+                chosen, from_country = national, True
+            elif own is not None:
+                chosen, from_country = own, False  # shown as no assessment: no gap
+            else:
+                continue
+            key = (county if not from_country else NATIONAL, code)
+            result[(county, code)] = Assessment(
+                round=latest,
+                situation=chosen.recruitment_situation,
+                paradox=tuple(chosen.paradox or ()),
+                outlook=chosen.outlook_5y,
+                job_opportunities=chosen.job_opportunities,
+                text=chosen.text_recruitment_situation,
+                yb_occupations=tuple(yb_names.get(key, ())),
+                from_country=from_country,
+                shortage=rule.counts(chosen.recruitment_situation),
+            )
+    return latest, result, names
 
 
 @dataclass(frozen=True)
@@ -567,8 +674,9 @@ class DemandOverview:
 
 def demand_latest(*, county: County | None = None, query: str = "") -> DemandOverview:
     """The latest round's observations, by county (the whole country first) and SSYK code,
-    each with its shortage flag; optionally one county's and those matching `query` (the SSYK
-    code or name, or Arbetsförmedlingen's name of the occupation)."""
+    each with its shortage flag by the rule's situations (the county's own assessment; the
+    fallback to the country's is the gap page's); optionally one county's and those matching
+    `query` (the SSYK code or name, or Arbetsförmedlingen's name of the occupation)."""
     rule = shortage_rule_active()
     rounds = demand_rounds()
     if not rounds:
@@ -592,9 +700,8 @@ def demand_latest(*, county: County | None = None, query: str = "") -> DemandOve
                 word in f"{obs.occupation.search_text} {fold(obs.yb_occupation)}" for word in words
             )
         ]
-    counted = frozenset(rounds[: rule.rounds_counted])
     rows = [
-        DemandRow(observation=obs, shortage=is_shortage(obs, rule=rule, counted_rounds=counted))
+        DemandRow(observation=obs, shortage=rule.counts(obs.recruitment_situation))
         for obs in observations
     ]
     return DemandOverview(round=latest, rule=rule, rows=rows)

@@ -6,7 +6,9 @@ reader sees why a branch ranks where it does. The criteria, their data and their
 described in docs/focus-scoring.md; in short:
 
 - shortage: the share of the branch's occupations (those of its active validation models) that
-  are in shortage by the active ShortageRule in the county's latest round(s) of demand data;
+  are in shortage by the active ShortageRule (Arbetsförmedlingen's recruitment situation, by
+  default "brist") in the latest round, among those with an assessment; a branch none of whose
+  occupations is assessed has no data, never 0;
 - s3: whether the branch serves one of the region's smart-specialisation (S3) areas, through
   the crosswalk S3_BRANCHES (1: the region's own areas, ½: only the wider ÖMS ones);
 - model, education: whether a validation model exists, and published complementary education
@@ -39,8 +41,8 @@ from valnav.accounts.models import User
 from valnav.atlas.models import ComplementaryEducation, Offer, ValidationModel
 from valnav.casework.facts import SUPPRESS_BELOW, case_fact_rows
 from valnav.core.figures_cache import cached_figures
-from valnav.insights.demand import is_shortage, round_sort_key, shortage_rule_active
-from valnav.insights.models import DemandObservation, FocusScenario
+from valnav.insights.demand import demand_assessments, shortage_rule_active
+from valnav.insights.models import FocusScenario
 from valnav.lib.disclosure import SMALL, Published, Relation, Suppressor
 from valnav.places.models import County
 from valnav.taxonomy.models import Branch, Occupation, S3Area
@@ -75,7 +77,10 @@ CRITERIA: tuple[Criterion, ...] = (
         "shortage",
         gettext_lazy("Shortage"),
         5,
-        gettext_lazy("Share of the branch's occupations in shortage in the latest round"),
+        gettext_lazy(
+            "Share of the branch's assessed occupations whose recruitment situation counts "
+            "as shortage in the latest round"
+        ),
     ),
     Criterion(
         "s3",
@@ -218,27 +223,30 @@ def _branch_models() -> tuple[dict[int, set[int]], dict[int, set[int]], dict[int
 def _shortage(
     county: County | None, occupations: dict[int, set[int]]
 ) -> tuple[dict[int, tuple[int, int]], tuple[str, ...]]:
-    """Per branch: its (occupation, county) pairs in shortage and those observed, in the
-    latest rounds the rule counts of the observations for the area."""
+    """Per branch: its (occupation, county) pairs in shortage by the active rule and those
+    assessed, in the latest round, for the county or (None) each of ÖMS's counties. A pair
+    without an assessment counts in neither: no part is built on a missing assessment."""
     rule = shortage_rule_active()
-    in_area = DemandObservation.objects.filter(
-        Q(county=county) if county is not None else Q(county__isnull=False)
-    )
-    rounds = sorted(
-        set(in_area.values_list("round", flat=True).distinct()), key=round_sort_key, reverse=True
-    )
-    counted = frozenset(rounds[: rule.rounds_counted])
     wanted = set().union(*occupations.values()) if occupations else set()
-    shortage_pairs: dict[tuple[int, int | None], bool] = {}
-    for observation in in_area.filter(round__in=counted, occupation_id__in=wanted):
-        pair = (observation.occupation_id, observation.county_id)
-        found = is_shortage(observation, rule=rule, counted_rounds=counted)
-        shortage_pairs[pair] = shortage_pairs.get(pair, False) or found
+    codes = (
+        [county.code]
+        if county is not None
+        else list(County.objects.order_by("code").values_list("code", flat=True))
+    )
+    latest, assessments, _names = demand_assessments(
+        rule, county_codes=codes, occupation_ids=wanted
+    )
+    code_of = dict(Occupation.objects.filter(pk__in=wanted).values_list("pk", "code"))
     result: dict[int, tuple[int, int]] = {}
     for branch_id, occupation_ids in occupations.items():
-        pairs = [flag for (occ, _c), flag in shortage_pairs.items() if occ in occupation_ids]
-        result[branch_id] = (sum(pairs), len(pairs))
-    return result, tuple(sorted(counted, key=round_sort_key, reverse=True))
+        branch_codes = {code_of[pk] for pk in occupation_ids if pk in code_of}
+        flags = [
+            found.shortage
+            for (_county, code), found in assessments.items()
+            if code in branch_codes and found.assessed
+        ]
+        result[branch_id] = (sum(flags), len(flags))
+    return result, (latest,) if latest else ()
 
 
 def _s3(county: County | None) -> dict[int, tuple[float, list[str]]]:

@@ -1,18 +1,23 @@
-"""Gap analysis: labour demand (the Yrkesbarometer's shortage index) against validation supply
-(published offers whose model covers the occupation), per county and per municipality.
+"""Gap analysis: labour demand (the recruitment situation in Arbetsförmedlingen's
+Yrkesbarometer) against validation supply (published offers whose model covers the occupation),
+per county and per municipality.
 
 The gap index is deliberately simple, so that a reader can recompute it by hand (docs/gap-index.md):
 
     gap index = shortage strength × supply factor × distance factor
 
-- shortage strength = max(shortage index − 3, 0): 0 for balance or surplus, up to 2 at index 5;
+- shortage strength: 0 when the occupation is not a shortage by the active ShortageRule
+  (by default: recruitment situation "brist"); 1 when it is, 1.5 when besides Arbetsförmedlingen
+  expects demand to grow over five years (prognos "öka");
 - supply factor = 1 / (1 + offers in the area): 1 without any offer, ½ with one, ⅓ with two, …;
 - distance factor = 1 + min(km to the nearest offer, 200) / 100: 1 with an offer on the spot, 3 at
   200 km or more, or when no offer anywhere covers the occupation.
 
-A municipality has no observation of its own: it takes its county's. Distances run between
-centroids (places.County and places.Municipality): from the area's centroid to the centroid of the
-nearest municipality with an offer anywhere in Östra Mellansverige.
+No gap is built on a missing assessment: where Arbetsförmedlingen made none (and the rule does not
+take the country's), the row says so and its gap index is None, not 0. A municipality has no
+assessment of its own: it takes its county's. Distances run between centroids
+(places.County and places.Municipality): from the area's centroid to the centroid of the nearest
+municipality with an offer anywhere in Östra Mellansverige.
 
 Everything is read in a fixed number of queries, whatever the number of rows, and aggregated in
 one pass in Python. Counts of people (cases) leave this module already suppressed: "<5" for one
@@ -25,7 +30,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
 from statistics import median
 from typing import Literal
 
@@ -34,15 +38,16 @@ from django.db.models import Count
 from valnav.atlas.models import Offer, ValidationModel
 from valnav.casework.facts import case_fact_rows
 from valnav.core.figures_cache import cached_figures
-from valnav.insights.demand import demand_rounds, shortage_rule_active
-from valnav.insights.models import DemandObservation, ShortageRule
+from valnav.insights.demand import Assessment, demand_assessments, shortage_rule_active
+from valnav.insights.models import Outlook, ShortageRule
 from valnav.lib.disclosure import Published, Relation, Suppressor
 from valnav.lib.geo import haversine_km
 from valnav.places.models import County, Municipality
 from valnav.places.selectors import MapData, map_center, municipality_geojson
 from valnav.taxonomy.models import Occupation
 
-BALANCE = Decimal("3")  # the index where demand and supply meet; above it, workers are short
+SHORTAGE_STRENGTH = 1.0
+GROWING_STRENGTH = 1.5  # a shortage where demand is expected to grow over five years
 DISTANCE_CAP_KM = 200.0
 DISTANCE_SCALE_KM = 100.0
 TOP_PER_COUNTY = 20
@@ -50,11 +55,8 @@ TOP_PER_COUNTY = 20
 type Level = Literal["county", "municipality"]
 
 
-@dataclass(frozen=True)
-class Demand:
-    round: str
-    shortage_index: Decimal | None  # the highest of the county's observations in the round
-    shortage: bool  # by the active rule
+# The demand of a row is the county's Assessment (valnav.insights.demand).
+Demand = Assessment
 
 
 @dataclass(frozen=True)
@@ -77,10 +79,10 @@ class GapRow:
     occupation_name: str
     demand: Demand
     supply: Supply
-    shortage_strength: float
+    shortage_strength: float | None  # None: no assessment
     supply_factor: float
     distance_factor: float
-    gap_index: float
+    gap_index: float | None  # None: no assessment, so no gap is built
 
     @property
     def area_name(self) -> str:
@@ -100,16 +102,22 @@ class GapAnalysis:
         return self.county_rows(county_code)[:limit]
 
     def largest_by_municipality(self) -> dict[str, GapRow]:
-        """Each municipality's largest gap (rows are sorted, so the first seen)."""
+        """Each municipality's largest gap (rows are sorted, so the first seen); rows without
+        an assessment have none."""
         largest: dict[str, GapRow] = {}
         for row in self.rows:
-            if row.municipality_code is not None:
+            if row.municipality_code is not None and row.gap_index is not None:
                 largest.setdefault(row.municipality_code, row)
         return largest
 
 
-def shortage_strength(index: Decimal | None) -> float:
-    return float(max((index or BALANCE) - BALANCE, Decimal(0)))
+def shortage_strength(demand: Assessment) -> float | None:
+    """None without an assessment; else 0, 1 or 1.5 (module docstring)."""
+    if not demand.assessed:
+        return None
+    if not demand.shortage:
+        return 0.0
+    return GROWING_STRENGTH if demand.outlook == Outlook.INCREASING else SHORTAGE_STRENGTH
 
 
 def supply_factor(offers: int) -> float:
@@ -121,8 +129,10 @@ def distance_factor(km: float | None) -> float:
     return 1 + capped / DISTANCE_SCALE_KM
 
 
-def gap_index(index: Decimal | None, offers: int, km: float | None) -> float:
-    return round(shortage_strength(index) * supply_factor(offers) * distance_factor(km), 2)
+def gap_index(strength: float | None, offers: int, km: float | None) -> float | None:
+    if strength is None:
+        return None
+    return round(strength * supply_factor(offers) * distance_factor(km), 2)
 
 
 @dataclass
@@ -141,43 +151,6 @@ class _Offers:
 
     def median_lead_time(self) -> float | None:
         return float(median(self.lead_times)) if self.lead_times else None
-
-
-def _demand(
-    rule: ShortageRule, *, county_code: str | None, occupation_code: str | None
-) -> tuple[str | None, dict[tuple[str, str], Demand], dict[str, str]]:
-    """Per (county code, SSYK code): the latest round's highest index and the shortage flag by
-    the rule (any counted round above the threshold, as `is_shortage`). Also the SSYK names."""
-    rounds = demand_rounds()
-    if not rounds:
-        return None, {}, {}
-    latest = rounds[0]
-    counted = rounds[: rule.rounds_counted]
-    observations = DemandObservation.objects.filter(round__in=counted, county__isnull=False)
-    if county_code:
-        observations = observations.filter(county__code=county_code)
-    if occupation_code:
-        observations = observations.filter(occupation__code__startswith=occupation_code)
-    indexes: dict[tuple[str, str], Decimal | None] = {}
-    shortages: set[tuple[str, str]] = set()
-    names: dict[str, str] = {}
-    for round_name, county, code, name, index in observations.values_list(
-        "round", "county__code", "occupation__code", "occupation__name_sv", "shortage_index"
-    ):
-        key = (county, code)
-        names[code] = name
-        if round_name == latest:
-            known = indexes.get(key)
-            indexes[key] = (
-                index if known is None or (index is not None and index > known) else known
-            )
-        if index is not None and index > rule.threshold:
-            shortages.add(key)
-    demand = {
-        key: Demand(round=latest, shortage_index=index, shortage=key in shortages)
-        for key, index in indexes.items()
-    }
-    return latest, demand, names
 
 
 def _model_occupations() -> dict[int, set[str]]:
@@ -212,10 +185,14 @@ def _gap_analysis(
         return GapAnalysis(round=None, rule=rule, rows=[])
     if chosen is not None:
         county_code = chosen.county.code
-    latest, demand, names = _demand(rule, county_code=county_code, occupation_code=occupation_code)
+    counties = {
+        c.code: c for c in County.objects.filter(**({"code": county_code} if county_code else {}))
+    }
+    latest, demand, names = demand_assessments(
+        rule, county_codes=sorted(counties), occupation_code=occupation_code
+    )
     if latest is None:
         return GapAnalysis(round=None, rule=rule, rows=[])
-    counties = {c.code: c for c in County.objects.filter(code__in={k[0] for k in demand})}
     covered = _model_occupations()
     wanted = set(names)
 
@@ -258,6 +235,7 @@ def _gap_analysis(
             offers = (by_municipality if m_code else by_county).get(key) or _Offers()
             published_cases = cases.get((f"m{m_code}" if m_code else f"c{county_key}", code), 0)
             km = 0.0 if offers.count else _nearest((lat, lon), places_by_code[code])
+            strength = shortage_strength(observed)
             rows.append(
                 GapRow(
                     level=level,
@@ -275,15 +253,16 @@ def _gap_analysis(
                         nearest_offer_km=km,
                         cases=published_cases,
                     ),
-                    shortage_strength=shortage_strength(observed.shortage_index),
+                    shortage_strength=strength,
                     supply_factor=round(supply_factor(offers.count), 4),
                     distance_factor=round(distance_factor(km), 4),
-                    gap_index=gap_index(observed.shortage_index, offers.count, km),
+                    gap_index=gap_index(strength, offers.count, km),
                 )
             )
     rows.sort(
         key=lambda r: (
-            -r.gap_index,
+            r.gap_index is None,
+            -(r.gap_index or 0.0),
             r.level,
             r.county_code,
             r.municipality_code or "",
@@ -360,7 +339,9 @@ def gap_map_data(
 ) -> MapData:
     """The municipalities coloured by their largest gap; zero (no gap) stays white."""
     largest = analysis.largest_by_municipality()
-    values = [largest[m.code].gap_index if m.code in largest else 0.0 for m in municipalities]
+    values = [
+        (largest[m.code].gap_index or 0.0) if m.code in largest else 0.0 for m in municipalities
+    ]
     texts = [
         f"{m.name}: {largest[m.code].gap_index} ({largest[m.code].occupation_code} "
         f"{largest[m.code].occupation_name})"

@@ -1,12 +1,17 @@
 """Labour-market demand: Arbetsförmedlingen's Yrkesbarometer per län and omgång, and the rule
 that calls an occupation a bristyrke.
 
-*Yrkesbarometer* is Arbetsförmedlingen's twice-yearly assessment, per occupation and län, of the
-job opportunities (jobbmöjligheter), the recruitment situation (rekryteringssituation, summed up
-in a 1–5 bristindex) and the outlook (prognos). An *omgång* is one such round, e.g. "2026-1".
+*Yrkesbarometer* is Arbetsförmedlingen's twice-yearly assessment, per barometer occupation and
+län (and the whole country, `lan` "00"), of the job opportunities (jobbmöjligheter: små,
+medelstora, stora), the recruitment situation (rekryteringssituation: brist, balans, överskott
+or paradox, or none where Arbetsförmedlingen made no assessment) and the five-year outlook
+(prognos: öka, vara oförändrad, minska). An *omgång* is one such round, e.g. "2026-1". It has no
+numeric index; the 1–5 bristindex of Arbetsförmedlingen's older forecasts is kept only where an
+older file gives it.
 
-"Bristyrke" has no legal definition (DOMAIN.md §4): Valnav derives it from the bristindex with a
-threshold kept as data (`ShortageRule`), so a region can change it and see what changed.
+"Bristyrke" has no legal definition (DOMAIN.md §4): which recruitment situations count as
+shortage, and whether a county without its own assessment takes the country's, is data
+(`ShortageRule`), so a region can change it and see what changed.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from __future__ import annotations
 from decimal import Decimal
 from urllib.parse import urlencode
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -22,16 +28,36 @@ from valnav.places.models import County
 from valnav.taxonomy.models import Occupation
 
 YRKESBAROMETER = "Arbetsförmedlingen Yrkesbarometer"
+# The retired 1–5 bristindex, readable from older files only.
 INDEX_MIN = Decimal("1.00")
 INDEX_MAX = Decimal("5.00")
 
 
-class Outlook(models.TextChoices):
-    """The direction of demand a prognos gives."""
+class RecruitmentSituation(models.TextChoices):
+    """Arbetsförmedlingen's rekryteringssituation, stored in its own words. *Paradox*: employers
+    find it hard to recruit although there are many job seekers in the occupation."""
 
-    INCREASING = "increasing", _("Increasing")
-    UNCHANGED = "unchanged", _("Unchanged")
-    DECREASING = "decreasing", _("Decreasing")
+    SHORTAGE = "brist", _("Shortage (brist)")
+    BALANCE = "balans", _("Balance (balans)")
+    SURPLUS = "överskott", _("Surplus (överskott)")
+    PARADOX = "paradox", _("Paradox (paradox)")
+
+
+class JobOpportunities(models.TextChoices):
+    """Arbetsförmedlingen's jobbmöjligheter, in its own words."""
+
+    SMALL = "små", _("Small (små)")
+    MEDIUM = "medelstora", _("Medium (medelstora)")
+    LARGE = "stora", _("Large (stora)")
+
+
+class Outlook(models.TextChoices):
+    """The direction of demand a prognos gives (Arbetsförmedlingen: öka, vara oförändrad,
+    minska)."""
+
+    INCREASING = "increasing", _("Increase (öka)")
+    UNCHANGED = "unchanged", _("Stay unchanged (vara oförändrad)")
+    DECREASING = "decreasing", _("Decrease (minska)")
 
 
 class DemandObservationQuerySet(models.QuerySet["DemandObservation"]):
@@ -43,7 +69,8 @@ class DemandObservationQuerySet(models.QuerySet["DemandObservation"]):
 
 
 class DemandObservation(BaseModel):
-    """One occupation in one län (or the whole country) in one round of one source."""
+    """One barometer occupation's assessment in one län (or the whole country) in one round,
+    for one of its SSYK codes: a row naming several SSYK-4 codes is stored once per code."""
 
     source = models.CharField(_("source"), max_length=100, default=YRKESBAROMETER)
     round = models.CharField(_("round (omgång)"), max_length=20, help_text=_("For example 2026-1."))
@@ -67,26 +94,52 @@ class DemandObservation(BaseModel):
     )
     yb_occupation = models.CharField(_("Yrkesbarometer occupation"), max_length=200, blank=True)
     yb_concept_id = models.CharField(_("Yrkesbarometer concept id"), max_length=40, blank=True)
-    recruitment_situation = models.TextField(
-        _("recruitment situation (rekryteringssituation)"), blank=True
+    ssyk_text = models.TextField(_("SSYK names as published (ssyk_text)"), blank=True)
+    yb_description = models.TextField(_("description (yb_beskrivning)"), blank=True)
+    recruitment_situation = models.CharField(
+        _("recruitment situation (rekryteringssituation)"),
+        max_length=12,
+        choices=RecruitmentSituation.choices,
+        blank=True,
+        help_text=_("Empty: Arbetsförmedlingen made no assessment."),
+    )
+    paradox = models.JSONField(
+        _("paradox"),
+        default=list,
+        blank=True,
+        help_text=_("Arbetsförmedlingen's list given with a paradox, word for word."),
     )
     shortage_index = models.DecimalField(
-        _("shortage index (1–5)"),
+        _("older shortage index (1–5)"),
         max_digits=3,
         decimal_places=2,
         null=True,
         blank=True,
-        help_text=_("5 is the greatest shortage of workers, 1 the greatest surplus."),
+        help_text=_("Only from older files: Arbetsförmedlingen no longer publishes an index."),
     )
-    job_opportunities = models.TextField(_("job opportunities (jobbmöjligheter)"), blank=True)
+    job_opportunities = models.CharField(
+        _("job opportunities (jobbmöjligheter)"),
+        max_length=12,
+        choices=JobOpportunities.choices,
+        blank=True,
+    )
     outlook_1y = models.CharField(
         _("outlook in one year"), max_length=12, choices=Outlook.choices, blank=True
     )
     outlook_5y = models.CharField(
-        _("outlook in five years"), max_length=12, choices=Outlook.choices, blank=True
+        _("outlook in five years (prognos)"), max_length=12, choices=Outlook.choices, blank=True
+    )
+    text_job_opportunities = models.TextField(
+        _("text on job opportunities (text_jobbmojligheter)"), blank=True
+    )
+    text_recruitment_situation = models.TextField(
+        _("text on the recruitment situation (text_rekryteringssituation)"), blank=True
     )
     highest_assessment_level = models.CharField(
         _("highest assessment level (högsta bedömningsnivå)"), max_length=100, blank=True
+    )
+    partly_or_wholly = models.CharField(
+        _("partly or wholly (delvis_helt)"), max_length=20, blank=True
     )
     taxonomy_version = models.CharField(_("taxonomy version"), max_length=20, blank=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
@@ -127,21 +180,35 @@ class DemandObservation(BaseModel):
         return f"{self.round} {place} {self.occupation.code}"
 
 
-class ShortageRule(BaseModel):
-    """When an observation counts as shortage (bristyrke): its index above `threshold` in one of
-    the latest `rounds_counted` rounds of its source. One row is active at a time."""
+def default_shortage_situations() -> list[str]:
+    return [RecruitmentSituation.SHORTAGE.value]
 
-    threshold = models.DecimalField(
-        _("threshold on the shortage index"),
-        max_digits=3,
-        decimal_places=2,
-        default=Decimal("4.00"),
-        help_text=_("An index above this counts as shortage (4.00: 4.01–5.00 is a shortage)."),
+
+def validate_situations(value: object) -> None:
+    allowed = set(RecruitmentSituation.values)
+    if not isinstance(value, list) or not all(item in allowed for item in value):
+        raise ValidationError(
+            _("Choose recruitment situations among: %(allowed)s."),
+            params={"allowed": ", ".join(RecruitmentSituation.values)},
+            code="invalid",
+        )
+
+
+class ShortageRule(BaseModel):
+    """When an assessment counts as shortage (bristyrke): its recruitment situation is one of
+    `situations` in the latest round; where a county has no assessment of its own and
+    `national_fallback` is set, the whole country's counts. No assessment is never a shortage.
+    One row is active at a time."""
+
+    situations = models.JSONField(
+        _("recruitment situations counted as shortage"),
+        default=default_shortage_situations,
+        validators=[validate_situations],
+        help_text=_("Among brist, balans, överskott and paradox; by default brist only."),
     )
-    rounds_counted = models.PositiveSmallIntegerField(
-        _("rounds counted"),
-        default=1,
-        help_text=_("How many of the latest rounds count; 1 is the latest only."),
+    national_fallback = models.BooleanField(
+        _("use the country's assessment where a county has none"),
+        default=True,
     )
     description = models.TextField(
         _("description"),
@@ -160,17 +227,14 @@ class ShortageRule(BaseModel):
                 condition=models.Q(is_active=True),
                 name="shortagerule_one_active",
             ),
-            models.CheckConstraint(
-                condition=models.Q(threshold__gte=INDEX_MIN, threshold__lte=INDEX_MAX),
-                name="shortagerule_threshold_1_to_5",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(rounds_counted__gte=1), name="shortagerule_rounds_at_least_1"
-            ),
         ]
 
     def __str__(self) -> str:
-        return _("Shortage above %(threshold)s") % {"threshold": self.threshold}
+        return _("Shortage: %(situations)s") % {"situations": ", ".join(self.situations)}
+
+    def counts(self, situation: str) -> bool:
+        """Whether an assessment of `situation` ("" for none) is a shortage by this rule."""
+        return bool(situation) and situation in self.situations
 
 
 class FocusScenario(models.Model):

@@ -1,5 +1,5 @@
-"""Demand pages: the latest Yrkesbarometer round with shortage flags, its import, and the
-shortage rule.
+"""Demand pages: the latest Yrkesbarometer round with Arbetsförmedlingen's assessments and the
+shortage flags, its import, and the shortage rule.
 
 As with the case import, the upload is not kept between the check and the import: a demand file
 is small, so the person checks it (a dry run with every row error) and imports the same file.
@@ -7,11 +7,9 @@ is small, so the person checks it (a dry run with every row error) and imports t
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,14 +19,16 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from valnav.core.decorators import require_perm
 from valnav.core.permissions import Perm, user_has_perm
+from valnav.core.tabular.forms import UploadField
 from valnav.insights.demand import (
     COLUMNS,
+    OFFICIAL_URL,
     demand_import,
     demand_latest,
     shortage_rule_active,
     shortage_rule_update,
 )
-from valnav.insights.models import INDEX_MAX, INDEX_MIN
+from valnav.insights.models import RecruitmentSituation
 from valnav.places.models import County
 
 MAX_UPLOAD_BYTES = 16 * 1024 * 1024
@@ -46,41 +46,32 @@ class DemandFilterForm(forms.Form):
 
 
 class DemandImportForm(forms.Form):
-    file = forms.FileField(
+    file = UploadField(
+        max_bytes=MAX_UPLOAD_BYTES,
+        accept=".json,.csv,.xlsx,.txt,application/json,text/csv,"
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         label=_("Yrkesbarometer file"),
         help_text=_(
-            "CSV (comma or semicolon separated, UTF-8 or the Windows-1252 that Excel writes) or "
-            "JSON (a list of objects). The first row of a CSV file names the columns."
+            "Arbetsförmedlingen's yrkesbarometer.json as published, or the same columns as CSV "
+            "(any delimiter, UTF-8 or the Windows-1252 that Excel writes) or XLSX."
         ),
-        widget=forms.FileInput(attrs={"accept": ".csv,.json,.txt,text/csv,application/json"}),
     )
-
-    def clean_file(self) -> UploadedFile[bytes]:
-        upload: UploadedFile[bytes] = self.cleaned_data["file"]
-        if (upload.size or 0) > MAX_UPLOAD_BYTES:
-            raise ValidationError(
-                _("The file is larger than %(size)s MB; split it into smaller files."),
-                params={"size": MAX_UPLOAD_BYTES // (1024 * 1024)},
-                code="too_large",
-            )
-        return upload
 
 
 class ShortageRuleForm(forms.Form):
-    threshold = forms.DecimalField(
-        label=_("Threshold on the shortage index"),
-        min_value=INDEX_MIN,
-        max_value=INDEX_MAX,
-        max_digits=3,
-        decimal_places=2,
-        localize=True,  # Swedish "3,80" as well as "3.80"
-        help_text=_("An index above this counts as shortage; 4.00 means 4.01–5.00."),
+    situations = forms.MultipleChoiceField(
+        label=_("Recruitment situations that count as shortage"),
+        choices=RecruitmentSituation.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_(
+            "Arbetsförmedlingen's own categories. By default only brist; paradox means that "
+            "employers find it hard to recruit although many seek work in the occupation."
+        ),
     )
-    rounds_counted = forms.IntegerField(
-        label=_("Rounds counted"),
-        min_value=1,
-        max_value=20,
-        help_text=_("How many of the latest rounds count; 1 is the latest only."),
+    national_fallback = forms.BooleanField(
+        label=_("Use the whole country's assessment where a county has none"),
+        required=False,
     )
     description = forms.CharField(
         label=_("Description shown with the demand data"), widget=forms.Textarea, required=False
@@ -112,7 +103,7 @@ def demand_view(request: HttpRequest) -> HttpResponse:
 def demand_import_view(request: HttpRequest) -> HttpResponse:
     """GET: the upload form. POST: check the file (action=check) or import it (action=import)."""
     form = DemandImportForm()
-    context: dict[str, Any] = {"columns": COLUMNS}
+    context: dict[str, Any] = {"columns": COLUMNS, "official_url": OFFICIAL_URL}
     if request.method == "POST":
         form = DemandImportForm(request.POST, request.FILES)
         if form.is_valid():
@@ -140,16 +131,15 @@ def shortage_rule_view(request: HttpRequest) -> HttpResponse:
     """The rule that makes an observation a shortage (bristyrke)."""
     rule = shortage_rule_active()
     initial = {
-        "threshold": rule.threshold,
-        "rounds_counted": rule.rounds_counted,
+        "situations": rule.situations,
+        "national_fallback": rule.national_fallback,
         "description": rule.description,
     }
     form = ShortageRuleForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        threshold: Decimal = form.cleaned_data["threshold"]
         shortage_rule_update(
-            threshold=threshold,
-            rounds_counted=form.cleaned_data["rounds_counted"],
+            situations=form.cleaned_data["situations"],
+            national_fallback=form.cleaned_data["national_fallback"],
             description=form.cleaned_data["description"],
         )
         return redirect("insights:demand")

@@ -18,9 +18,10 @@ from valnav.casework.facts import SUPPRESS_BELOW
 from valnav.core.decorators import require_perm
 from valnav.core.permissions import Perm
 from valnav.insights.gaps import (
-    BALANCE,
     DISTANCE_CAP_KM,
     DISTANCE_SCALE_KM,
+    GROWING_STRENGTH,
+    SHORTAGE_STRENGTH,
     TOP_PER_COUNTY,
     GapAnalysis,
     GapRow,
@@ -94,12 +95,21 @@ def gaps_page(request: HttpRequest) -> HttpResponse:
             "analysis": analysis,
             "county": county,
             "top": analysis.top(county_code),
+            "shortages": sorted(
+                (row for row in analysis.county_rows(county_code) if row.demand.shortage),
+                key=lambda row: row.occupation_code,
+            ),
+            "unassessed": sorted(
+                (row for row in analysis.county_rows(county_code) if not row.demand.assessed),
+                key=lambda row: row.occupation_code,
+            ),
             "top_limit": TOP_PER_COUNTY,
             "municipality_rows": [(m, largest.get(m.code)) for m in municipalities],
             "map_data": gap_map_data(
                 analysis, municipalities=municipalities, label=_("Largest gap index")
             ),
-            "balance": BALANCE,
+            "shortage_strength": SHORTAGE_STRENGTH,
+            "growing_strength": GROWING_STRENGTH,
             "distance_cap": int(DISTANCE_CAP_KM),
             "distance_scale": int(DISTANCE_SCALE_KM),
             "suppress_below": SUPPRESS_BELOW,
@@ -113,7 +123,7 @@ def _number(value: float | None, digits: int = 1) -> str:
 
 
 def csv_cells(row: GapRow) -> list[str]:
-    index = row.demand.shortage_index
+    demand = row.demand
     return [
         row.level,
         row.county_code,
@@ -122,9 +132,14 @@ def csv_cells(row: GapRow) -> list[str]:
         row.municipality_name or "",
         row.occupation_code,
         row.occupation_name,
-        row.demand.round,
-        "" if index is None else str(index),
-        "ja" if row.demand.shortage else "nej",
+        demand.round,
+        demand.situation or "ingen bedömning",
+        "; ".join(demand.paradox),
+        "riket" if demand.from_country else "län",
+        {"increasing": "öka", "unchanged": "vara oförändrad", "decreasing": "minska"}.get(
+            demand.outlook, ""
+        ),
+        "ja" if demand.shortage else "nej",
         str(row.supply.offers),
         str(row.supply.capacity_per_year),
         _number(row.supply.median_lead_time_weeks),
@@ -146,7 +161,10 @@ CSV_HEADER = [
     "ssyk",
     "yrke",
     "omgang",
-    "bristindex",
+    "rekryteringssituation",
+    "paradox",
+    "bedomning_for",
+    "prognos",
     "brist",
     "erbjudanden",
     "platser_per_ar",

@@ -4,7 +4,6 @@ as on the pages: 0, "<5" or five or more."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Literal
 
 from django.http import HttpRequest
@@ -27,10 +26,35 @@ class Message(Schema):
     detail: str
 
 
+Situation = Literal["brist", "balans", "överskott", "paradox"]
+OutlookWord = Literal["öka", "vara oförändrad", "minska"]
+OUTLOOK_WORDS: dict[str, OutlookWord] = {
+    "increasing": "öka",
+    "unchanged": "vara oförändrad",
+    "decreasing": "minska",
+}
+
+
 class DemandOut(Schema):
-    round: str = Field(description="the Yrkesbarometer round (omgång)")
-    shortage_index: Decimal | None = Field(description="1–5; the county's, for a municipality")
-    shortage: bool = Field(description="a shortage by the active rule")
+    round: str = Field(description="the Yrkesbarometer round (omgång), e.g. 2026-1")
+    recruitment_situation: Situation | None = Field(
+        description="Arbetsförmedlingen's rekryteringssituation in its own words: brist "
+        "(shortage), balans (balance), överskott (surplus) or paradox (employers find it hard "
+        "to recruit although many seek work in the occupation); null: no assessment, and then "
+        "no gap is computed. The county's, for a municipality"
+    )
+    paradox: list[str] = Field(description="Arbetsförmedlingen's list given with a paradox")
+    outlook: OutlookWord | None = Field(
+        description="prognos, demand in five years: öka, vara oförändrad or minska; null: none"
+    )
+    from_country: bool = Field(
+        description="the county has no assessment of its own; the whole country's is used, "
+        "as the shortage rule allows"
+    )
+    shortage: bool = Field(
+        description="the recruitment situation counts as shortage by the active shortage rule "
+        "(by default brist only)"
+    )
 
 
 class SupplyOut(Schema):
@@ -52,10 +76,15 @@ class GapOut(Schema):
     municipality_code: str | None = Field(description="set for a municipality's row")
     demand: DemandOut
     supply: SupplyOut
-    shortage_strength: float = Field(description="max(shortage index − 3, 0)")
+    shortage_strength: float | None = Field(
+        description="0 without shortage, 1 with shortage, 1.5 with shortage and prognos öka; "
+        "null: no assessment"
+    )
     supply_factor: float = Field(description="1 / (1 + offers)")
     distance_factor: float = Field(description="1 + min(km, 200) / 100; 3 without any offer")
-    gap_index: float = Field(description="strength × supply factor × distance factor")
+    gap_index: float | None = Field(
+        description="strength × supply factor × distance factor; null: no assessment, no gap"
+    )
 
 
 class GapPage(Schema):
@@ -66,6 +95,13 @@ class GapPage(Schema):
 
 def _mark(value: str) -> Literal["<5", ".."]:
     return ".." if value == ".." else "<5"
+
+
+def _situation(value: str) -> Situation | None:
+    for situation in ("brist", "balans", "överskott", "paradox"):
+        if value == situation:
+            return situation
+    return None
 
 
 def _caller(request: HttpRequest) -> User:
@@ -80,7 +116,10 @@ def _out(row: GapRow) -> GapOut:
         municipality_code=row.municipality_code,
         demand=DemandOut(
             round=row.demand.round,
-            shortage_index=row.demand.shortage_index,
+            recruitment_situation=_situation(row.demand.situation),
+            paradox=list(row.demand.paradox),
+            outlook=OUTLOOK_WORDS.get(row.demand.outlook),
+            from_country=row.demand.from_country,
             shortage=row.demand.shortage,
         ),
         supply=SupplyOut(

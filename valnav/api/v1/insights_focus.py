@@ -26,11 +26,19 @@ class Message(Schema):
 
 
 class FocusPartOut(Schema):
-    criterion: str
+    criterion: str = Field(
+        description="shortage (the share of the branch's occupations whose Yrkesbarometer "
+        "recruitment situation — brist, balans, överskott or paradox — counts as shortage by "
+        "the shortage rule, among those assessed; by default brist only), s3, model, "
+        "education, gender, offers or cases"
+    )
     part: float | None = Field(description="0–1; null where there is no data (adds nothing)")
     weight: int
     points: float = Field(description="weight × part")
-    detail: str
+    detail: str = Field(
+        description="for shortage: occupations in shortage / occupations with an assessment "
+        "(an occupation without one counts in neither)"
+    )
 
 
 class FocusRowOut(Schema):
@@ -47,7 +55,7 @@ class FocusOut(Schema):
     county: str | None = Field(description="county code; null for all of Östra Mellansverige")
     scenario: int | None
     weights: dict[str, int]
-    rounds: list[str] = Field(description="the demand rounds the shortage part counts")
+    rounds: list[str] = Field(description="the Yrkesbarometer round the shortage part reads")
     no_data: list[str] = Field(description="criteria with no data for any branch")
     items: list[FocusRowOut]
 

@@ -1,6 +1,5 @@
 import re
 from datetime import date
-from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
@@ -14,6 +13,7 @@ from valnav.api.services import api_token_create
 from valnav.atlas.models import ValidationModel
 from valnav.atlas.tests.factories import EducationFactory, OfferFactory
 from valnav.casework.models import Individual, ValidationCase
+from valnav.insights.demand import shortage_rule_update
 from valnav.insights.focus import (
     CRITERION_KEYS,
     DEFAULT_WEIGHTS,
@@ -39,32 +39,24 @@ def _clear_throttle():
 @pytest.fixture
 def demand(reference_data):
     """In Västmanland: every construction occupation of BYN's model in shortage, the welders
-    (industry) not."""
+    (industry) in balance and a painter without an assessment (counted in neither)."""
     county = County.objects.get(code="19")
     now = timezone.now()
-    for code in ("7111", "7112", "7113"):
+
+    def observe(code: str, situation: str, round: str = "2026-1") -> None:
         DemandObservation.objects.create(
-            round="2026-1",
+            round=round,
             county=county,
             occupation=Occupation.objects.get(code=code),
-            shortage_index=Decimal("4.50"),
+            recruitment_situation=situation,
             imported_at=now,
         )
-    DemandObservation.objects.create(
-        round="2026-1",
-        county=county,
-        occupation=Occupation.objects.get(code="7212"),
-        shortage_index=Decimal("3.00"),
-        imported_at=now,
-    )
-    # An older round is not counted.
-    DemandObservation.objects.create(
-        round="2025-2",
-        county=county,
-        occupation=Occupation.objects.get(code="7212"),
-        shortage_index=Decimal("5.00"),
-        imported_at=now,
-    )
+
+    for code in ("7111", "7112", "7113"):
+        observe(code, "brist")
+    observe("7212", "balans")
+    observe("7131", "")  # no assessment
+    observe("7212", "brist", round="2025-2")  # an older round is not counted
 
 
 def _cases(personas, model_key, *, women=0, men=0, unrecorded=0):
@@ -103,6 +95,17 @@ def test_shortage_part_is_the_share_of_the_branch_occupations_in_shortage(demand
     # A branch without observed occupations has no data, which adds nothing.
     assert _part(_row(ranking, "handel"), "shortage").value is None
     assert ranking.rows[0].branch.key == "bygg"
+
+
+def test_paradox_counts_for_the_shortage_part_only_when_the_rule_says_so(demand):
+    DemandObservation.objects.filter(occupation__code="7212", round="2026-1").update(
+        recruitment_situation="paradox"
+    )
+    industri = _part(_row(focus_scores(county_code="19"), "industri"), "shortage")
+    assert industri.value == 0.0
+    shortage_rule_update(situations=["brist", "paradox"], national_fallback=True, description="")
+    industri = _part(_row(focus_scores(county_code="19"), "industri"), "shortage")
+    assert industri.value == 1.0
 
 
 def test_s3_part_is_one_for_the_region_own_areas_and_a_half_for_the_wider_ones(reference_data):

@@ -2,7 +2,7 @@ import csv
 import io
 import json
 from datetime import date
-from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -10,7 +10,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.html import escape
 
 from tests.url_access import PERSONA_KEYS
 from tests.url_access.insights_gaps import EXPECTED
@@ -19,18 +20,19 @@ from valnav.api.services import api_token_create
 from valnav.atlas.tests.factories import OfferFactory, ValidationModelFactory
 from valnav.casework.models import Individual, ValidationCase
 from valnav.casework.states import CaseState
-from valnav.insights.demand import shortage_rule_update
+from valnav.insights.demand import demand_import, shortage_rule_update
 from valnav.insights.gaps import distance_factor, gap_analysis, gap_index
-from valnav.insights.models import DemandObservation
+from valnav.insights.models import DemandObservation, Outlook, RecruitmentSituation
 from valnav.lib.geo import haversine_km
 from valnav.places.models import County, Municipality
 from valnav.taxonomy.models import Occupation
 
 pytestmark = pytest.mark.django_db
 
-NURSE = "5321"  # undersköterskor: high shortage, no offers unless a test adds one
+NURSE = "5321"  # undersköterskor: shortage, demand growing, no offers unless a test adds one
 ELECTRICIAN = "7411"  # elektriker: shortage, offered in Västerås
 LAWYER = "2611"  # advokater: surplus, so no gap whatever the supply
+FIXTURE = Path(__file__).parent / "fixtures" / "yrkesbarometer.json"
 
 
 @pytest.fixture(autouse=True)
@@ -38,22 +40,29 @@ def _no_throttle():
     cache.clear()  # the API's rate limits count in the cache
 
 
-def _observe(county: str, code: str, index: str, round: str = "2026-1") -> DemandObservation:
+def _observe(
+    county: str | None,
+    code: str,
+    situation: str,
+    outlook: str = Outlook.UNCHANGED,
+    round: str = "2026-1",
+) -> DemandObservation:
     return DemandObservation.objects.create(
         round=round,
-        county=County.objects.get(code=county),
+        county=County.objects.get(code=county) if county else None,
         occupation=Occupation.objects.get(code=code),
-        shortage_index=Decimal(index),
+        recruitment_situation=situation,
+        outlook_5y=outlook,
         imported_at=timezone.now(),
     )
 
 
 @pytest.fixture
 def demand(reference_data):
-    _observe("19", NURSE, "4.80")
-    _observe("19", ELECTRICIAN, "4.50")
-    _observe("19", LAWYER, "2.00")
-    _observe("18", NURSE, "4.20")
+    _observe("19", NURSE, "brist", Outlook.INCREASING)
+    _observe("19", ELECTRICIAN, "brist")
+    _observe("19", LAWYER, "överskott")
+    _observe("18", NURSE, "brist")
     OfferFactory(
         model__ssyk=[ELECTRICIAN],
         municipality=Municipality.objects.get(code="1980"),
@@ -95,10 +104,10 @@ def test_formula_parts():
     assert distance_factor(50) == 1.5
     assert distance_factor(500) == 3
     assert distance_factor(None) == 3
-    assert gap_index(Decimal("5.00"), 0, None) == 6
-    assert gap_index(Decimal("4.00"), 1, 0) == 0.5
-    assert gap_index(Decimal("2.50"), 0, None) == 0
-    assert gap_index(None, 0, None) == 0
+    assert gap_index(1.5, 0, None) == 4.5
+    assert gap_index(1.0, 1, 0) == 0.5
+    assert gap_index(0.0, 0, None) == 0
+    assert gap_index(None, 0, None) is None  # no assessment: no gap
 
 
 def test_ranking_puts_high_shortage_without_offers_first(demand):
@@ -108,11 +117,11 @@ def test_ranking_puts_high_shortage_without_offers_first(demand):
     nurse = county_rows[0]
     assert nurse.supply.offers == 0
     assert nurse.supply.nearest_offer_km is None
-    assert nurse.gap_index == pytest.approx(1.8 * 1 * 3)
+    assert nurse.gap_index == pytest.approx(1.5 * 1 * 3)
     assert county_rows[-1].gap_index == 0  # a surplus is no gap
     # Every municipality of the county takes the county's demand.
     vasteras = _row(analysis, NURSE, municipality="1980")
-    assert vasteras.demand.shortage_index == Decimal("4.80")
+    assert vasteras.demand.situation == "brist"
     assert vasteras.demand.shortage
     assert analysis.largest_by_municipality()["1983"].occupation_code == NURSE
     # Other counties are left out when one is asked for.
@@ -133,7 +142,7 @@ def test_an_offer_in_the_municipality_lowers_the_gap(demand):
     assert after.supply.capacity_per_year == 12
     assert after.supply.median_lead_time_weeks == 4
     assert after.supply.nearest_offer_km == 0
-    assert after.gap_index == pytest.approx(1.8 * 0.5 * 1)
+    assert after.gap_index == pytest.approx(1.5 * 0.5 * 1)
     assert after.gap_index < before.gap_index
     # The neighbours gain too: the offer is now within reach.
     assert _row(analysis, NURSE, municipality="1980").gap_index < before.gap_index
@@ -173,21 +182,95 @@ def test_distance_runs_to_the_nearest_offer_anywhere_in_the_region(demand):
 
 
 def test_shortage_follows_the_active_rule_and_latest_round(demand):
-    _observe("19", NURSE, "2.00", round="2025-2")
-    _observe("19", LAWYER, "4.90", round="2025-2")
+    _observe("19", NURSE, "överskott", round="2025-2")
+    _observe("19", LAWYER, "brist", round="2025-2")
+    _observe("19", "5120", "paradox")
     analysis = gap_analysis(county_code="19", occupation_code=NURSE)
     assert analysis.round == "2026-1"
     assert {row.occupation_code for row in analysis.rows} == {NURSE}
     row = _row(analysis, NURSE, county="19")
-    assert row.demand.shortage_index == Decimal("4.80")
+    assert row.demand.situation == "brist"
     assert row.demand.shortage
     assert not _row(gap_analysis(county_code="19"), LAWYER, county="19").demand.shortage
-    # Counting two rounds, the earlier shortage counts; the index stays the latest round's.
-    shortage_rule_update(threshold=Decimal("4.00"), rounds_counted=2, description="Två omgångar.")
-    lawyer = _row(gap_analysis(county_code="19"), LAWYER, county="19")
-    assert lawyer.demand.shortage
-    assert lawyer.demand.shortage_index == Decimal("2.00")
-    assert lawyer.gap_index == 0
+    cook = _row(gap_analysis(county_code="19"), "5120", county="19")
+    assert (cook.demand.situation, cook.demand.shortage, cook.gap_index) == ("paradox", False, 0)
+    # The strategist counts paradox as shortage too.
+    shortage_rule_update(
+        situations=["brist", "paradox"], national_fallback=True, description="Med paradox."
+    )
+    cook = _row(gap_analysis(county_code="19"), "5120", county="19")
+    assert cook.demand.shortage
+    assert cook.gap_index == pytest.approx(1 * 1 * 3)
+
+
+def test_no_gap_is_built_on_a_missing_assessment(demand):
+    _observe("19", "7131", "")  # målare: no assessment in the county
+    _observe(None, "7131", "brist")  # the whole country's: shortage
+    _observe("19", "8332", "")  # lastbilsförare: no assessment anywhere
+    _observe(None, "8332", "")
+    analysis = gap_analysis(county_code="19")
+    painter = _row(analysis, "7131", county="19")
+    assert painter.demand.from_country
+    assert painter.demand.shortage
+    assert painter.gap_index == pytest.approx(3)
+    driver = _row(analysis, "8332", county="19")
+    assert not driver.demand.assessed
+    assert not driver.demand.shortage
+    assert driver.gap_index is None
+    assert driver.shortage_strength is None
+    assert _row(analysis, "8332", municipality="1980").gap_index is None
+    # Without the fallback the county's own (missing) assessment stands: no gap either.
+    shortage_rule_update(situations=["brist"], national_fallback=False, description="")
+    painter = _row(gap_analysis(county_code="19"), "7131", county="19")
+    assert (painter.demand.from_country, painter.gap_index) == (False, None)
+
+
+def test_the_page_for_vastmanland_lists_the_published_shortages(personas):
+    report = demand_import(source=FIXTURE.read_bytes(), filename=FIXTURE.name, dry_run=False)
+    assert report.errors == []
+    client = Client()
+    client.force_login(personas["rua_vastmanland"])
+    response = client.get(reverse("insights:gaps"), {"county": "19"})
+    assert response.status_code == 200
+    top = response.context["top"]
+    shortages = response.context["shortages"]
+    assert [row.occupation_code for row in shortages] == ["5321", "5323", "7131", "7411"]
+    assert [row.occupation_code for row in top if row.demand.shortage] == [
+        "5321",
+        "5323",
+        "7131",
+        "7411",
+    ]  # growing first (prognos öka), then by code
+    assert [row.occupation_code for row in response.context["unassessed"]] == ["8332"]
+    body = response.content.decode()
+    for row in shortages:
+        assert f"{row.occupation_code} {row.occupation_name}" in body
+        assert escape(row.demand.text) in body  # Arbetsförmedlingen's words
+    with translation.override("sv"):
+        shortage_words = str(RecruitmentSituation.SHORTAGE.label)
+        paradox_words = str(RecruitmentSituation.PARADOX.label)
+    assert body.count(shortage_words) >= 4
+    assert paradox_words in body
+    assert "Arbetsgivarna efterfrågar yrkeserfarenhet" in body  # the paradox, in words
+    driver = next(row for row in top if row.occupation_code == "8332")
+    assert driver.gap_index is None
+    painter = next(row for row in top if row.occupation_code == "7131")
+    assert painter.demand.from_country
+    csv_rows = list(
+        csv.DictReader(
+            io.StringIO(
+                client.get(reverse("insights:gaps-csv"), {"county": "19"}).content.decode(
+                    "utf-8-sig"
+                )
+            ),
+            delimiter=";",
+        )
+    )
+    by_code = {(r["kommunkod"], r["ssyk"]): r for r in csv_rows}
+    assert by_code[("", "5120")]["rekryteringssituation"] == "paradox"
+    assert by_code[("", "8332")]["rekryteringssituation"] == "ingen bedömning"
+    assert by_code[("", "8332")]["gapindex"] == ""
+    assert by_code[("", "7131")]["bedomning_for"] == "riket"
 
 
 def test_municipality_filter_gives_that_municipality_only(demand):
@@ -205,7 +288,7 @@ def test_query_count_does_not_grow_with_data(personas, demand):
     small = count()
     for code in ("5120", "2611", "7411"):
         for county in ("03", "04", "05"):
-            _observe(county, code, "4.60")
+            _observe(county, code, "brist")
     for municipality in ("0380", "1880", "0580", "1983"):
         OfferFactory(
             model__ssyk=[NURSE, "5120"], municipality=Municipality.objects.get(code=municipality)
@@ -260,7 +343,7 @@ def test_page_shows_ranking_formula_map_and_table(personas, demand, django_asser
     assert "<script>" not in body  # data in json_script only, no inline script
     map_data = json.loads(json.dumps(response.context["map_data"]))
     assert len(map_data["locations"]) == Municipality.objects.filter(county__code="19").count()
-    assert max(map_data["z"]) == pytest.approx(5.4)
+    assert max(map_data["z"]) == pytest.approx(4.5)
 
 
 def test_page_defaults_to_the_users_county(personas, demand):
@@ -290,7 +373,14 @@ def test_api_answers_readers_with_session_or_token(personas, demand):
     assert item["occupation"] == NURSE
     assert item["municipality_code"] == "1983"
     assert item["county_code"] is None
-    assert item["demand"] == {"round": "2026-1", "shortage_index": "4.80", "shortage": True}
+    assert item["demand"] == {
+        "round": "2026-1",
+        "recruitment_situation": "brist",
+        "paradox": [],
+        "outlook": "öka",
+        "from_country": False,
+        "shortage": True,
+    }
     assert item["supply"]["offers"] == 0
     assert item["supply"]["cases"] == 0
     assert item["gap_index"] == pytest.approx(

@@ -1,4 +1,5 @@
-"""Import Yrkesbarometer demand data from a CSV or JSON file, all or nothing; `--dry-run` checks."""
+"""Import Arbetsförmedlingen's Yrkesbarometer (its JSON, or the same columns as CSV or XLSX),
+from a file or with --url from the publisher, all or nothing; `--dry-run` checks."""
 
 from __future__ import annotations
 
@@ -8,16 +9,19 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from valnav.core.importing import FileImportCommand
-from valnav.insights.demand import demand_import
+from valnav.core.tabular.command import FileImportCommand
+from valnav.insights.demand import OFFICIAL_URL, DemandImportReport, demand_import
 
 
 class Command(FileImportCommand):
     help = (
-        "Import Arbetsförmedlingen's Yrkesbarometer (CSV or JSON) as demand observations. "
-        "Nothing is written if any row has an error; the errors are listed by row and column."
+        "Import Arbetsförmedlingen's Yrkesbarometer (yrkesbarometer.json as published, or the "
+        f"same columns as CSV or XLSX), from FILE or --url {OFFICIAL_URL}. The country's and "
+        "Valnav's counties' rows are kept. Nothing is written if any row has an error; the "
+        "errors are listed by row and field."
     )
-    file_help = "the CSV or JSON file"
+    file_help = "the JSON, CSV or XLSX file"
+    accepts_url = True
     checked_message = gettext_lazy(
         "Checked %(file)s: %(created)s new, %(updated)s changed and %(unchanged)s "
         "unchanged observations. Dry run: nothing was written."
@@ -32,8 +36,9 @@ class Command(FileImportCommand):
 
     def summary(self, *, path: Path, report: Any, dry_run: bool) -> str:
         summary = super().summary(path=path, report=report, dry_run=dry_run)
-        if report.ignored_columns:
-            summary += "\n" + _("Columns not used: %(columns)s.") % {
-                "columns": ", ".join(report.ignored_columns)
-            }
+        counted: DemandImportReport = report
+        if counted.passed_over:
+            summary += "\n" + _(
+                "%(count)s rows of counties outside Östra Mellansverige were passed over."
+            ) % {"count": counted.passed_over}
         return summary
