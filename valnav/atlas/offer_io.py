@@ -51,15 +51,7 @@ from valnav.core.tabular import (
     Row,
     RowChange,
     RowError,
-    UnreadableFileError,
-    beyond_header,
-    beyond_header_message,
-    fold_header,
-    has_nul,
-    nul_message,
     parsers,
-    read_sheet,
-    sheet_row_count,
 )
 from valnav.lib.csv_io import FORMULA_STARTS
 from valnav.lib.languages import ISO_639_1
@@ -70,24 +62,7 @@ from valnav.places.models import Municipality
 if TYPE_CHECKING:
     from valnav.accounts.models import User
 
-# The names other modules still import from here (insights.demand reads its files with them).
-__all__ = [
-    "COLUMNS",
-    "Column",
-    "ExportFormat",
-    "ImportReport",
-    "RowError",
-    "UnreadableFileError",
-    "beyond_header",
-    "beyond_header_message",
-    "fold_header",
-    "has_nul",
-    "nul_message",
-    "offers_export",
-    "offers_import",
-    "read_sheet",
-    "sheet_row_count",
-]
+__all__ = ["COLUMNS", "ExportFormat", "offers_export", "offers_import"]
 
 # What a cell becomes.
 SQLValue = bool | int | float | str | date | datetime | None

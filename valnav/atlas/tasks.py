@@ -29,7 +29,8 @@ from django.tasks import task
 from django.utils import timezone, translation
 
 from valnav.accounts.models import User
-from valnav.atlas.offer_io import ImportReport, offers_import, sheet_row_count
+from valnav.atlas.offer_io import offers_import
+from valnav.core.tabular import ImportReport, sheet_row_count
 from valnav.core.uploads import not_stored_error
 
 logger = logging.getLogger(__name__)

@@ -1,7 +1,7 @@
 """Cases in from spreadsheets: migrating an organisation's earlier case records to Valnav.
 
 A Komvux or a project that kept its validation cases in Excel sends one file: CSV (any encoding
-and delimiter the atlas import reads, see valnav.atlas.offer_io.read_sheet) or XLSX. One row is
+and delimiter the atlas import reads, see valnav.core.tabular.read_sheet) or XLSX. One row is
 one case and the person it is about; headers may be Swedish or English (COLUMNS). Each row
 becomes an individual (or reuses the one with the same personnummer in the organisation) and a
 case whose transition history walks the process from inquiry to the row's state, dated from the

@@ -40,7 +40,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from valnav.accounts.models import User
 from valnav.atlas.models import Offer, ValidationModel
-from valnav.atlas.offer_io import RowError, UnreadableFileError, offers_import, read_sheet
+from valnav.atlas.offer_io import offers_import
+from valnav.core.tabular import RowError, UnreadableFileError, read_sheet
 
 pytestmark = pytest.mark.django_db
 
