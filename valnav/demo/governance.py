@@ -205,7 +205,15 @@ def seed_governance(*, ledger: bool = True) -> int:
     project.gender_equality = GENDER_EQUALITY
     project.accessibility = ACCESSIBILITY
     project.non_discrimination = NON_DISCRIMINATION
-    project.save(update_fields=["gender_equality", "accessibility", "non_discrimination"])
+    project.ends_on_as_written = "2024-11-31"  # the seed's own date, which does not exist
+    project.save(
+        update_fields=[
+            "gender_equality",
+            "accessibility",
+            "non_discrimination",
+            "ends_on_as_written",
+        ]
+    )
     for category, amounts in COSTS.items():
         for year, amount in zip(YEARS, amounts, strict=True):
             budget_line_set(project=project, category=category, year=year, amount=amount)
