@@ -742,7 +742,7 @@ def _email(local: str) -> str:
 def _persona_komvux(seed: _Seed, vasteras: Municipality) -> Organisation:
     """The assessor persona's organisation provides Västerås's Komvux offers."""
     spec = next(org for org in DEMO_ORGANISATIONS if org.key == PERSONA_KOMVUX_KEY)
-    existing = Organisation.objects.filter(name=spec.name, is_demo=True).first()
+    existing = Organisation.objects.filter(org_number=spec.org_number, is_demo=True).first()
     if existing is None:
         existing = organisation_create(
             name=spec.name,

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from valnav.accounts.models import Organisation, User
+from valnav.accounts.personas import DEMO_ORGANISATIONS_BY_KEY
 from valnav.core.audiences import TargetGroup
 from valnav.outreach.models import LATTLAST, Material, MaterialKind
 from valnav.outreach.services import (
@@ -25,7 +26,7 @@ from valnav.outreach.services import (
 from valnav.taxonomy.models import Branch
 
 WRITER = "communicator_vastmanland@valnav.example"
-PUBLISHER_ORGANISATION = "Region Västmanland"
+PUBLISHER_ORGANISATION = "region-vastmanland"  # a key of accounts.personas.DEMO_ORGANISATIONS
 
 
 @dataclass(frozen=True)
@@ -449,7 +450,9 @@ TEXTS: tuple[DemoText, ...] = (
 def demo_outreach_seed() -> int:
     """Create and publish the demo material that does not exist yet; the number created."""
     writer = User.objects.filter(email=WRITER).first()
-    organisation = Organisation.objects.filter(name=PUBLISHER_ORGANISATION, is_demo=True).first()
+    organisation = Organisation.objects.filter(
+        org_number=DEMO_ORGANISATIONS_BY_KEY[PUBLISHER_ORGANISATION].org_number, is_demo=True
+    ).first()
     if writer is None or organisation is None:
         return 0
     review_by = timezone.localdate() + datetime.timedelta(days=180)
