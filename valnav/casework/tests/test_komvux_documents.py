@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from valnav.accounts.models import OrganisationKind
 from valnav.atlas.models import ModelKind, Payer
@@ -30,6 +30,7 @@ from valnav.casework.services import (
 from valnav.casework.states import CaseState, Decision
 from valnav.casework.tests.test_cases import walk
 from valnav.casework.tests.test_views_credentials import _boxes_overlap, pdf_text
+from valnav.taxonomy.models import Occupation
 
 pytestmark = pytest.mark.django_db
 
@@ -334,3 +335,19 @@ def test_the_intyg_pdf_names_the_matched_courses_and_nothing_overlaps(komvux_cas
                 if _boxes_overlap(a, b)
             ]
             assert overlapping == []
+
+
+def test_the_issue_page_of_an_underskoterska_case_gives_the_title_rule(
+    client, komvux_case, assessor
+):
+    """The intyg does not give the protected title; the page says so and which rule applies
+    by when studies started."""
+    komvux_case.model.occupations.set(Occupation.objects.filter(code="5321"))
+    case = walk(komvux_case, assessor, CaseState.DECISION, decision=Decision.PARTIAL)
+    client.force_login(assessor)
+    url = reverse("casework:credential-issue", kwargs={"reference": case.reference})
+    with translation.override("sv"):
+        page = client.get(url).content.decode()
+    assert 'data-note="protected-title"' in page
+    assert "efter den 30 juni 2023" in page
+    assert "samhällskunskap" in page
