@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from valnav.accounts.models import Organisation, User
+from valnav.accounts.personas import demo_organisation
 
 type Personas = Mapping[str, User]
 type Stored = Callable[[Client, str], object]
@@ -181,7 +182,7 @@ def _offer(personas: Personas) -> Target:
         url=reverse("atlas:offer-create"),
         data={
             "model": _vard().pk,
-            "provider": _org("Västerås stad, Vuxenutbildningen (demo)").pk,
+            "provider": demo_organisation("vasteras-komvux").pk,
             "external_id": "VO-2027",
             "municipality": Municipality.objects.get(code="1980").pk,
             "address": "Kopparbergsvägen 1",
@@ -207,7 +208,7 @@ def _education(personas: Personas) -> Target:
         url=reverse("atlas:education-create"),
         data={
             "title": "Vård- och omsorgsarbete 1",
-            "provider": _org("Västerås stad, Vuxenutbildningen (demo)").pk,
+            "provider": demo_organisation("vasteras-komvux").pk,
             "external_id": "KU-1",
             "municipality": Municipality.objects.get(code="1980").pk,
             "form": EducationForm.KOMVUX_COURSE,
@@ -229,7 +230,7 @@ def _case(personas: Personas, *, assessing: bool = False) -> Any:
     from valnav.places.models import Municipality
 
     assessor = personas["assessor_vasteras_komvux"]
-    komvux = _org("Västerås stad, Vuxenutbildningen (demo)")
+    komvux = demo_organisation("vasteras-komvux")
     person = individual_register(
         actor=assessor,
         organisation=komvux,
@@ -279,7 +280,7 @@ def _individual(personas: Personas) -> Target:
     return Target(
         url=reverse("casework:individual-new"),
         data={
-            "organisation": _org("Västerås stad, Vuxenutbildningen (demo)").pk,
+            "organisation": demo_organisation("vasteras-komvux").pk,
             "given_name": "Sara",
             "family_name": "Svensson",
             "email": "sara@example.se",
@@ -313,7 +314,7 @@ def _case_new(personas: Personas) -> Target:
         url=reverse("casework:case-new"),
         data={
             "individual": person.pseudonym,
-            "organisation": _org("Västerås stad, Vuxenutbildningen (demo)").pk,
+            "organisation": demo_organisation("vasteras-komvux").pk,
             "komvux_course": "Vård- och omsorgsarbete 1",
             "reason": "Vill validera undersköterskekunskaper",
         },
@@ -406,7 +407,7 @@ def _material(personas: Personas) -> Target:
             "body": "## Så går det till\n\nText.",
             "language": "sv",
             "target_groups": ["employer", "individual"],
-            "organisation": _org("Region Västmanland").pk,
+            "organisation": demo_organisation("region-vastmanland").pk,
             "review_by": "2027-06-30",
         },
         stored=newest(Material),
@@ -441,8 +442,8 @@ def _network(personas: Personas) -> Any:
     from valnav.networks.services import meeting_create, membership_add, network_create
 
     communicator = personas["communicator_vastmanland"]
-    region = _org("Region Västmanland")
-    komvux = _org("Västerås stad, Vuxenutbildningen (demo)")
+    region = demo_organisation("region-vastmanland")
+    komvux = demo_organisation("vasteras-komvux")
     network = network_create(
         actor=communicator,
         name="Komvux-nätverket",
@@ -474,7 +475,7 @@ def _network_new(personas: Personas) -> Target:
             "name": "Branschnätverk vård",
             "slug": "branschnatverk-vard",
             "kind": "branch",
-            "convenor": _org("Region Västmanland").pk,
+            "convenor": demo_organisation("region-vastmanland").pk,
             "purpose": "Syfte",
             "is_public": "on",
         },
@@ -496,7 +497,7 @@ def _meeting_new(personas: Personas) -> Target:
             "place": "Västerås",
             "agenda": "1. Inledning",
             "minutes": "Vi kom överens.",
-            "participants": [_org("Region Västmanland").pk],
+            "participants": [demo_organisation("region-vastmanland").pk],
         },
         stored=newest(Meeting),
         counted=(Meeting,),
@@ -511,7 +512,7 @@ def _decision(personas: Personas) -> Target:
         url=reverse("networks:decision-add", kwargs={"slug": network.slug, "pk": meeting.pk}),
         data={
             "decision-text": "Skriv en rutin",
-            "decision-responsible_organisation": _org("Region Västmanland").pk,
+            "decision-responsible_organisation": demo_organisation("region-vastmanland").pk,
             "decision-responsible_person": "Eva Ek",
             "decision-due_on": "2027-01-15",
             "decision-status": "open",
@@ -529,7 +530,7 @@ def _membership(personas: Personas) -> Target:
     return Target(
         url=reverse("networks:membership-add", kwargs={"slug": network.slug}),
         data={
-            "organisation": _org("Örebro kommun, Vuxenutbildning och vägledning (demo)").pk,
+            "organisation": demo_organisation("orebro-vagledning").pk,
             "role": "member",
             "contact_name": "Olle Ögren",
             "contact_role": "Studie- och yrkesvägledare",
@@ -573,7 +574,7 @@ def _event(personas: Personas) -> Target:
             "kind": "knowledge_raising",
             "target_groups": ["employer", "decision_maker"],
             "description": "Hur **validering** hjälper vid rekrytering.",
-            "organiser": _org("Region Västmanland").pk,
+            "organiser": demo_organisation("region-vastmanland").pk,
             "county": County.objects.get(code="19").pk,
             "place": "Västerås",
             "online_url": "",

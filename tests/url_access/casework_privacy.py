@@ -1,13 +1,14 @@
-"""Register extracts and the access log.
+"""The privacy notice, register extracts and the access log.
 
-Extracts are for assessors and counsellors of the organisation that registered the person:
-others with casework pages (the administrator, the Örebro counsellor) get 404, as for a person
-who does not exist. The access log is for administrators only.
+The privacy notice is public. Extracts are for assessors and counsellors of the organisation
+that registered the person: others with casework pages (the administrator, the Örebro
+counsellor) get 404, as for a person who does not exist. The access log is for administrators
+only.
 """
 
 from __future__ import annotations
 
-from tests.url_access import only
+from tests.url_access import everyone, only
 
 SAMPLE_PSEUDONYM = "P-MATR1XAA"
 CASE_HANDLERS = {"admin", "assessor_vasteras_komvux", "counsellor_orebro"}
@@ -19,6 +20,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "casework:register-extract-json": EXTRACT,
     "casework:register-extract-pdf": EXTRACT,
     "casework:access-log": only({"admin"}),
+    "casework:privacy-notice": everyone(200),  # the public notice to the people validated
 }
 
 

@@ -40,7 +40,7 @@ def _sample() -> tuple[str, int]:
     from django.core.cache import cache
     from django.utils import timezone
 
-    from valnav.accounts.models import Organisation
+    from valnav.accounts.personas import demo_organisation
     from valnav.events.models import Event, Registration, RegistrationToken
     from valnav.events.tokens import token_hash
 
@@ -53,7 +53,7 @@ def _sample() -> tuple[str, int]:
             slug="matrix-event",
             kind="seminar",
             # The managing personas' organisation: staff run only their own events.
-            organiser=Organisation.objects.get(name="Region Västmanland"),
+            organiser=demo_organisation("region-vastmanland"),
             place="Västerås",
             starts_at=start,
             ends_at=start + timedelta(hours=2),

@@ -59,7 +59,7 @@ def _sample() -> dict[str, str]:
 
     from django.utils import timezone
 
-    from valnav.accounts.models import Organisation
+    from valnav.accounts.personas import demo_organisation
     from valnav.core.audiences import TargetGroup
     from valnav.networks.models import (
         KnowledgeEffort,
@@ -74,8 +74,8 @@ def _sample() -> dict[str, str]:
 
     network = Network.objects.filter(slug=SLUG).first()
     if network is None:
-        region = Organisation.objects.get(name="Region Västmanland")
-        komvux = Organisation.objects.get(name="Västerås stad, Vuxenutbildningen (demo)")
+        region = demo_organisation("region-vastmanland")
+        komvux = demo_organisation("vasteras-komvux")
         network = Network.objects.create(
             name="Matrisens nätverk",
             slug=SLUG,

@@ -34,7 +34,8 @@ EXPECTED: dict[str, dict[str, int]] = {
 def _sample_slug_and_pk() -> tuple[str, int]:
     from django.core.cache import cache
 
-    from valnav.accounts.models import Organisation, User
+    from valnav.accounts.models import User
+    from valnav.accounts.personas import demo_organisation
     from valnav.outreach.models import Material
     from valnav.outreach.services import material_create, material_publish
     from valnav.outreach.tests.factories import material_data
@@ -45,7 +46,7 @@ def _sample_slug_and_pk() -> tuple[str, int]:
         communicator = User.objects.get(email="communicator_vastmanland@valnav.example")
         found = material_create(
             actor=communicator,
-            organisation=Organisation.objects.get(name="Region Västmanland"),
+            organisation=demo_organisation("region-vastmanland"),
             data=material_data(slug="matrisens-guide", title="Matrisens guide"),
         )
         material_publish(material=found, actor=communicator)

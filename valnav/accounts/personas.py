@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from valnav.accounts.models import OrganisationKind
+from valnav.accounts.models import Organisation, OrganisationKind
 from valnav.core.permissions import Role
 
 DEMO_PASSWORD = "valnav-demo-2026"  # noqa: S105  (published on purpose; see module docstring)
@@ -38,11 +38,32 @@ class Persona:
 
 
 # Organisationsnummer in group 4, which no organisation has (valnav.demo.identities), so the
-# demo never signs in a real authority's name. Region Västmanland keeps its name: it is the
-# owner of the real project the governance demo shows (demo.governance).
+# demo never signs in a real authority's name, and every name says "(demo)". The regions are the
+# real project's parties (demo.governance) under demo names. Code finds a demo organisation by
+# its key through its organisationsnummer (`demo_organisation`), never by its name.
 DEMO_ORGANISATIONS = [
     DemoOrganisation(
-        "region-vastmanland", "Region Västmanland", OrganisationKind.REGION, "1980", "402100-0015"
+        "region-vastmanland",
+        "Region Västmanland (demo)",
+        OrganisationKind.REGION,
+        "1980",
+        "402100-0015",
+    ),
+    DemoOrganisation(
+        "region-sormland", "Region Sörmland (demo)", OrganisationKind.REGION, "0480", "402100-0023"
+    ),
+    DemoOrganisation(
+        "region-uppsala", "Region Uppsala (demo)", OrganisationKind.REGION, "0380", "402100-0031"
+    ),
+    DemoOrganisation(
+        "region-orebro", "Region Örebro län (demo)", OrganisationKind.REGION, "1880", "402100-0049"
+    ),
+    DemoOrganisation(
+        "region-ostergotland",
+        "Region Östergötland (demo)",
+        OrganisationKind.REGION,
+        "0580",
+        "402100-0056",
     ),
     DemoOrganisation(
         "vasteras-komvux",
@@ -66,9 +87,14 @@ DEMO_ORGANISATIONS = [
         "402000-0040",
     ),
     DemoOrganisation(
-        "bygg-linkoping", "Byggföretaget Östgöta Bygg AB (demo)", OrganisationKind.EMPLOYER, "0580"
+        "bygg-linkoping",
+        "Byggföretaget Östgöta Bygg AB (demo)",
+        OrganisationKind.EMPLOYER,
+        "0580",
+        "402000-0057",
     ),
 ]
+DEMO_ORGANISATIONS_BY_KEY = {spec.key: spec for spec in DEMO_ORGANISATIONS}
 
 PERSONAS = [
     Persona(
@@ -130,3 +156,12 @@ PERSONAS = [
 ]
 
 PERSONAS_BY_KEY = {persona.key: persona for persona in PERSONAS}
+
+
+def demo_organisation(key: str) -> Organisation:
+    """The seeded demo organisation of `key` ("region-vastmanland", …), found by its
+    organisationsnummer, which stays when a name is corrected. Raises DoesNotExist if
+    demo_accounts_seed has not run."""
+    return Organisation.objects.get(
+        org_number=DEMO_ORGANISATIONS_BY_KEY[key].org_number, is_demo=True
+    )

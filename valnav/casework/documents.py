@@ -6,6 +6,7 @@ import segno
 from django.utils import translation
 
 from valnav.casework.credentials import signed_outcome, verification_url
+from valnav.casework.komvux import signed_courses
 from valnav.casework.models import Credential, CriterionResult
 from valnav.core.pdf import render_pdf
 
@@ -22,8 +23,9 @@ def qr_png_data_uri(url: str) -> str:
 
 
 def credential_pdf(credential: Credential) -> bytes:
-    """The intyg as the person receives it: what was validated, which criteria were fully and
-    partly met, who signed, and a QR code to the public verification page."""
+    """The intyg as the person receives it: what was validated, which criteria (or, for
+    Komvux, which courses and subjects) were fully and partly met, who signed, and a QR code to
+    the public verification page."""
     outcome = signed_outcome(credential.payload)
     link = verification_url(credential)
     with translation.override("sv"):  # an intyg is a Swedish document, whoever prints it
@@ -36,6 +38,7 @@ def credential_pdf(credential: Credential) -> bytes:
                 "achievement": outcome.achievement,
                 "met": outcome.named(CriterionResult.MET),
                 "partly": outcome.named(CriterionResult.PARTLY_MET),
+                "courses": signed_courses(credential.payload),
                 "verification_link": link,
                 "qr": qr_png_data_uri(link),
             },

@@ -27,6 +27,7 @@ class KomvuxCourse:
     """One Gy11 course or one Gy25 subject level, as Skolverket names it."""
 
     key: str
+    code: str  # Skolverket's course code (Gy11), or "" where not confirmed (all Gy25 levels)
     system: str  # "gy11_course" or "gy25_subject"
     subject: str
     level: str
@@ -49,6 +50,7 @@ def komvux_catalogue() -> dict[str, KomvuxCourse]:
         return {
             row["key"]: KomvuxCourse(
                 key=row["key"],
+                code=row["code"],
                 system=row["system"],
                 subject=row["subject"],
                 level=row["level"],

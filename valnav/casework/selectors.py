@@ -14,7 +14,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from valnav.accounts.models import Membership, Organisation
-from valnav.atlas.models import ComplementaryEducation, Criterion
+from valnav.atlas.models import ComplementaryEducation, Criterion, ModelKind
 from valnav.atlas.selectors import education_near
 from valnav.casework.models import (
     CASE_ROLES,
@@ -356,3 +356,16 @@ def case_plan_educations(*, case: ValidationCase) -> QuerySet[ComplementaryEduca
         .distinct()
         .order_by("title")
     )
+
+
+# SSYK 2012 group 532: undersköterskor, the protected title since 2023-07-01.
+UNDERSKOTERSKA_SSYK_GROUP = "532"
+
+
+def case_leads_to_protected_title(case: ValidationCase) -> bool:
+    """A Komvux case towards undersköterska: its document does not give the protected title,
+    which Socialstyrelsen grants on grades (a betyg needs a prövning), and which rule applies
+    depends on when the person's studies started (data/reference/validation_models.toml)."""
+    if case.model is None or case.model.kind != ModelKind.KOMVUX:
+        return False
+    return case.model.occupations.filter(code__startswith=UNDERSKOTERSKA_SSYK_GROUP).exists()

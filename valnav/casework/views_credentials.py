@@ -26,7 +26,7 @@ from valnav.casework.credentials import (
 )
 from valnav.casework.documents import credential_pdf, qr_svg_data_uri
 from valnav.casework.models import Credential, CriterionResult, DocumentType, ValidationCase
-from valnav.casework.selectors import case_for
+from valnav.casework.selectors import case_for, case_leads_to_protected_title
 from valnav.casework.services import case_roles, document_issuable, document_types_allowed
 from valnav.core.decorators import require_perm
 from valnav.core.http import form_errors_from, member
@@ -118,6 +118,7 @@ def credential_issue_view(request: HttpRequest, reference: str) -> HttpResponse:
             "problem": problem,
             "met": [line for line in lines if line.result == CriterionResult.MET],
             "partly": [line for line in lines if line.result == CriterionResult.PARTLY_MET],
+            "protected_title": case_leads_to_protected_title(case),
         },
     )
 

@@ -173,7 +173,15 @@ def access_log_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_GET
+def privacy_notice_view(request: HttpRequest) -> HttpResponse:
+    """The public notice to the people validated (GDPR art. 13): what is recorded, on what
+    grounds, who sees it, how long it is kept and their rights. Facts as in docs/privacy.md."""
+    return render(request, "casework/privacy/notice.html")
+
+
 urlpatterns: list[URLPattern] = [
+    path(gettext_lazy("privacy/"), privacy_notice_view, name="privacy-notice"),
     path(
         gettext_lazy("cases/people/<str:pseudonym>/register-extract.json"),
         register_extract_json_view,

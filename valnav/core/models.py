@@ -69,7 +69,8 @@ class AccessAction(models.TextChoices):
 
 class AccessLogEntry(models.Model):
     """One read or write of personal data: who, when, which record, why. Append-only: rows are
-    never changed or deleted by the application (GDPR art. 30, 32; OSL)."""
+    never changed or deleted by the application: accountability and security of processing (GDPR
+    art. 5(2) and 32)."""
 
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

@@ -341,20 +341,21 @@ VO_SSYK = ("5321", "5323", "5330")
 KOMVUX_COURSES: dict[str, tuple[EducationPlan, ...]] = {
     "komvux-vard-omsorg": tuple(
         EducationPlan(title, EducationForm.KOMVUX_COURSE, VO_SSYK, VO, text)
+        # Courses started from 2025-07-01 are Gy25 subject levels (names as in
+        # data/reference/komvux_courses.csv), not the Gy11 courses of the 2011 programme.
         for title, text in (
-            ("Vård- och omsorgsarbete 1", "Grunder i omvårdnad, bemötande och dokumentation."),
-            ("Vård- och omsorgsarbete 2", "Fördjupning i omvårdnad och samarbete i vårdteam."),
+            ("Omvårdnad nivå 1", "Grunder i omvårdnad, bemötande och dokumentation."),
+            ("Omvårdnad nivå 2", "Fördjupning i omvårdnad och samarbete i vårdteam."),
+            ("Akut omhändertagande nivå 1", "Vård vid akut sjukdom och skada, hygien."),
+            ("Psykiatri nivå 1", "Psykisk ohälsa, bemötande och stöd."),
+            ("Social omsorg nivå 1", "Socialt arbete i omsorgen och aktivering."),
             (
-                "Etik och människans livsvillkor",
-                "Etiskt förhållningssätt och människors livsvillkor.",
+                "Gerontologi och geriatrik nivå 1",
+                "Åldrande, sjukdomar hos äldre och vård i livets slut.",
             ),
-            ("Hälso- och sjukvård 1", "Vård vid sjukdom, hygien och läkemedel på delegation."),
-            ("Psykiatri 1", "Psykisk ohälsa, bemötande och stöd."),
-            ("Social omsorg 1", "Socialt arbete i omsorgen och aktivering."),
-            ("Gerontologi och geriatrik", "Åldrande, sjukdomar hos äldre och vård i livets slut."),
             (
-                "Svenska som andraspråk för vård och omsorg",
-                "Språket i vårdyrket, parallellt med yrkeskurserna.",
+                "Svenska som andraspråk nivå 1",
+                "Språket i vårdyrket, parallellt med yrkesämnena.",
             ),
         )
     ),
@@ -742,7 +743,7 @@ def _email(local: str) -> str:
 def _persona_komvux(seed: _Seed, vasteras: Municipality) -> Organisation:
     """The assessor persona's organisation provides Västerås's Komvux offers."""
     spec = next(org for org in DEMO_ORGANISATIONS if org.key == PERSONA_KOMVUX_KEY)
-    existing = Organisation.objects.filter(name=spec.name, is_demo=True).first()
+    existing = Organisation.objects.filter(org_number=spec.org_number, is_demo=True).first()
     if existing is None:
         existing = organisation_create(
             name=spec.name,

@@ -121,11 +121,15 @@ class _Context:
 
 
 def _context() -> _Context | None:
-    names = {spec.key: spec.name for spec in DEMO_ORGANISATIONS}
+    numbers = {spec.key: spec.org_number for spec in DEMO_ORGANISATIONS}
     organisations = {
         key: organisation
         for key in STATES
-        if (organisation := Organisation.objects.filter(name=names[key], is_demo=True).first())
+        if (
+            organisation := Organisation.objects.filter(
+                org_number=numbers[key], is_demo=True
+            ).first()
+        )
     }
     actors = {
         key: user

@@ -201,7 +201,7 @@ def _registrations(
 def seed_events() -> int:
     """Create the demo events that do not exist yet; returns how many were created."""
     spec_org = next(spec for spec in DEMO_ORGANISATIONS if spec.key == ORGANISER_KEY)
-    organiser = Organisation.objects.filter(name=spec_org.name, is_demo=True).first()
+    organiser = Organisation.objects.filter(org_number=spec_org.org_number, is_demo=True).first()
     counties = list(County.objects.order_by("code"))
     if organiser is None or not counties:
         return 0

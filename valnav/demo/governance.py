@@ -15,7 +15,7 @@ from pathlib import Path
 from django.db import transaction
 
 from valnav.accounts.models import Organisation, OrganisationKind, User
-from valnav.accounts.personas import PERSONAS_BY_KEY
+from valnav.accounts.personas import DEMO_ORGANISATIONS_BY_KEY, PERSONAS_BY_KEY
 from valnav.core.audiences import TargetGroup
 from valnav.governance.indicators import live_registry
 from valnav.governance.ledger import ledger_import
@@ -35,14 +35,10 @@ from valnav.governance.services import (
 from valnav.places.models import County, Municipality
 
 DIARIENUMMER = "22RS8988"
-OWNER = "Region Västmanland"
-# Partner regions: name, county code, the municipality of the region's seat.
-PARTNERS = (
-    ("Region Sörmland", "04", "0480"),
-    ("Region Uppsala", "03", "0380"),
-    ("Region Örebro län", "18", "1880"),
-    ("Region Östergötland", "05", "0580"),
-)
+# The project owner and the four samverkansparter (partners, not co-owners), as keys of
+# accounts.personas.DEMO_ORGANISATIONS: the demo's regions are named "(demo)".
+OWNER = "region-vastmanland"
+PARTNERS = ("region-sormland", "region-uppsala", "region-orebro", "region-ostergotland")
 YEARS = (2022, 2023, 2024)
 # "Bokförda kostnader" of the application, kr per year 2022, 2023, 2024.
 COSTS: dict[str, tuple[int, int, int]] = {
@@ -165,13 +161,17 @@ NON_DISCRIMINATION = (
 )
 
 
-def _region(name: str, municipality_code: str) -> Organisation:
-    organisation = Organisation.objects.filter(name=name).first()
+def _region(key: str) -> Organisation:
+    """The demo region of `key`, found by its organisationsnummer; created from its spec when
+    demo_accounts_seed has not run."""
+    spec = DEMO_ORGANISATIONS_BY_KEY[key]
+    organisation = Organisation.objects.filter(org_number=spec.org_number, is_demo=True).first()
     if organisation is None:
         organisation = Organisation.objects.create(
-            name=name,
+            name=spec.name,
             kind=OrganisationKind.REGION,
-            municipality=Municipality.objects.filter(code=municipality_code).first(),
+            org_number=spec.org_number,
+            municipality=Municipality.objects.filter(code=spec.municipality_code).first(),
             is_demo=True,
         )
     return organisation
@@ -188,8 +188,8 @@ def seed_governance(*, ledger: bool = True) -> int:
     created, 0 if it was there."""
     if Project.objects.filter(diarienummer=DIARIENUMMER).exists():
         return 0
-    owner = _region(OWNER, "1980")
-    partners = [_region(name, seat) for name, _code, seat in PARTNERS]
+    owner = _region(OWNER)
+    partners = [_region(key) for key in PARTNERS]
     counties = {county.code: county for county in County.objects.all()}
     project = project_create(
         name="Regionala strukturer för validering i Östra Mellansverige",
@@ -205,7 +205,15 @@ def seed_governance(*, ledger: bool = True) -> int:
     project.gender_equality = GENDER_EQUALITY
     project.accessibility = ACCESSIBILITY
     project.non_discrimination = NON_DISCRIMINATION
-    project.save(update_fields=["gender_equality", "accessibility", "non_discrimination"])
+    project.ends_on_as_written = "2024-11-31"  # the seed's own date, which does not exist
+    project.save(
+        update_fields=[
+            "gender_equality",
+            "accessibility",
+            "non_discrimination",
+            "ends_on_as_written",
+        ]
+    )
     for category, amounts in COSTS.items():
         for year, amount in zip(YEARS, amounts, strict=True):
             budget_line_set(project=project, category=category, year=year, amount=amount)

@@ -108,7 +108,9 @@ def seed_networks() -> int:
     persona = PERSONAS_BY_KEY[ACTOR_KEY]
     actor = User.objects.filter(email=persona.email).first()
     convenor_spec = next(spec for spec in DEMO_ORGANISATIONS if spec.key == CONVENOR_KEY)
-    convenor = Organisation.objects.filter(name=convenor_spec.name, is_demo=True).first()
+    convenor = Organisation.objects.filter(
+        org_number=convenor_spec.org_number, is_demo=True
+    ).first()
     if actor is None or convenor is None:
         return 0  # demo_accounts_seed runs first in seed_demo
     created = 0
@@ -116,7 +118,7 @@ def seed_networks() -> int:
         counties = list(County.objects.order_by("code"))
         branches = {branch.key: branch for branch in Branch.objects.all()}
         demo_orgs = {
-            spec.key: Organisation.objects.filter(name=spec.name, is_demo=True).first()
+            spec.key: Organisation.objects.filter(org_number=spec.org_number, is_demo=True).first()
             for spec in DEMO_ORGANISATIONS
         }
         komvux_network = Network.objects.filter(slug=KOMVUX_SLUG).first()

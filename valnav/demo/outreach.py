@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from valnav.accounts.models import Organisation, User
+from valnav.accounts.personas import DEMO_ORGANISATIONS_BY_KEY
 from valnav.core.audiences import TargetGroup
 from valnav.outreach.models import LATTLAST, Material, MaterialKind
 from valnav.outreach.services import (
@@ -25,7 +26,7 @@ from valnav.outreach.services import (
 from valnav.taxonomy.models import Branch
 
 WRITER = "communicator_vastmanland@valnav.example"
-PUBLISHER_ORGANISATION = "Region Västmanland"
+PUBLISHER_ORGANISATION = "region-vastmanland"  # a key of accounts.personas.DEMO_ORGANISATIONS
 
 
 @dataclass(frozen=True)
@@ -303,9 +304,9 @@ där den behövs, inte där kunnandet redan finns.
 
 ## Regionala strukturer i Östra Mellansverige
 
-Projektet *Regionala strukturer för validering i Östra Mellansverige* ägs av Region
-Västmanland tillsammans med Region Sörmland, Region Uppsala, Region Örebro län och Region
-Östergötland. Det har fyra delmål:
+Projektet *Regionala strukturer för validering i Östra Mellansverige* är ett samverkansprojekt.
+Region Västmanland är projektägare och stödmottagare; Region Sörmland, Region Uppsala, Region
+Örebro län och Region Östergötland är samverkansparter. Det har fyra delmål:
 
 1. Validering integreras i det regionala utvecklingsansvaret (RUA).
 2. Likvärdig validering inom Komvux i regionens kommuner.
@@ -327,6 +328,176 @@ tre år. Siffror som dessa bör användas med försiktighet och med källan angi
 
 *Källor: 2012/C 398/01; Cedefop; SOU 2019:69; SFS 2022:1549; projektbeskrivningen
 (Dnr 22RS8988); regionvastmanland.se; Budapest Institute (2023).*
+"""
+
+BRANCH_VALIDATION_SV = """\
+## Branschvalidering i Östra Mellansverige
+
+Många branscher har egna modeller för att validera yrkeskunnande: bygg, el, industri, fordon,
+vård och omsorg, hotell och restaurang med flera. Modellen ägs av branschens parter, ofta i en
+yrkesnämnd, och slutar i branschens eget dokument: branschintyg, yrkesbevis, certifikat eller
+kvalifikationsbevis. Myndigheten för yrkeshögskolan håller en karta över modellerna.
+
+## Det projektet vill göra tillsammans med er
+
+Projektets tredje delmål är att branschvalideringsmodeller och strukturer ska användas mer.
+Projektbeskrivningen konstaterar att arbetsgivare ofta känner till modellerna dåligt och att det
+ibland saknas kompletterande utbildning efter en validering. Därför vill projektet:
+
+- kartlägga vilka modeller som finns och var testcenter och bedömare finns i regionen,
+- ordna erfarenhetsutbyte mellan branschvalideringsaktörer, regionernas utvecklingsansvariga,
+  utbildningsanordnare, arbetstagarorganisationer och Arbetsförmedlingen,
+- undersöka hur branschvalidering kan kopplas till kompletterande utbildning i yrkesvux.
+
+## I Valnav
+
+Er modell beskrivs i katalogen med steg, kriterier, dokument och källor. Testcenter och
+anordnare kan lägga in erbjudanden per kommun, och dokument som utfärdas i Valnav utfärdas i
+modellägarens namn.
+
+*Källor: projektbeskrivningen (Dnr 22RS8988), delmål 3; myh.se (Branschvalideringskartan).*
+"""
+
+BRANCH_VALIDATION_EN = """\
+## Branch validation in East Middle Sweden
+
+Many branches have their own models for validating vocational skills: construction,
+electrical, manufacturing, vehicles, health and social care, hotels and restaurants and more.
+A model is owned by the branch's parties, often through a trade board (*yrkesnämnd*), and ends
+in the branch's own document: a branch certificate, *yrkesbevis*, certificate or qualification
+certificate. The Swedish National Agency for Higher Vocational Education (MYH) keeps a map of
+the models.
+
+## What the project wants to do with you
+
+The project's third objective is that branch validation models and structures are used more.
+The project description notes that employers often know little about the models and that
+complementary education after a validation is sometimes missing. The project therefore wants to:
+
+- map the models and where test centres and assessors are found in the region,
+- arrange exchanges between branch validation bodies, the regions' development units,
+  education providers, trade unions and the Public Employment Service,
+- look into how branch validation can be linked to complementary vocational adult education.
+
+## In Valnav
+
+Your model is described in the catalogue with its steps, criteria, documents and sources. Test
+centres and providers can add offers per municipality, and documents issued in Valnav are
+issued in the model owner's name.
+
+*Sources: the project description (Dnr 22RS8988), objective 3; myh.se.*
+"""
+
+LABOUR_MARKET_PARTIES_SV = """\
+## Validering och arbetsmarknadens parter
+
+Branschvalideringen bygger på att arbetsgivar- och arbetstagarorganisationerna tillsammans
+bestämmer vad en yrkesroll kräver. Parterna står bakom de flesta branschmodeller, ofta genom en
+yrkesnämnd, och avgör vilka dokument som gäller i branschen.
+
+## Varför det spelar roll
+
+- **För medarbetaren**: kunnande från arbetet blir synligt och går att ta med till nästa
+  arbetsgivare; det som saknas kan kompletteras i stället för att hela utbildningen görs om.
+- **För arbetsplatsen**: rekrytering och kompetensutveckling kan utgå från vad människor redan
+  kan, och lönesättning och omställning får ett gemensamt underlag.
+- **För omställningen**: omställningsorganisationerna och omställningsstudiestödet gör
+  validering till en del av vägen mellan jobb.
+
+## Projektet och parterna
+
+Projektbeskrivningen nämner representanter för arbetsmarknadens parter som målgrupp för
+branschvalideringen (delmål 3) och arbetstagar- och arbetsgivarorganisationer bland de aktörer
+projektet behöver samverka med. Projektet bjuder in parterna till erfarenhetsutbyten om hur
+modellerna används i regionen och var de behöver utvecklas.
+
+*Källa: projektbeskrivningen (Dnr 22RS8988), delmål 3 och indirekta målgrupper.*
+"""
+
+LABOUR_MARKET_PARTIES_EN = """\
+## Validation and the labour-market parties
+
+Branch validation rests on employers' and employees' organisations agreeing together what an
+occupational role requires. The parties stand behind most branch models, often through a trade
+board, and decide which documents count in the branch.
+
+## Why it matters
+
+- **For employees**: skills from work become visible and can be taken to the next employer;
+  what is missing can be completed instead of redoing a whole education.
+- **For workplaces**: recruitment and skills development can start from what people already
+  know, and pay setting and transition get a shared basis.
+- **For transition**: the transition organisations and the transition study support make
+  validation part of the way between jobs.
+
+## The project and the parties
+
+The project description names representatives of the labour-market parties as a target group of
+branch validation (objective 3), and employees' and employers' organisations among the actors
+the project needs to work with. The project invites the parties to exchanges about how the
+models are used in the region and where they need to develop.
+
+*Source: the project description (Dnr 22RS8988), objective 3 and indirect target groups.*
+"""
+
+RUA_SV = """\
+## Validering i det regionala utvecklingsansvaret
+
+Regionerna leder det regionala kompetensförsörjningsarbetet: de fastställer mål och prioriteringar
+och samordnar aktörerna. Projektets första delmål är att validering blir en naturlig del av det
+arbetet, med långsiktiga resurser och en tydlig roll för de regionalt utvecklingsansvariga (RUA).
+
+## Vad det innebär i praktiken
+
+- **Styrdokument**: regionens strategier och handlingsplaner för kompetensförsörjning granskas ur
+  valideringsperspektivet och anger vad regionen vill uppnå med validering.
+- **Underlag**: efterfrågan på arbetsmarknaden (Arbetsförmedlingens yrkesbarometer), utbudet av
+  valideringar per kommun och bransch, och var det saknas.
+- **Samverkan**: regionen sammankallar kommunernas Komvux, branschernas valideringsaktörer,
+  Arbetsförmedlingen och parterna.
+
+## I Valnav
+
+Regionstrategen ser utbud och efterfrågan per kommun, var valideringar saknas för bristyrken och
+hur utvecklingen ser ut över tid, med siffror som går att ladda ned och källor angivna.
+
+## Projektets parter
+
+Region Västmanland är projektägare och stödmottagare; Region Sörmland, Region Uppsala, Region
+Örebro län och Region Östergötland är samverkansparter med var sin delprojektledare.
+
+*Källa: projektbeskrivningen (Dnr 22RS8988), delmål 1 och organisation.*
+"""
+
+RUA_EN = """\
+## Validation in the regional development responsibility
+
+The regions lead regional skills-supply work: they set goals and priorities and coordinate the
+actors. The project's first objective is that validation becomes a natural part of that work,
+with long-term resources and a clear role for the regional development units (RUA).
+
+## What it means in practice
+
+- **Policy documents**: the region's skills-supply strategies and action plans are reviewed from
+  a validation perspective and say what the region wants validation to achieve.
+- **Evidence**: labour-market demand (the Public Employment Service's occupational barometer),
+  the supply of validation per municipality and branch, and where it is missing.
+- **Cooperation**: the region convenes the municipalities' adult education, the branches'
+  validation bodies, the Public Employment Service and the labour-market parties.
+
+## In Valnav
+
+The regional strategist sees supply and demand per municipality, where validation is missing for
+shortage occupations and how things develop over time, with figures to download and sources
+given.
+
+## The project's parties
+
+Region Västmanland is the project owner and grant recipient; Region Sörmland, Region Uppsala,
+Region Örebro län and Region Östergötland are partners (*samverkansparter*), each with a
+sub-project manager.
+
+*Source: the project description (Dnr 22RS8988), objective 1 and organisation.*
 """
 
 SUCCESS_STORY_SV = """\
@@ -432,6 +603,66 @@ TEXTS: tuple[DemoText, ...] = (
         target_groups=(TargetGroup.DECISION_MAKER,),
     ),
     DemoText(
+        slug="branschvalidering-i-regionen",
+        kind=MaterialKind.GUIDE,
+        title="Branschvalidering i regionen",
+        summary=(
+            "För branschvalideringsaktörer: projektets delmål 3, erfarenhetsutbyte och "
+            "kompletterande utbildning."
+        ),
+        body=BRANCH_VALIDATION_SV,
+        target_groups=(TargetGroup.BRANCH_VALIDATION,),
+        variants=(
+            DemoVariant(
+                "en",
+                "branch-validation-in-the-region",
+                "Branch validation in the region",
+                "For branch validation bodies: the project's objective 3, exchanges and "
+                "complementary education.",
+                BRANCH_VALIDATION_EN,
+            ),
+        ),
+    ),
+    DemoText(
+        slug="validering-och-arbetsmarknadens-parter",
+        kind=MaterialKind.GUIDE,
+        title="Validering och arbetsmarknadens parter",
+        summary=(
+            "Parternas roll i branschmodellerna och vad validering ger medarbetare och "
+            "arbetsplatser."
+        ),
+        body=LABOUR_MARKET_PARTIES_SV,
+        target_groups=(TargetGroup.LABOUR_MARKET_PARTIES,),
+        variants=(
+            DemoVariant(
+                "en",
+                "validation-and-the-labour-market-parties",
+                "Validation and the labour-market parties",
+                "The parties' role in the branch models and what validation gives employees and "
+                "workplaces.",
+                LABOUR_MARKET_PARTIES_EN,
+            ),
+        ),
+    ),
+    DemoText(
+        slug="validering-i-regional-kompetensforsorjning-rua",
+        kind=MaterialKind.GUIDE,
+        title="Validering i det regionala utvecklingsansvaret",
+        summary="För regionalt utvecklingsansvariga (RUA): styrdokument, underlag och samverkan.",
+        body=RUA_SV,
+        target_groups=(TargetGroup.REGIONAL_SKILLS_SUPPLY,),
+        variants=(
+            DemoVariant(
+                "en",
+                "validation-in-regional-skills-supply",
+                "Validation in the regional development responsibility",
+                "For the regional development units (RUA): policy documents, evidence and "
+                "cooperation.",
+                RUA_EN,
+            ),
+        ),
+    ),
+    DemoText(
         slug="fran-erfaren-svetsare-till-intyg",
         kind=MaterialKind.SUCCESS_STORY,
         title="Från erfaren svetsare till dokumenterad kompetens",
@@ -449,7 +680,9 @@ TEXTS: tuple[DemoText, ...] = (
 def demo_outreach_seed() -> int:
     """Create and publish the demo material that does not exist yet; the number created."""
     writer = User.objects.filter(email=WRITER).first()
-    organisation = Organisation.objects.filter(name=PUBLISHER_ORGANISATION, is_demo=True).first()
+    organisation = Organisation.objects.filter(
+        org_number=DEMO_ORGANISATIONS_BY_KEY[PUBLISHER_ORGANISATION].org_number, is_demo=True
+    ).first()
     if writer is None or organisation is None:
         return 0
     review_by = timezone.localdate() + datetime.timedelta(days=180)

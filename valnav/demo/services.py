@@ -25,7 +25,7 @@ def demo_accounts_seed() -> SeedCounts:
         municipalities = {m.code: m for m in Municipality.objects.all()}
         organisations: dict[str, Organisation] = {}
         for spec in DEMO_ORGANISATIONS:
-            existing = Organisation.objects.filter(name=spec.name, is_demo=True).first()
+            existing = Organisation.objects.filter(org_number=spec.org_number, is_demo=True).first()
             if existing is None:
                 existing = organisation_create(
                     name=spec.name,

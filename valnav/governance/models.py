@@ -64,6 +64,15 @@ class Project(BaseModel):
     )
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
+    # The seed's decision gives the end as "2024-11-31", a day that does not exist. The record
+    # keeps a real date in ends_on and the decision's own words here, shown beside it, so a
+    # reader comparing with the decision sees both and why they differ.
+    ends_on_as_written = models.CharField(
+        _("end date as the decision writes it"),
+        max_length=20,
+        blank=True,
+        help_text=_("Only when the decision's end date is not a real date, e.g. 2024-11-31."),
+    )
     overall_goal = models.TextField(_("overall goal"), blank=True)
     project_goal = models.TextField(_("project goal"), blank=True)
     indirect_cost_rate = models.DecimalField(

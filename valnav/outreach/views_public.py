@@ -38,6 +38,16 @@ INTRODUCTIONS = {
     TargetGroup.GUIDANCE_COUNSELLOR: _("Support for guiding people towards validation."),
     TargetGroup.EDUCATION_PROVIDER: _("Validation and complementary education in Komvux."),
     TargetGroup.DECISION_MAKER: _("Why validation matters for skills supply in the region."),
+    TargetGroup.BRANCH_VALIDATION: _(
+        "Branch validation models in the region, complementary education and how to reach "
+        "employers."
+    ),
+    TargetGroup.LABOUR_MARKET_PARTIES: _(
+        "What validation gives employees and workplaces, and the parties' part in the models."
+    ),
+    TargetGroup.REGIONAL_SKILLS_SUPPLY: _(
+        "Validation as part of the region's strategic skills-supply work."
+    ),
 }
 
 

@@ -37,3 +37,21 @@ def test_sry_and_tcyk_are_sourced_from_their_own_sites():
     assert "kyrkogårdsarbetare" in tcyk["summary"]
     assert tcyk["ssyk"] == ["6113"]
     assert any("yrkesbevis.com" in url for url in tcyk["sources"])
+
+
+def test_the_underskoterska_rule_depends_on_when_studies_started():
+    """Studies started after 2023-06-30 follow the new rule (the vård- och omsorg course package
+    from 2021 and samhällskunskap); the 1 240 + 80 points rule is for studies started earlier.
+    Both the title model and the Komvux model say so, citing Socialstyrelsen."""
+    models = {model["key"]: model for model in _models()}
+    for key in ("socialstyrelsen-underskoterska", "komvux-vard-omsorg"):
+        summary = models[key]["summary"]
+        assert "efter den 30 juni 2023" in summary, key
+        assert "till och med den 30 juni 2023" in summary, key
+        assert "samhällskunskap" in summary, key
+        assert any(
+            url.startswith("https://legitimation.socialstyrelsen.se/")
+            for url in models[key]["sources"]
+        ), key
+    codes = [c["code"] for c in models["socialstyrelsen-underskoterska"]["criteria"]]
+    assert "SOS-VO-2" in codes

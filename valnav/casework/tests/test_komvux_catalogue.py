@@ -1,5 +1,6 @@
 """The Komvux course and subject catalogue (data/reference/komvux_courses.csv)."""
 
+import re
 from datetime import date
 
 from valnav.casework.komvux import komvux_catalogue, komvux_courses_valid_on
@@ -17,3 +18,17 @@ def test_the_catalogue_has_gy25_subjects_and_gy11_courses_until_2030():
     after = {course.key for course in komvux_courses_valid_on(date(2030, 7, 1))}
     assert "gy11-omvardnad-1" not in after
     assert "gy25-omvardnad-1" in after
+
+
+def test_gy11_courses_carry_skolverkets_codes_and_gy25_levels_none_unconfirmed():
+    """A Gy11 course code is three letters of the subject, three of the course and the level
+    (OMVOMV01, GERGER0, VADVAD00S); Gy25 level codes were not confirmed, so none is invented."""
+    catalogue = komvux_catalogue()
+    assert catalogue["gy11-omvardnad-1"].code == "OMVOMV01"
+    assert catalogue["gy11-halso-sjukvard-2"].code == "HAOHAL02"
+    for course in catalogue.values():
+        if course.system == "gy11_course":
+            assert re.fullmatch(r"[A-ZÅÄÖ]{6}[0-9]{1,2}[a-z0-9]*S?", course.code), course.key
+        else:
+            assert course.code == "", course.key
+            assert not course.verified, course.key

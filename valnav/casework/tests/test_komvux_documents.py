@@ -2,21 +2,24 @@
 naming the courses or subjects matched; a betyg only after a passed prövning; a branch model's
 document in its owner's name."""
 
+import io
 import tomllib
 from datetime import timedelta
 
+import pdfplumber
 import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from valnav.accounts.models import OrganisationKind
 from valnav.atlas.models import ModelKind, Payer
 from valnav.atlas.tests.factories import OrganisationFactory, ValidationModelFactory
 from valnav.casework.credentials import credential_issue, signed_outcome
-from valnav.casework.komvux import signed_courses
+from valnav.casework.documents import credential_pdf
+from valnav.casework.komvux import komvux_courses_valid_on, signed_courses
 from valnav.casework.models import Credential, CriterionResult, DocumentType
 from valnav.casework.services import (
     case_open,
@@ -26,6 +29,8 @@ from valnav.casework.services import (
 )
 from valnav.casework.states import CaseState, Decision
 from valnav.casework.tests.test_cases import walk
+from valnav.casework.tests.test_views_credentials import _boxes_overlap, pdf_text
+from valnav.taxonomy.models import Occupation
 
 pytestmark = pytest.mark.django_db
 
@@ -292,3 +297,57 @@ def test_the_model_owners_issuer_profile_is_published(client, branch_case, asses
     answer = client.get(credential.payload["issuer"]["id"])
     assert answer.status_code == 200
     assert answer.json()["name"] == "Byggbranschens Yrkesnämnd (BYN)"
+
+
+def test_the_intyg_pdf_names_the_matched_courses_and_nothing_overlaps(komvux_case, assessor):
+    """The printed intyg lists the courses under "helt" and "delvis motsvarar", and a long
+    title with every course of the catalogue still leaves every word clear of the QR code and
+    of every other word, on every page."""
+    model = komvux_case.model
+    model.name = " ".join(["Komvux:", *["yrkesområdesövergripande"] * 6])
+    model.save(update_fields=["name"])
+    courses = komvux_courses_valid_on(timezone.localdate())
+    assert len(courses) >= 25
+    for number, course in enumerate(courses):
+        extent = "full" if number % 2 == 0 else "partly"
+        course_match_set(case=komvux_case, actor=assessor, course_key=course.key, extent=extent)
+    case = walk(komvux_case, assessor, CaseState.DECISION, decision=Decision.PARTIAL)
+    credential = issue(case, assessor, DocumentType.INTYG)
+    data = credential_pdf(credential)
+
+    text = pdf_text(data)
+    full, partly = text.split("kunskaperna helt motsvarar")[1].split("kunskaperna delvis motsvarar")
+    assert courses[0].name in full
+    assert courses[1].name in partly
+    assert courses[1].name not in full.replace(courses[0].name, "")
+    assert "Helt uppfyllda kriterier" not in text  # courses, not the model's criteria
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        assert len(pdf.pages) >= 2  # many courses: the list runs on
+        (qr,) = pdf.pages[0].images
+        for page in pdf.pages:
+            words = page.extract_words()
+            if page is pdf.pages[0]:
+                assert [word["text"] for word in words if _boxes_overlap(word, qr)] == []
+            overlapping = [
+                (a["text"], b["text"])
+                for i, a in enumerate(words)
+                for b in words[i + 1 :]
+                if _boxes_overlap(a, b)
+            ]
+            assert overlapping == []
+
+
+def test_the_issue_page_of_an_underskoterska_case_gives_the_title_rule(
+    client, komvux_case, assessor
+):
+    """The intyg does not give the protected title; the page says so and which rule applies
+    by when studies started."""
+    komvux_case.model.occupations.set(Occupation.objects.filter(code="5321"))
+    case = walk(komvux_case, assessor, CaseState.DECISION, decision=Decision.PARTIAL)
+    client.force_login(assessor)
+    url = reverse("casework:credential-issue", kwargs={"reference": case.reference})
+    with translation.override("sv"):
+        page = client.get(url).content.decode()
+    assert 'data-note="protected-title"' in page
+    assert "efter den 30 juni 2023" in page
+    assert "samhällskunskap" in page

@@ -16,7 +16,7 @@ from django.core.files.storage import storages
 from django.core.management import call_command
 from django.db.models import Model
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from valnav.accounts.services import membership_grant, user_create
 from valnav.atlas.models import Criterion
@@ -801,3 +801,20 @@ def test_the_access_log_csv_is_spreadsheet_safe_and_its_export_is_logged(client,
     export = AccessLogEntry.objects.get(action=AccessAction.EXPORT)
     assert export.actor == personas["admin"]
     assert "V-AAAAAAAA" in export.purpose
+
+
+def test_the_public_privacy_notice_gives_the_real_legal_grounds(client):
+    """Anyone can read the notice, in Swedish and English: secrecy only for what OSL covers,
+    the personnummer rule of dataskyddslagen and the access log's GDPR basis."""
+    page = client.get(reverse("casework:privacy-notice"))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Personuppgifter i valideringsärenden" in text
+    assert "elevstödjande verksamhet" in text
+    assert "3 kap. 10 §" in text
+    assert "art. 5.2 och 32" in text
+    assert "art. 30" not in text
+    with translation.override("en"):
+        english_url = reverse("casework:privacy-notice")
+    english = client.get(english_url).content.decode()
+    assert "student-welfare support" in english

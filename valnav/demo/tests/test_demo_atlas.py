@@ -5,7 +5,8 @@ import pytest
 from valnav.accounts.models import Organisation
 from valnav.atlas.models import ComplementaryEducation, Offer, PublicationStatus
 from valnav.atlas.selectors import SearchFilters, education_search, offer_search
-from valnav.demo.atlas import demo_atlas_seed
+from valnav.casework.komvux import komvux_catalogue
+from valnav.demo.atlas import KOMVUX_COURSES, demo_atlas_seed
 from valnav.lib.geo import haversine_km
 from valnav.places.models import Municipality
 
@@ -157,4 +158,14 @@ def test_education_closes_the_gaps_of_models_and_starts_in_2027(seeded):
         assert all(start.startswith("2027-") for start in education.start_dates)
         assert education.search_stems
     assert forms >= {"komvux_course", "yrkespaket", "yh", "labour_market_training"}
-    assert ComplementaryEducation.objects.filter(title="Vård- och omsorgsarbete 1").exists()
+    assert ComplementaryEducation.objects.filter(title="Omvårdnad nivå 1").exists()
+    assert not ComplementaryEducation.objects.filter(title="Vård- och omsorgsarbete 1").exists()
+
+
+def test_demo_vard_courses_are_gy25_subject_levels_of_the_catalogue():
+    """Demo courses start after 2025-07-01, so they are Gy25 subject levels, named as in the
+    Komvux catalogue, not Gy11 courses such as "Vård- och omsorgsarbete 1"."""
+    gy25 = {c.name for c in komvux_catalogue().values() if c.system == "gy25_subject"}
+    titles = [plan.title for plan in KOMVUX_COURSES["komvux-vard-omsorg"]]
+    assert titles
+    assert [title for title in titles if title not in gy25] == []

@@ -15,6 +15,7 @@ from jwt import PyJWK
 from openbadgeslib.ob3.verifier import OB3VerificationError, OB3Verifier
 
 from valnav.casework.credentials import jws_from_document, signed_outcome
+from valnav.casework.documents import credential_pdf
 from valnav.casework.models import Credential
 from valnav.demo.casework import seed_cases
 from valnav.demo.credentials import seed_credentials
@@ -98,8 +99,6 @@ def _b64decode(text: str) -> bytes:
 
 
 def test_demo_documents_say_demo_and_carry_only_test_identities(demo_files):
-    from valnav.casework.documents import credential_pdf
-
     credentials = Credential.objects.filter(is_demo=True).select_related("issuer", "case")
     for credential in credentials:
         assert credential.title.startswith("DEMO – ")
@@ -111,7 +110,9 @@ def test_demo_documents_say_demo_and_carry_only_test_identities(demo_files):
         number = fieldcrypto.decrypt(credential.case.individual.personnummer_encrypted)
         assert number in TEST_PERSONNUMMER  # … Skatteverket's, no one's
         assert outcome.birth_date == f"{number[:4]}-{number[4:6]}-{number[6:8]}"
-    with pdfplumber.open(io.BytesIO(credential_pdf(credentials[0]))) as pdf:
-        text = pdf.pages[0].extract_text()
-    assert "DEMO" in text.split("\n")[0]
-    assert credentials[0].issuer.org_number in text
+    assert credentials  # every document the demo issues says DEMO on its first line
+    for credential in credentials:
+        with pdfplumber.open(io.BytesIO(credential_pdf(credential))) as pdf:
+            text = pdf.pages[0].extract_text()
+        assert "DEMO" in text.split("\n")[0], credential.title
+        assert credential.issuer.org_number in text

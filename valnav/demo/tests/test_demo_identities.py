@@ -7,6 +7,7 @@ from valnav.accounts.personas import DEMO_ORGANISATIONS
 from valnav.casework.models import Individual
 from valnav.demo.casework import seed_cases
 from valnav.demo.credentials import seed_credentials
+from valnav.demo.governance import seed_governance
 from valnav.demo.identities import TEST_PERSONNUMMER, is_fictional_orgnr
 from valnav.lib import fieldcrypto
 from valnav.lib.orgnr import normalize_orgnr
@@ -45,3 +46,14 @@ def test_seeded_demo_data_holds_only_fictional_identities(reference_data, person
     ]
     assert numbers  # the demo documents' holders have one
     assert set(numbers) <= set(TEST_PERSONNUMMER)
+
+
+def test_every_demo_organisation_is_named_demo(reference_data, personas):
+    """No demo organisation could pass for a real authority: each says "(demo)" in its name,
+    also the regions of the governance demo, which are the real project's parties."""
+    seed_governance(ledger=False)
+    seed_cases()
+    organisations = Organisation.objects.filter(is_demo=True)
+    assert organisations.filter(kind="region").count() == 5
+    assert [o.name for o in organisations if not o.name.endswith("(demo)")] == []
+    assert all(spec.name.endswith("(demo)") for spec in DEMO_ORGANISATIONS)

@@ -9,6 +9,7 @@ import factory
 from django.utils import timezone
 
 from valnav.accounts.models import Organisation
+from valnav.accounts.personas import DEMO_ORGANISATIONS_BY_KEY
 from valnav.atlas.tests.factories import OrganisationFactory
 from valnav.events.models import (
     Event,
@@ -31,7 +32,10 @@ class EventFactory(factory.django.DjangoModelFactory[Event]):
     # The staff personas' own organisation when it exists: staff run only their own events.
     organiser = factory.LazyFunction(
         lambda: (
-            Organisation.objects.filter(name="Region Västmanland").first() or OrganisationFactory()
+            Organisation.objects.filter(
+                org_number=DEMO_ORGANISATIONS_BY_KEY["region-vastmanland"].org_number
+            ).first()
+            or OrganisationFactory()
         )
     )
     place = "Västerås konserthus"

@@ -29,7 +29,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from valnav.accounts.models import Organisation, OrganisationKind, User
-from valnav.accounts.personas import PERSONAS_BY_KEY
+from valnav.accounts.personas import PERSONAS_BY_KEY, demo_organisation
 from valnav.accounts.services import membership_grant
 from valnav.events.emails import KINDS, email_send_now
 from valnav.events.forms import EventForm
@@ -323,7 +323,7 @@ def test_the_evaluation_summary_shows_free_text_only_as_text(client, staff):
 
 
 def test_the_event_form_redisplays_payloads_only_as_text(staff, reference_data):
-    organiser = Organisation.objects.get(name="Region Västmanland")
+    organiser = demo_organisation("region-vastmanland")
     start = (timezone.localtime() + timedelta(days=5)).replace(second=0, microsecond=0)
     data = {
         "title": LINE[:200],

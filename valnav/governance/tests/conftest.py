@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from valnav.accounts.models import Membership, Organisation, User
+from valnav.accounts.models import Membership, User
+from valnav.accounts.personas import demo_organisation
 from valnav.core.permissions import Role
 from valnav.demo.governance import DIARIENUMMER, seed_governance
 from valnav.governance.models import Project
@@ -16,10 +17,11 @@ def project(personas) -> Project:
 
 
 def _strategist(email: str, organisation: str) -> User:
+    """A regional strategist of the demo organisation whose key is `organisation`."""
     user = User.objects.create_user(email=email, password="x-long-password-1", full_name="Test")
     Membership.objects.create(
         user=user,
-        organisation=Organisation.objects.get(name=organisation),
+        organisation=demo_organisation(organisation),
         role=Role.REGIONAL_STRATEGIST,
     )
     return user
@@ -28,10 +30,10 @@ def _strategist(email: str, organisation: str) -> User:
 @pytest.fixture
 def uppsala(project) -> User:
     """A regional strategist of Region Uppsala, a partner region (county 03)."""
-    return _strategist("rua.uppsala@example.org", "Region Uppsala")
+    return _strategist("rua.uppsala@example.org", "region-uppsala")
 
 
 @pytest.fixture
 def sormland(project) -> User:
     """A regional strategist of Region Sörmland, a partner region (county 04)."""
-    return _strategist("rua.sormland@example.org", "Region Sörmland")
+    return _strategist("rua.sormland@example.org", "region-sormland")

@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import translation
 
-from valnav.accounts.models import Organisation
+from valnav.accounts.personas import demo_organisation
 from valnav.governance.budget import budget_overview
 from valnav.governance.budget_io import budget_import
 from valnav.governance.models import BudgetLine, Financier
@@ -36,7 +36,7 @@ def empty(personas):
     return project_create(
         name="Kopia",
         diarienummer="22RS8988-B",
-        owner=Organisation.objects.get(name="Region Västmanland"),
+        owner=demo_organisation("region-vastmanland"),
         starts_on="2022-11-01",
         ends_on="2024-11-30",
     )

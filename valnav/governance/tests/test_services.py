@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import translation
 
-from valnav.accounts.models import Organisation
+from valnav.accounts.personas import demo_organisation
 from valnav.governance.models import Group, MemberRole, Project
 from valnav.governance.selectors import project_scope
 from valnav.governance.services import member_add, project_create
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _owner():
-    return Organisation.objects.get(name="Region Västmanland")
+    return demo_organisation("region-vastmanland")
 
 
 def test_a_project_is_created_with_its_period(personas):

@@ -418,3 +418,17 @@ def test_typed_text_is_not_a_formula_in_the_xlsx(manager, project):
     workbook = load_workbook(io.BytesIO(manager.get(_url("report-xlsx", pk=project.pk)).content))
     descriptions = [row[0] for row in workbook["Risks"].iter_rows(values_only=True)]
     assert "'=1+1" in descriptions
+
+
+def test_the_seeds_own_end_date_is_shown_beside_the_corrected_one(manager, project):
+    """The decision writes the end as "2024-11-31", which does not exist; wherever the period is
+    shown, that date stands beside the real one with a note, so a reader can match the decision."""
+    note = "the decision says “2024-11-31”, which is not a date; read as 2024-11-30"
+    assert project.ends_on_as_written == "2024-11-31"
+    for name in ("project-detail", "project-list"):
+        kwargs = {"pk": project.pk} if name == "project-detail" else {}
+        html = _text(manager.get(_url(name, **kwargs)).content)
+        assert f"2022-11-01 – 2024-11-30 ({note})" in re.sub(r"<[^>]+>", "", html)
+    text = " ".join(_pdf_text(manager.get(_url("final-report-pdf", pk=project.pk)).content).split())
+    assert "2024-11-31" in text
+    assert "read as 2024-11-30" in text

@@ -12,6 +12,7 @@ from django.core.files.storage import FileSystemStorage
 from django.utils import timezone
 
 from valnav.accounts.models import Organisation
+from valnav.accounts.personas import demo_organisation
 from valnav.networks.models import MeetingDocument, NetworkKind
 from valnav.networks.services import meeting_create, membership_add, network_create
 
@@ -43,7 +44,7 @@ def storage(tmp_path, monkeypatch):
 
 @pytest.fixture
 def region(personas):
-    return Organisation.objects.get(name="Region Västmanland")
+    return demo_organisation("region-vastmanland")
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ def test_only_public_networks_with_approved_minutes_and_organisations(
     detail = Client().get(f"/api/v1/networks/{network.slug}").json()
     assert detail["approved_minutes"] == []
     assert detail["member_organisations"] == [
-        "Region Västmanland",
+        "Region Västmanland (demo)",
         "Västerås stad, Vuxenutbildningen (demo)",
     ]
     minutes_approve(actor=communicator, meeting=meeting)

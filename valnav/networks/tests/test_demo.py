@@ -37,7 +37,7 @@ def test_the_demo_networks_are_seeded_once(personas):
     assert komvux.is_public
     members = set(komvux.memberships.values_list("organisation__name", flat=True))
     assert {
-        "Region Västmanland",
+        "Region Västmanland (demo)",
         "Västerås stad, Vuxenutbildningen (demo)",
         "Örebro kommun, Vuxenutbildning och vägledning (demo)",
     } <= members

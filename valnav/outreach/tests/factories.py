@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from valnav.accounts.models import Organisation, User
+from valnav.accounts.personas import demo_organisation
 from valnav.core.audiences import TargetGroup
 from valnav.outreach.models import Material
 from valnav.outreach.services import MaterialData, material_create, material_publish
@@ -28,7 +29,7 @@ def material_data(**overrides: Any) -> MaterialData:
 
 
 def region(personas: dict[str, User]) -> Organisation:
-    return Organisation.objects.get(name="Region Västmanland")
+    return demo_organisation("region-vastmanland")
 
 
 def make_material(personas: dict[str, User], *, publish: bool = True, **overrides: Any) -> Material:

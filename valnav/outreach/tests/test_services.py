@@ -253,5 +253,10 @@ def test_review_reminders_go_once_per_date_to_each_owner(personas, communicator)
     assert len(mail.outbox) == 2
 
 
-def test_target_groups_are_the_five_of_the_project():
-    assert len(TargetGroup) == 5
+def test_target_groups_are_those_of_the_project_and_the_seed():
+    # The five of the communication objective, and the seed's branch validation bodies,
+    # labour-market parties and regional skills-supply function (RUA).
+    assert len(TargetGroup) == 8
+    assert {"branch_validation", "labour_market_parties", "regional_skills_supply"} <= set(
+        TargetGroup.values
+    )
