@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 
 from valnav.casework.statistics import case_counts
 from valnav.core.decorators import require_perm
+from valnav.core.numbers import number_text
 from valnav.core.permissions import Perm
 from valnav.insights.aggregates import reported_statistics
 from valnav.insights.equity import HIDDEN, AreaEquity, Equity, Share, municipality_equity
@@ -111,11 +112,11 @@ def equity_page(request: HttpRequest) -> HttpResponse:
 def _share_cells(share: Share | None) -> list[str]:
     if share is None:
         return ["", "", ""]
-    return [f"{share.value * 100:.1f}", f"{share.low * 100:.1f}", f"{share.high * 100:.1f}"]
+    return [_number(part * 100, 1) for part in (share.value, share.low, share.high)]
 
 
 def _number(value: float | None, digits: int) -> str:
-    return "" if value is None else f"{value:.{digits}f}"
+    return number_text(value, digits, grouping=False)
 
 
 @require_GET
