@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class TargetGroup(models.TextChoices):
@@ -13,3 +14,23 @@ class TargetGroup(models.TextChoices):
     GUIDANCE_COUNSELLOR = "guidance_counsellor", _("Guidance counsellors")
     EDUCATION_PROVIDER = "education_provider", _("Education providers")
     DECISION_MAKER = "decision_maker", _("Decision makers")
+
+    @property
+    def slug(self) -> str:
+        """The group in a URL in the active language: Swedish words on Swedish pages
+        (/information/studie-och-yrkesvagledare/), the value itself on English ones."""
+        return str(_SLUGS[self.value])
+
+    @classmethod
+    def from_slug(cls, slug: str) -> TargetGroup | None:
+        """The group a URL names, by its slug in the active language or by its value."""
+        return next((group for group in cls if slug in {group.slug, group.value}), None)
+
+
+_SLUGS = {
+    "individual": pgettext_lazy("URL slug", "individual"),
+    "employer": pgettext_lazy("URL slug", "employer"),
+    "guidance_counsellor": pgettext_lazy("URL slug", "guidance_counsellor"),
+    "education_provider": pgettext_lazy("URL slug", "education_provider"),
+    "decision_maker": pgettext_lazy("URL slug", "decision_maker"),
+}
