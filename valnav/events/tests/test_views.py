@@ -163,6 +163,8 @@ def test_calendar_files(client):
     assert response["Content-Type"].startswith("text/calendar")
     (component,) = Calendar.from_ical(response.content).walk("VEVENT")
     assert str(component["SUMMARY"]) == "Webbinarium om validering"
+    # The description as plain text: the factory's "Om **validering** …" without its Markdown.
+    assert str(component["DESCRIPTION"]) == "Om validering i Östra Mellansverige."
     EventFactory(title="Andra")
     feed = client.get(reverse("events:event-feed"))
     assert len(Calendar.from_ical(feed.content).walk("VEVENT")) == 2
