@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from valnav.core.audiences import TargetGroup
+from valnav.core.http import public_url
 from valnav.core.markdown import render_markdown
 from valnav.outreach.forms import MaterialFilterForm
 from valnav.outreach.models import Material
@@ -133,6 +134,12 @@ class AudienceFeed(Feed[Material, TargetGroup]):
     """Newly published material for one target group (Atom)."""
 
     feed_type = Atom1Feed
+    # RFC 4287 asks every feed for an author (or one in each entry): the publisher of them all.
+    author_name = "Valnav – Region Västmanland"
+    author_email = "valnav@regionvastmanland.se"
+
+    def author_link(self) -> str:
+        return public_url(reverse("core:home"))
 
     def __call__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         value = kwargs["target_group"]

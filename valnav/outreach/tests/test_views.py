@@ -137,6 +137,8 @@ def test_the_feed_is_atom_with_the_groups_published_material(client, personas, p
         entry.findtext("atom:title", namespaces=ns) for entry in root.iterfind("atom:entry", ns)
     ]
     assert titles == [published.title]
+    # RFC 4287: a feed without an author in every entry names one for the whole feed.
+    assert root.findtext("atom:author/atom:name", namespaces=ns) == "Valnav – Region Västmanland"
 
 
 def test_the_api_lists_published_material_with_its_variants(client, published, arabic, personas):
