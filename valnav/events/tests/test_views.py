@@ -271,7 +271,7 @@ def test_staff_see_names_and_mark_attendance_with_and_without_htmx(staff):
     assert response.status_code == 200
     body = response.content.decode()
     assert body.lstrip().startswith(f'<tr id="registration-{registration.pk}"')
-    assert 'hx-swap-oob="true"' in body
+    assert 'data-hx-swap-oob="true"' in body
     registration.refresh_from_db()
     assert not registration.attended
 
