@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from tests.browser.helpers import main_nav, sv, url
 from valnav.core.audiences import TargetGroup
+from valnav.demo.networks import seed_networks
 
 
 def test_the_menu_lines_up_with_the_content_and_keeps_each_link_on_one_line(
@@ -40,3 +41,21 @@ def test_an_audience_card_and_the_footer_lead_on(page, server, check_a11y):
     footer_nav.get_by_role("link", name=sv("Contact")).click()
     expect(page).to_have_url(url(server, "core:contact"))
     check_a11y(page)
+
+
+def test_a_keyboard_reaches_and_scrolls_a_wide_table_on_a_phone(
+    page, server, check_a11y, browser_data
+):
+    seed_networks()
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(url(server, "networks:effort-list"))
+    region = page.locator("main .table-scroll").first
+    expect(region).to_be_visible()
+    check_a11y(page)  # scrollable-region-focusable among the rules
+    region.focus()
+    expect(region).to_be_focused()
+    before = region.evaluate("element => element.scrollLeft")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("End")
+    assert region.evaluate("element => element.scrollWidth > element.clientWidth")
+    expect(region).not_to_have_js_property("scrollLeft", before)
