@@ -56,14 +56,14 @@ INSTALLED_APPS = [
     "valnav.core.admin_apps.ValnavAdminConfig",
     "django.contrib.humanize",
     "ninja",  # serves Swagger UI from its own static files instead of a CDN
-    "axes",
-    "django_tasks_db",
+    "valnav.core.admin_apps.AxesConfig",
+    "valnav.core.admin_apps.TasksConfig",
     "simple_history",
     # Second factor (TOTP, with recovery codes as static tokens) for everyone who reads personal
     # data; before valnav.accounts, whose admin replaces django-otp's device admins.
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
+    "valnav.core.admin_apps.OtpTotpConfig",
+    "valnav.core.admin_apps.OtpStaticConfig",
     "valnav.core",
     "valnav.accounts",
     "valnav.places",

@@ -13,6 +13,7 @@ savepoint that is rolled back, so none changes what the next one finds.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 from http.cookies import SimpleCookie
@@ -47,6 +48,7 @@ from tests.url_access import (
     insights_equity,
     insights_focus,
     insights_gaps,
+    insights_index,
     insights_value,
     networks,
     outreach,
@@ -69,6 +71,7 @@ AREAS = [
     insights_equity,
     insights_focus,
     insights_gaps,
+    insights_index,
     insights_value,
     networks,
     outreach,
@@ -191,6 +194,49 @@ def test_each_persona_gets_the_documented_answer_everywhere(persona, personas):
         if status != expected:
             wrong.append(f"{name} {url}: {status}, expected {expected}")
     assert not wrong, f"{persona}:\n" + "\n".join(wrong)
+
+
+# What no reader should meet on a page: a command to run, a file of the source tree, the
+# domain notes written for developers. Scripts and styles are left out (a reader sees neither).
+DEVELOPER_TEXT = re.compile(r"manage\.py|\.md\b|DOMAIN")
+_SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b.*?</\1>", re.IGNORECASE | re.DOTALL)
+
+
+def _developer_text(body: str) -> list[str]:
+    """The developer references in a page, each with a little of the text around it."""
+    shown = html.unescape(_SCRIPT_OR_STYLE.sub(" ", body))
+    return sorted(
+        {
+            " ".join(shown[max(0, m.start() - 50) : m.end() + 30].split())
+            for m in DEVELOPER_TEXT.finditer(shown)
+        }
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", PERSONA_KEYS)
+def test_no_page_shows_a_command_or_file_name(persona, personas):
+    """Every page a persona may open, the admin included, reads without a `manage.py` command,
+    a `.md` file or a reference to the domain notes (issue #17)."""
+    client = Client()
+    if persona != "anonymous":
+        client.force_login(personas[persona])
+    found = []
+    for name, pattern in all_url_names():
+        if name.startswith("admin:"):
+            if _admin_expectation(name, persona) != 200:
+                continue
+            url = reverse(name, kwargs=_admin_kwargs(name, pattern) or None)
+        else:
+            if EXPECTED[name][persona] != 200:
+                continue
+            url = reverse(name, kwargs=_kwargs(name, pattern) or None)
+        response = client.get(url)
+        content_type = response.get("Content-Type", "")
+        if not content_type.startswith(("text/", "application/json")):
+            continue
+        found += [f"{name} {url}: …{text}…" for text in _developer_text(response.text)]
+    assert not found, f"{persona}:\n" + "\n".join(found)
 
 
 # What a refused request may still write: its session (a message for the next page).

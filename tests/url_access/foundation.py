@@ -9,6 +9,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "health-ready": everyone(200),
     "core:home": everyone(200),
     "core:accessibility": everyone(200),
+    "core:contact": everyone(200),
     "places:index": everyone(200),
     "accounts:login": signed_in(302, anonymous=200),
     "accounts:logout": everyone(405),  # POST only

@@ -9,6 +9,7 @@ project manager hold their roles in Region Västmanland.
 from __future__ import annotations
 
 from tests.url_access import everyone, only, posting
+from valnav.core.audiences import TargetGroup
 
 WRITERS = {"admin", "rua_vastmanland", "communicator_vastmanland", "project_manager"}
 
@@ -58,7 +59,7 @@ def sample_kwargs(name: str) -> dict[str, str] | None:
         return None
     slug, pk = _sample_slug_and_pk()
     if name in {"outreach:audience", "outreach:feed"}:
-        return {"target_group": "individual"}
+        return {"target_group": TargetGroup.INDIVIDUAL.slug}
     if name in {"outreach:material-detail", "outreach:material-pdf"}:
         return {"slug": slug}
     if name in {"outreach:index", "outreach:material-list", "outreach:material-create"}:

@@ -7,6 +7,8 @@ http, https and mailto links, so nothing a writer types can run script in a read
 
 from __future__ import annotations
 
+import re
+
 import nh3
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
@@ -50,3 +52,42 @@ def render_markdown(text: str) -> SafeString:
         if token.type in {"heading_open", "heading_close"} and token.tag == "h1":
             token.tag = "h2"
     return sanitise_html(_RENDERER.renderer.render(tokens, _RENDERER.options, {}))
+
+
+_BLOCK_ENDS = {"paragraph_close": "\n\n", "heading_close": "\n\n", "tr_close": "\n"}
+
+
+def markdown_to_text(text: str) -> str:
+    """The same Markdown as plain text, for what shows no markup (a calendar entry's
+    description): the words without **, # or [](), each link's address after its text,
+    list items on lines of their own starting with "- "."""
+    parts: list[str] = []
+    link_start = 0
+    for token in _RENDERER.parse(text):
+        if token.type == "inline":
+            href = ""
+            for child in token.children or []:
+                if child.type in {"text", "code_inline"}:
+                    parts.append(child.content)
+                elif child.type in {"softbreak", "hardbreak"}:
+                    parts.append("\n")
+                elif child.type == "link_open":
+                    href = str(child.attrs.get("href", ""))
+                    link_start = len(parts)
+                elif child.type == "link_close" and href:
+                    if "".join(parts[link_start:]) != href:
+                        parts.append(f" ({href})")
+                    href = ""
+        elif token.type == "list_item_open":
+            parts.append("- ")
+        elif token.type in {"list_item_close", "bullet_list_close", "ordered_list_close"}:
+            parts.append("\n")
+        elif token.type in {"fence", "code_block"}:
+            parts.append(token.content + "\n")
+        elif token.type in {"th_close", "td_close"}:
+            parts.append(" | ")
+        elif token.type in _BLOCK_ENDS and not token.hidden:  # hidden: a tight list's item
+            parts.append(_BLOCK_ENDS[token.type])
+    lines = "".join(parts).replace(" | \n", "\n").splitlines()
+    plain = "\n".join(line.rstrip() for line in lines)
+    return re.sub(r"\n{3,}", "\n\n", plain).strip()

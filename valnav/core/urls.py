@@ -8,4 +8,5 @@ app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
     path(_("accessibility/"), views.accessibility, name="accessibility"),
+    path(_("contact/"), views.contact, name="contact"),
 ]

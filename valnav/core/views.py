@@ -6,17 +6,30 @@ from django.core.cache import cache
 from django.db import DatabaseError, connections
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
+
+from valnav.core.audiences import TargetGroup
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html")
+    # Each audience card leads to its information pages (outreach), by the group's value.
+    audience_urls = {
+        group.value: reverse("outreach:audience", kwargs={"target_group": group.slug})
+        for group in TargetGroup
+    }
+    return render(request, "core/home.html", {"audience_urls": audience_urls})
 
 
 @require_GET
 def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "core/accessibility.html")
+
+
+@require_GET
+def contact(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/contact.html")
 
 
 @require_GET

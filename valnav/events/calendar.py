@@ -14,6 +14,7 @@ from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
 from valnav.core.http import public_url
+from valnav.core.markdown import markdown_to_text
 from valnav.events.models import Event, EventState
 
 CONTENT_TYPE = "text/calendar; charset=utf-8; method=PUBLISH"
@@ -33,8 +34,8 @@ def _component(event: Event) -> CalendarEvent:
     component.add("dtstart", event.starts_at)
     component.add("dtend", event.ends_at)
     component.add("summary", event.title)
-    # Calendars show plain text; the Markdown source reads well enough as it is.
-    component.add("description", event.description)
+    # Calendars show plain text: the Markdown as text, without its ** and [](…).
+    component.add("description", markdown_to_text(event.description))
     location = event.place or event.online_url
     if location:
         component.add("location", location)

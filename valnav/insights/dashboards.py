@@ -30,6 +30,7 @@ from valnav.atlas.models import Offer
 from valnav.casework.facts import SUPPRESS_BELOW, case_fact_rows, suppress
 from valnav.casework.statistics import OMS as OMS_KEY
 from valnav.casework.statistics import case_counts
+from valnav.core.numbers import number_text
 from valnav.insights.equity import HIDDEN, AreaEquity, Equity, Share, municipality_equity
 from valnav.insights.focus import focus_scores
 from valnav.insights.gaps import gap_analysis
@@ -131,12 +132,18 @@ class Dashboard:
         return next((panel for panel in self.panels if panel.key == key), None)
 
 
-def cell_text(cell: Cell) -> str:
+def cell_text(cell: Cell, *, grouping: bool = True) -> str:
+    """A cell as the reader's language writes it: on the page and in the charts grouped by
+    thousands, in an export (`grouping=False`) without (valnav.core.numbers)."""
     if cell is None:
         return "–"
     if isinstance(cell, float):
-        return f"{cell:.1f}" if cell != int(cell) else str(int(cell))
-    return str(cell)
+        if cell == int(cell):
+            return number_text(int(cell), grouping=grouping)
+        return number_text(cell, 1, grouping=grouping)
+    if isinstance(cell, int):
+        return number_text(cell, grouping=grouping)
+    return cell
 
 
 def audience_label(audience: Audience) -> str:

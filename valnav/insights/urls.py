@@ -7,13 +7,15 @@ from valnav.insights import (
     views_equity,
     views_focus,
     views_gaps,
+    views_index,
     views_value,
 )
 
 app_name = "insights"
 
 urlpatterns = (
-    views_demand.urlpatterns
+    views_index.urlpatterns
+    + views_demand.urlpatterns
     + views_equity.urlpatterns
     + views_gaps.urlpatterns
     + views_value.urlpatterns

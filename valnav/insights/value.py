@@ -156,22 +156,25 @@ class Parameter:
     assumption: bool
 
 
-def load_parameters(path: Path = PARAMETERS_FILE) -> dict[str, Parameter]:
-    """The default parameters by input name; the file must hold exactly the inputs."""
+def load_parameters(path: Path = PARAMETERS_FILE, *, language: str = "sv") -> dict[str, Parameter]:
+    """The default parameters by input name, their texts (unit, source, region, note) in
+    Swedish or, for `language` English, from the file's *_en keys; the file must hold exactly
+    the inputs."""
     with path.open("rb") as handle:
         data = tomllib.load(handle)
     if set(data) != set(INPUT_NAMES):
         raise ValueError(f"{path.name}: expected {sorted(INPUT_NAMES)}, found {sorted(data)}")
+    suffix = "_en" if language.startswith("en") else ""
     return {
         key: Parameter(
             key=key,
             # Through str: a TOML float such as 0.3142 would otherwise carry binary noise.
             value=Decimal(str(entry["value"])),
-            unit=entry["unit"],
-            source=entry["source"],
+            unit=entry[f"unit{suffix}"],
+            source=entry[f"source{suffix}"],
             date=entry["date"],
-            region=entry["region"],
-            note=entry["note"],
+            region=entry[f"region{suffix}"],
+            note=entry[f"note{suffix}"],
             assumption=entry["assumption"],
         )
         for key, entry in ((key, data[key]) for key in INPUT_NAMES)

@@ -122,7 +122,12 @@ def dashboard_csv(request: HttpRequest) -> HttpResponse:
     writer = csv.writer(response, delimiter=";")
     writer.writerow([spreadsheet_safe(label) for label in panel.header])
     for row in panel.rows:
-        writer.writerow([spreadsheet_safe("" if cell is None else cell_text(cell)) for cell in row])
+        writer.writerow(
+            [
+                spreadsheet_safe("" if cell is None else cell_text(cell, grouping=False))
+                for cell in row
+            ]
+        )
     return response
 
 

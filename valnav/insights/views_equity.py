@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from valnav.casework.statistics import case_counts
 from valnav.core.decorators import require_perm
+from valnav.core.numbers import number_text
 from valnav.core.permissions import Perm, user_has_perm
 from valnav.core.tabular.forms import upload_form
 from valnav.core.tabular.views import upload_import
@@ -117,11 +118,11 @@ def equity_page(request: HttpRequest) -> HttpResponse:
 def _share_cells(share: Share | None) -> list[str]:
     if share is None:
         return ["", "", ""]
-    return [f"{share.value * 100:.1f}", f"{share.low * 100:.1f}", f"{share.high * 100:.1f}"]
+    return [_number(part * 100, 1) for part in (share.value, share.low, share.high)]
 
 
 def _number(value: float | None, digits: int) -> str:
-    return "" if value is None else f"{value:.{digits}f}"
+    return number_text(value, digits, grouping=False)
 
 
 @require_GET

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 from valnav.accounts.models import User
 from valnav.casework.facts import SUPPRESS_BELOW
 from valnav.core.decorators import require_perm
+from valnav.core.numbers import number_text
 from valnav.core.permissions import Perm
 from valnav.insights.gaps import (
     DISTANCE_CAP_KM,
@@ -119,7 +120,7 @@ def gaps_page(request: HttpRequest) -> HttpResponse:
 
 
 def _number(value: float | None, digits: int = 1) -> str:
-    return "" if value is None else f"{value:.{digits}f}"
+    return number_text(value, digits, grouping=False)
 
 
 def csv_cells(row: GapRow) -> list[str]:

@@ -216,7 +216,7 @@ def _form_data(query: QueryDict, parameters: dict[str, Parameter]) -> dict[str, 
 
 
 def _value_context(query: QueryDict) -> dict[str, Any]:
-    parameters = load_parameters()
+    parameters = load_parameters(language=translation.get_language())
     data = _form_data(query, parameters)
     selection_form = SelectionForm(query)
     selection: CaseSelection | None = None

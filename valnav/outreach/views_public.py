@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib.syndication.views import Feed
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import URLPattern, path, reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from valnav.core.audiences import TargetGroup
+from valnav.core.http import public_url
 from valnav.core.markdown import render_markdown
 from valnav.outreach.forms import MaterialFilterForm
 from valnav.outreach.models import Material
@@ -52,10 +53,22 @@ INTRODUCTIONS = {
 
 
 def _target_group(value: str) -> TargetGroup:
-    try:
-        return TargetGroup(value)
-    except ValueError:
-        raise Http404 from None
+    group = TargetGroup.from_slug(value)
+    if group is None:
+        raise Http404
+    return group
+
+
+def _old_slug_redirect(
+    request: HttpRequest, view_name: str, group: TargetGroup, value: str
+) -> HttpResponse | None:
+    """Pages first named a group by its value on Swedish pages too
+    (/information/guidance_counsellor/): such an address moves for good to the slug."""
+    if value == group.slug:
+        return None
+    url = reverse(view_name, kwargs={"target_group": group.slug})
+    query = request.GET.urlencode()
+    return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
 
 
 @require_GET
@@ -67,6 +80,8 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_GET
 def audience(request: HttpRequest, target_group: str) -> HttpResponse:
     group = _target_group(target_group)
+    if moved := _old_slug_redirect(request, "outreach:audience", group, target_group):
+        return moved
     languages = sorted(
         set(
             material_search(filters=MaterialFilters(target_group=group))
@@ -129,6 +144,18 @@ class AudienceFeed(Feed[Material, TargetGroup]):
     """Newly published material for one target group (Atom)."""
 
     feed_type = Atom1Feed
+    # RFC 4287 asks every feed for an author (or one in each entry): the publisher of them all.
+    author_name = "Valnav – Region Västmanland"
+    author_email = "valnav@regionvastmanland.se"
+
+    def author_link(self) -> str:
+        return public_url(reverse("core:home"))
+
+    def __call__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        value = kwargs["target_group"]
+        if moved := _old_slug_redirect(request, "outreach:feed", _target_group(value), value):
+            return moved
+        return super().__call__(request, *args, **kwargs)
 
     def get_object(self, request: HttpRequest, target_group: str) -> TargetGroup:
         return _target_group(target_group)
@@ -137,7 +164,7 @@ class AudienceFeed(Feed[Material, TargetGroup]):
         return gettext("Valnav: information for %(group)s") % {"group": obj.label.lower()}
 
     def link(self, obj: TargetGroup) -> str:
-        return reverse("outreach:audience", kwargs={"target_group": obj.value})
+        return reverse("outreach:audience", kwargs={"target_group": obj.slug})
 
     def subtitle(self, obj: TargetGroup) -> str:
         return str(INTRODUCTIONS[obj])

@@ -150,18 +150,18 @@ def test_large_files_run_as_a_task_and_the_page_follows_the_progress(assessor, s
     assert '<progress id="import-progress-bar" max="100">' in page
     assert 'aria-live="polite"' in page
     fragment = assessor.get(progress_url).content.decode()
-    assert 'hx-trigger="every 1s"' in fragment
+    assert 'data-hx-trigger="every 1s"' in fragment
     assert "<html" not in fragment
     # The next poll repeats no status line that has not changed (screen readers would).
-    next_poll = re.search(r'hx-get="([^"]+)"', fragment).group(1).replace("&amp;", "&")
-    assert "hx-swap-oob" not in assessor.get(next_poll).content.decode()
+    next_poll = re.search(r'data-hx-get="([^"]+)"', fragment).group(1).replace("&amp;", "&")
+    assert "data-hx-swap-oob" not in assessor.get(next_poll).content.decode()
 
     (queued,) = task_backends["default"].results
     queued.task.call(*queued.args, **queued.kwargs)  # what the worker does
 
     fragment = assessor.get(progress_url).content.decode()
-    assert 'hx-trigger="every 1s"' not in fragment  # polling stops
-    assert 'hx-swap-oob="innerHTML"' in fragment  # the status line is announced
+    assert 'data-hx-trigger="every 1s"' not in fragment  # polling stops
+    assert 'data-hx-swap-oob="innerHTML"' in fragment  # the status line is announced
     assert f"{BACKGROUND_ROWS + 1} new" in fragment
     assert "Apply the import" in fragment
     assert not Offer.objects.exists()

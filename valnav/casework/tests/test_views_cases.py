@@ -455,7 +455,7 @@ def test_a_criterion_row_is_saved_and_swapped_with_htmx(in_assessment, criteria,
     content = response.content.decode()
     assert content.lstrip().startswith(f'<tr id="criterion-{criterion.pk}"')
     assert "<html" not in content
-    assert 'id="decision-summary" hx-swap-oob="true"' in content
+    assert 'id="decision-summary" data-hx-swap-oob="true"' in content
     saved = CriterionAssessment.objects.get(case=in_assessment, criterion=criterion)
     assert (saved.result, saved.method, saved.note) == ("met", "practical", "Bra")
 

@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from valnav.core.markdown import ALLOWED_TAGS, render_markdown, sanitise_html
+from valnav.core.markdown import ALLOWED_TAGS, markdown_to_text, render_markdown, sanitise_html
 
 PAYLOADS = [
     "<script>alert(1)</script>",
@@ -62,3 +62,14 @@ def test_ordinary_markdown_keeps_its_structure() -> None:
 
 def test_sanitise_html_drops_what_is_not_allowed() -> None:
     assert sanitise_html('<p onclick="x()">hi</p><script>x()</script>') == "<p>hi</p>"
+
+
+def test_markdown_as_plain_text_keeps_the_words_and_the_addresses():
+    text = (
+        "# Rubrik\n\nDet här är **validering** och *kurs*. Läs [mer](https://example.se).\n\n"
+        "- ett\n- två med `kod`\n"
+    )
+    assert markdown_to_text(text) == (
+        "Rubrik\n\nDet här är validering och kurs. Läs mer (https://example.se).\n\n"
+        "- ett\n- två med kod"
+    )

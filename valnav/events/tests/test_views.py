@@ -163,6 +163,8 @@ def test_calendar_files(client):
     assert response["Content-Type"].startswith("text/calendar")
     (component,) = Calendar.from_ical(response.content).walk("VEVENT")
     assert str(component["SUMMARY"]) == "Webbinarium om validering"
+    # The description as plain text: the factory's "Om **validering** …" without its Markdown.
+    assert str(component["DESCRIPTION"]) == "Om validering i Östra Mellansverige."
     EventFactory(title="Andra")
     feed = client.get(reverse("events:event-feed"))
     assert len(Calendar.from_ical(feed.content).walk("VEVENT")) == 2
@@ -269,7 +271,7 @@ def test_staff_see_names_and_mark_attendance_with_and_without_htmx(staff):
     assert response.status_code == 200
     body = response.content.decode()
     assert body.lstrip().startswith(f'<tr id="registration-{registration.pk}"')
-    assert 'hx-swap-oob="true"' in body
+    assert 'data-hx-swap-oob="true"' in body
     registration.refresh_from_db()
     assert not registration.attended
 

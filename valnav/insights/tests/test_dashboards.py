@@ -249,7 +249,7 @@ def test_the_pdf_has_every_panel_and_no_small_count(client, personas, cases, aud
         if "Köping" in line:
             assert not set(line.split()) & SMALL, line
     known = {"strategist": "Västerås", "komvux": "Västerås", "project": "Västmanlands län"}
-    figure = {"strategist": "15", "komvux": "25.5", "project": "3"}
+    figure = {"strategist": "15", "komvux": "25,5", "project": "3"}  # a Swedish decimal comma
     assert any(
         known[audience] in line and figure[audience] in line.split() for line in text.splitlines()
     )

@@ -2,6 +2,10 @@
 
 from decimal import Decimal
 
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
 from valnav.insights.value import load_parameters
 
 
@@ -24,3 +28,24 @@ def test_tax_and_discount_rate_cite_scb_and_asek():
     discount = parameters["discount_rate"]
     assert discount.value == Decimal("0.035")
     assert "ASEK" in discount.source
+
+
+def test_every_default_has_its_texts_in_english_too():
+    swedish = load_parameters()
+    english = load_parameters(language="en")
+    for key, parameter in english.items():
+        assert parameter.value == swedish[key].value
+        assert parameter.note.startswith("Assumption:") == swedish[key].assumption, key
+        assert "Antagande" not in parameter.note + parameter.source, key
+        assert parameter.region == "Sweden"
+
+
+@pytest.mark.django_db
+def test_the_english_calculator_shows_its_assumptions_in_english(client, personas):
+    client.force_login(personas["rua_vastmanland"])
+    with translation.override("en"):
+        page = client.get(reverse("insights:value")).text
+    assert "Assumption: no Swedish evidence was found." in page
+    assert "Antagande" not in page
+    swedish = client.get(reverse("insights:value")).text
+    assert "Antagande: inget svenskt underlag hittades." in swedish

@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
 
+from valnav.core.audiences import TargetGroup
 from valnav.outreach.services import material_create, material_update
 from valnav.outreach.tests.factories import make_material, material_data, region
 from valnav.outreach.views_public import material_pdf_context
@@ -97,7 +98,9 @@ def test_the_public_pages_show_payloads_only_as_text(client, hostile):
     assert page.status_code == 200
     assert_clean(page.text, "material page")
     assert "&lt;script&gt;" in page.text  # the title is shown, as text
-    listing = client.get(reverse("outreach:audience", kwargs={"target_group": "employer"}))
+    listing = client.get(
+        reverse("outreach:audience", kwargs={"target_group": TargetGroup.EMPLOYER.slug})
+    )
     assert_clean(listing.text, "target group page")
     assert "&lt;svg" in listing.text
 
@@ -124,7 +127,9 @@ def test_the_staff_pages_show_payloads_only_as_text(personas, hostile):
 
 
 def test_the_feed_holds_payloads_only_as_text(client, hostile):
-    response = client.get(reverse("outreach:feed", kwargs={"target_group": "individual"}))
+    response = client.get(
+        reverse("outreach:feed", kwargs={"target_group": TargetGroup.INDIVIDUAL.slug})
+    )
     assert b"<script" not in response.content
     assert b"<svg" not in response.content
     root = ElementTree.fromstring(response.content)  # noqa: S314 - our own feed

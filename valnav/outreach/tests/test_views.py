@@ -9,6 +9,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from valnav.core.audiences import TargetGroup
 from valnav.outreach.models import Material, MaterialState
 from valnav.outreach.services import material_publish, material_translate
 from valnav.outreach.tests.factories import make_material
@@ -43,8 +44,8 @@ def arabic(personas, published, communicator):
 def test_the_index_lists_the_five_target_groups(client):
     response = client.get(reverse("outreach:index"))
     assert response.status_code == 200
-    for group in ("individual", "employer", "guidance_counsellor", "education_provider"):
-        assert reverse("outreach:audience", kwargs={"target_group": group}) in response.text
+    for group in TargetGroup:
+        assert reverse("outreach:audience", kwargs={"target_group": group.slug}) in response.text
 
 
 def test_the_main_nav_links_the_information_pages(client):
@@ -55,13 +56,16 @@ def test_the_main_nav_links_the_information_pages(client):
 def test_a_target_group_page_lists_only_its_published_material(client, personas, published):
     make_material(personas, title="Utkastet", publish=False)
     make_material(personas, title="För arbetsgivare", target_groups=["employer"])
-    response = client.get(reverse("outreach:audience", kwargs={"target_group": "individual"}))
+    response = client.get(
+        reverse("outreach:audience", kwargs={"target_group": TargetGroup.INDIVIDUAL.slug})
+    )
     assert response.status_code == 200
     assert published.title in response.text
     assert "Utkastet" not in response.text
     assert "För arbetsgivare" not in response.text
     searched = client.get(
-        reverse("outreach:audience", kwargs={"target_group": "individual"}), {"q": "nothing-here"}
+        reverse("outreach:audience", kwargs={"target_group": TargetGroup.INDIVIDUAL.slug}),
+        {"q": "nothing-here"},
     )
     assert published.title not in searched.text
 
@@ -73,7 +77,7 @@ def test_an_unknown_target_group_is_a_404(client):
 
 def test_a_bad_filter_value_is_ignored_not_an_error(client, published):
     response = client.get(
-        reverse("outreach:audience", kwargs={"target_group": "individual"}),
+        reverse("outreach:audience", kwargs={"target_group": TargetGroup.INDIVIDUAL.slug}),
         {"kind": "nonsense", "county": "99"},
     )
     assert response.status_code == 200
@@ -83,7 +87,7 @@ def test_a_bad_filter_value_is_ignored_not_an_error(client, published):
 def test_the_list_page_makes_a_fixed_number_of_queries(client, personas):
     for number in range(3):
         make_material(personas, title=f"Text {number}")
-    url = reverse("outreach:audience", kwargs={"target_group": "individual"})
+    url = reverse("outreach:audience", kwargs={"target_group": TargetGroup.INDIVIDUAL.slug})
     client.get(url)  # warm up session and caches
     with CaptureQueriesContext(connection) as few:
         client.get(url, {"county": "19"})
@@ -122,7 +126,9 @@ def test_the_pdf_is_a_pdf(client, published):
 
 def test_the_feed_is_atom_with_the_groups_published_material(client, personas, published):
     make_material(personas, title="Utkastet", publish=False)
-    response = client.get(reverse("outreach:feed", kwargs={"target_group": "individual"}))
+    response = client.get(
+        reverse("outreach:feed", kwargs={"target_group": TargetGroup.INDIVIDUAL.slug})
+    )
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/atom+xml")
     root = ElementTree.fromstring(response.content)  # noqa: S314 - our own feed
@@ -131,6 +137,8 @@ def test_the_feed_is_atom_with_the_groups_published_material(client, personas, p
         entry.findtext("atom:title", namespaces=ns) for entry in root.iterfind("atom:entry", ns)
     ]
     assert titles == [published.title]
+    # RFC 4287: a feed without an author in every entry names one for the whole feed.
+    assert root.findtext("atom:author/atom:name", namespaces=ns) == "Valnav – Region Västmanland"
 
 
 def test_the_api_lists_published_material_with_its_variants(client, published, arabic, personas):
@@ -268,3 +276,22 @@ def test_adding_a_translation_through_the_page(client_as, published):
     )
     assert again.status_code == 200
     assert 'href="#id_language"' in again.text
+
+
+@pytest.mark.django_db
+def test_a_target_group_has_a_swedish_address_and_the_old_one_moves_there(client):
+    assert reverse(
+        "outreach:audience", kwargs={"target_group": TargetGroup.GUIDANCE_COUNSELLOR.slug}
+    ) == ("/information/studie-och-yrkesvagledare/")
+    assert client.get("/information/studie-och-yrkesvagledare/").status_code == 200
+    moved = client.get("/information/guidance_counsellor/?q=validering")
+    assert moved.status_code == 301
+    assert moved["Location"] == "/information/studie-och-yrkesvagledare/?q=validering"
+    feed = client.get("/information/guidance_counsellor/flode/")
+    assert (feed.status_code, feed["Location"]) == (
+        301,
+        "/information/studie-och-yrkesvagledare/flode/",
+    )
+    # English pages keep their addresses.
+    assert client.get("/en/information/guidance_counsellor/").status_code == 200
+    assert 'href="/information/arbetsgivare/"' in client.get("/information/").text

@@ -4,7 +4,7 @@
 // center, zoom and optionally showscale and colorbar_title.
 (function () {
   "use strict";
-  if (typeof Plotly === "undefined") {
+  if (typeof Plotly === "undefined" || typeof valnavPlotly === "undefined") {
     return;
   }
   document.querySelectorAll("[data-choropleth]").forEach(function (element) {
@@ -32,9 +32,12 @@
     var layout = {
       map: { style: "white-bg", center: data.center, zoom: data.zoom || 5.6 },
       margin: { l: 0, r: 0, t: 0, b: 0 },
+      separators: valnavPlotly.separators,
       dragmode: false
     };
-    var config = { responsive: true, displaylogo: false, displayModeBar: false, scrollZoom: false };
+    var config = valnavPlotly.config(
+      { responsive: true, displaylogo: false, displayModeBar: false, scrollZoom: false }
+    );
     Plotly.newPlot(element, [trace], layout, config).then(function () {
       element.dataset.ready = "true";
     });

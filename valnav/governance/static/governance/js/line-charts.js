@@ -4,7 +4,7 @@
 // beside each chart holds the same figures.
 (function () {
   "use strict";
-  if (typeof Plotly === "undefined") {
+  if (typeof Plotly === "undefined" || typeof valnavPlotly === "undefined") {
     return;
   }
   document.querySelectorAll("[data-line-chart]").forEach(function (element) {
@@ -32,10 +32,14 @@
       showlegend: traces.length > 1,
       legend: { orientation: "h", y: 1.12 },
       xaxis: { automargin: true, type: "date" },
-      yaxis: { title: { text: data.y_title || "" }, rangemode: "tozero", automargin: true },
+      yaxis: valnavPlotly.numberAxis(
+        { title: { text: data.y_title || "" }, rangemode: "tozero", automargin: true },
+        [].concat.apply([], data.series.map(function (series) { return series.values; }))
+      ),
+      separators: valnavPlotly.separators,
       font: { family: "system-ui, sans-serif" }
     };
-    var config = { responsive: true, displaylogo: false, displayModeBar: false };
+    var config = valnavPlotly.config({ responsive: true, displaylogo: false, displayModeBar: false });
     Plotly.newPlot(element, traces, layout, config).then(function () {
       element.dataset.ready = "true";
     });

@@ -1,0 +1,42 @@
+"""The frame of every page (issue #17): the menu for citizens without the API, a footer with
+contact, personal data, accessibility and the API, and a home page whose audience cards lead
+to each audience's information."""
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from valnav.core.audiences import TargetGroup
+
+
+def _section(page: str, tag: str, label: str) -> str:
+    found = re.search(rf'<{tag}[^>]*aria-label="{label}"[^>]*>(.*?)</{tag}>', page, re.DOTALL)
+    assert found, f"no {tag} {label}"
+    return found.group(1)
+
+
+@pytest.mark.django_db
+def test_the_api_is_in_the_footer_not_in_the_citizens_menu():
+    page = Client().get(reverse("core:home")).text
+    assert "/api/v1/docs" not in _section(page, "nav", "Huvudmeny")
+    footer = _section(page, "nav", "Om webbplatsen")
+    for href in ("/api/v1/docs", reverse("core:contact"), reverse("core:accessibility")):
+        assert f'href="{href}"' in footer
+
+
+@pytest.mark.django_db
+def test_the_contact_page_gives_the_regions_address():
+    page = Client().get("/kontakt/")
+    assert page.status_code == 200
+    assert "valnav@regionvastmanland.se" in page.text
+    assert Client().get("/en/contact/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_every_audience_card_on_the_home_page_is_a_link_to_its_information():
+    page = Client().get(reverse("core:home")).text
+    for group in TargetGroup:
+        url = reverse("outreach:audience", kwargs={"target_group": group.slug})
+        assert f'href="{url}"' in page, group
