@@ -8,10 +8,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-# The pages that state the rule. (The equity page states it too; its text is being rewritten
-# with its population notice and joins this list then.)
+# The pages that state the rule.
 PAGES = [
     "insights:index",
+    "insights:equity",
     "insights:dashboard",
     "insights:gaps",
     "insights:focus",
