@@ -22,7 +22,12 @@ def test_the_api_is_in_the_footer_not_in_the_citizens_menu():
     page = Client().get(reverse("core:home")).text
     assert "/api/v1/docs" not in _section(page, "nav", "Huvudmeny")
     footer = _section(page, "nav", "Om webbplatsen")
-    for href in ("/api/v1/docs", reverse("core:contact"), reverse("core:accessibility")):
+    for href in (
+        "/api/v1/docs",
+        reverse("core:contact"),
+        reverse("casework:privacy-notice"),
+        reverse("core:accessibility"),
+    ):
         assert f'href="{href}"' in footer
 
 
