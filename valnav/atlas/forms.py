@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from valnav.atlas.models import ComplementaryEducation, ModelKind, Offer, ValidationModel
 from valnav.atlas.route import RouteAnswers, exact_occupation, occupation_choices
 from valnav.atlas.selectors import SearchFilters
+from valnav.core.figures_cache import figures_data_token
 from valnav.lib.languages import COMMON_LANGUAGES, ISO_639_1, language_name
 from valnav.places.models import County, Municipality
 from valnav.taxonomy.models import Branch, Occupation
@@ -59,6 +60,35 @@ class QuickSelect(forms.Select):
         return format_html('<select name="{}"{}>{}</select>', name, flatatt(final), options)
 
 
+type Choices = list[tuple[str, str]]
+# The search form's choice lists per language and data token: municipalities, counties and
+# branches change only with the data, and the form is on every search page.
+_SEARCH_CHOICES: dict[tuple[str, str], dict[str, Choices]] = {}
+
+
+def search_choices(language: str, token: str) -> dict[str, Choices]:
+    """The search form's choices in `language` under the data token `token`."""
+    key = (language, token)
+    found = _SEARCH_CHOICES.get(key)
+    if found is None:
+        everything = [("", str(_("All")))]
+        # values_list: the rows carry boundaries (GeoJSON) a list of names does not need.
+        found = {
+            "municipality": everything
+            + list(Municipality.objects.order_by("name").values_list("code", "name")),
+            "county": everything
+            + list(County.objects.order_by("name").values_list("code", "name")),
+            "branch": everything + [(b.key, b.name) for b in Branch.objects.order_by("name_sv")],
+            "kind": everything + [(value, str(label)) for value, label in ModelKind.choices],
+            "language": everything
+            + [(code, language_name(code, language=language)) for code in COMMON_LANGUAGES],
+        }
+        if not any(stored[1] == token for stored in _SEARCH_CHOICES):
+            _SEARCH_CHOICES.clear()
+        _SEARCH_CHOICES[key] = found
+    return found
+
+
 class SearchForm(forms.Form):
     """The public search. Every field is optional; bad values are ignored with a message."""
 
@@ -84,24 +114,11 @@ class SearchForm(forms.Form):
     # One model's offers in every place ("fler orter"), from a grouped result.
     model = forms.SlugField(required=False, max_length=60, widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, data_token: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        lang = get_language() or "sv"
-        everything = [("", _("All"))]
-        # values_list: the rows carry boundaries (GeoJSON) a list of names does not need.
-        choice_field(self, "municipality").choices = everything + list(
-            Municipality.objects.order_by("name").values_list("code", "name")
-        )
-        choice_field(self, "county").choices = everything + list(
-            County.objects.order_by("name").values_list("code", "name")
-        )
-        choice_field(self, "branch").choices = everything + [
-            (b.key, b.name) for b in Branch.objects.order_by("name_sv")
-        ]
-        choice_field(self, "kind").choices = everything + list(ModelKind.choices)
-        choice_field(self, "language").choices = everything + [
-            (code, language_name(code, language=lang)) for code in COMMON_LANGUAGES
-        ]
+        choices = search_choices(get_language() or "sv", data_token or figures_data_token())
+        for name, options in choices.items():
+            choice_field(self, name).choices = options
 
     def filters(self) -> SearchFilters:
         """The valid filters; a bad value in one field drops only that field (and the form
