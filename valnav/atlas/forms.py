@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 from typing import Any, cast
 
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -49,15 +50,28 @@ class QuickSelect(forms.Select):
     ) -> SafeString:
         chosen = {str(v) for v in (value if isinstance(value, list | tuple) else [value])}
         final = self.build_attrs(self.attrs, attrs)
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (code, mark_safe(" selected") if str(code) in chosen else "", label)
-                for code, label in self.choices
-            ),
+        markup = _option_markup(
+            get_language() or "", tuple((str(code), str(label)) for code, label in self.choices)
+        )
+        options = mark_safe(  # noqa: S308  (escaped by format_html in _option_markup)
+            "".join(selected if code in chosen else plain for code, plain, selected in markup)
         )
         return format_html('<select name="{}"{}>{}</select>', name, flatatt(final), options)
+
+
+@lru_cache(maxsize=256)
+def _option_markup(
+    language: str, choices: tuple[tuple[str, str], ...]
+) -> tuple[tuple[str, str, str], ...]:
+    """Each option's markup, plain and selected, escaped once per language and choice list."""
+    return tuple(
+        (
+            code,
+            format_html('<option value="{}">{}</option>', code, label),
+            format_html('<option value="{}" selected>{}</option>', code, label),
+        )
+        for code, label in choices
+    )
 
 
 type Choices = list[tuple[str, str]]
@@ -141,6 +155,30 @@ class SearchForm(forms.Form):
             model=data.get("model", ""),
             words_language=get_language() or "sv",
         )
+
+    @property
+    def filter_groups(self) -> SafeString:
+        """The filters' labels and selects, as `as_field_group` writes them but without a
+        template per field and label: the search page shows six on every request. A field
+        with an error is written by Django, with its message."""
+        groups = []
+        for name in ("municipality", "within_km", "county", "branch", "kind", "language"):
+            field = self[name]
+            if field.errors:
+                groups.append(field.as_field_group())
+                continue
+            label = str(field.label)
+            if self.label_suffix and label[-1:] not in ":?.!":
+                label += str(self.label_suffix)
+            groups.append(
+                format_html(
+                    '<label for="{}">{}</label>\n{}',
+                    field.id_for_label,
+                    label,
+                    field.as_widget(),
+                )
+            )
+        return mark_safe("\n".join(groups))  # noqa: S308  (each part is escaped above)
 
     @property
     def is_filtered(self) -> bool:
