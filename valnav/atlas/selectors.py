@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.db.models import (
@@ -16,13 +16,21 @@ from django.db.models import (
     QuerySet,
     Sum,
     Window,
+    prefetch_related_objects,
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import RowNumber
+from django.utils import timezone
 
 from valnav.accounts.models import Organisation, OrganisationKind
 from valnav.atlas.models import ComplementaryEducation, Offer, ValidationModel
-from valnav.atlas.search import SearchIntent, query_stems, search_intent, stem_condition
+from valnav.atlas.search import (
+    SearchIntent,
+    catalogue_models,
+    query_stems,
+    search_intent,
+    stem_condition,
+)
 from valnav.core.figures_cache import figures_data_token
 from valnav.lib.geo import haversine_km
 from valnav.places.models import Municipality
@@ -250,6 +258,71 @@ def place_counts(queryset: QuerySet[Offer]) -> list[PlaceCount]:
     ]
 
 
+# The published offers counted per model and municipality, per data token and day (what is
+# published depends on the date): the few thousand pairs a search's counts are read from.
+_PUBLISHED_COUNTS: dict[tuple[str, date], list[PlaceCount]] = {}
+
+
+def published_place_counts(token: str | None = None) -> list[PlaceCount]:
+    """`place_counts` of every published offer, kept in the process while the data token (new
+    on every change to the atlas) and the day stay the same."""
+    key = (token or figures_data_token(), timezone.localdate())
+    found = _PUBLISHED_COUNTS.get(key)
+    if found is None:
+        found = place_counts(Offer.objects.published())
+        _PUBLISHED_COUNTS.clear()
+        _PUBLISHED_COUNTS[key] = found
+    return found
+
+
+def _counts_for(
+    queryset: QuerySet[Offer],
+    *,
+    filters: SearchFilters,
+    base: QuerySet[Offer] | None,
+    origin: Origin | None,
+    intent: SearchIntent,
+) -> list[PlaceCount]:
+    """The matches of `queryset` counted per model and municipality. When the filters choose
+    only models and places (the words, a county, a distance: what nearly every search asks),
+    the counts are picked from `published_place_counts` instead of counting the matches in
+    the database; other filters (a language, remote, free text, a member's drafts) count."""
+    model_level = not (
+        base is not None
+        or filters.remote is not None
+        or filters.modified_after is not None
+        or filters.occupation
+        or filters.model
+        or filters.branch
+        or filters.kind
+        or filters.language
+        or intent.text_words
+        or (filters.municipality and origin is None)
+    )
+    if not model_level:
+        return place_counts(queryset)
+    by_code, _distances = _distance_table(intent.data_token or None)
+    places: set[int] | None = None
+
+    def narrow(allowed: set[int]) -> None:
+        nonlocal places
+        places = allowed if places is None else places & allowed
+
+    if filters.county:
+        narrow({m.pk for m in by_code.values() if m.county.code == filters.county})
+    if origin is not None and filters.within_km is not None:
+        narrow({pk for pk, km in origin.distances.items() if km <= filters.within_km})
+    if intent.places:
+        narrow({by_code[code].pk for code in intent.places if code in by_code})
+    models = set(intent.models) if intent.understood else None
+    return [
+        place
+        for place in published_place_counts(intent.data_token or None)
+        if (models is None or place.model_id in models)
+        and (places is None or place.municipality_id in places)
+    ]
+
+
 def _places_q(places: list[PlaceCount]) -> Q:
     """Offers of exactly these (model, municipality) pairs."""
     by_model: dict[int, set[int]] = {}
@@ -317,6 +390,22 @@ class ResultPage[T]:
         return self.number + 1
 
 
+def _with_occupations(items: list[Offer], token: str | None) -> None:
+    """Each offer's `occupation_codes` (its model's SSYK codes, sorted): from the catalogue
+    for active models, from the database for the rest."""
+    catalogue = {model.pk: model.codes for model in catalogue_models(token)}
+    rest = [item for item in items if item.model_id not in catalogue]
+    if rest:
+        prefetch_related_objects(
+            rest, Prefetch("model__occupations", queryset=Occupation.objects.only("pk", "code"))
+        )
+    for item in items:
+        codes = catalogue.get(item.model_id)
+        item.occupation_codes = sorted(  # type: ignore[attr-defined]  # read by the API
+            codes if codes is not None else (o.code for o in item.model.occupations.all())
+        )
+
+
 def _with_distance(items: list[Any], origin: Origin | None) -> None:
     for item in items:
         item.distance_km = origin.distances.get(item.municipality_id) if origin else None
@@ -340,7 +429,7 @@ def offer_search_page(
     those pairs: a page costs about the same whether 50 or 50 000 offers match."""
     queryset, origin, intent = offer_matches(filters=filters, base=base, intent=intent)
     start = offset if offset is not None else (max(page, 1) - 1) * size
-    counts = place_counts(queryset)
+    counts = _counts_for(queryset, filters=filters, base=base, origin=origin, intent=intent)
     total = sum(place.count for place in counts)
 
     def rank(place: PlaceCount) -> tuple[float, bool, float]:
@@ -372,9 +461,6 @@ def offer_search_page(
             queryset.filter(_places_q(needed))
             .select_related("model", "model__branch", "provider", "municipality__county")
             .defer(*HEAVY_COLUMNS)
-            .prefetch_related(
-                Prefetch("model__occupations", queryset=Occupation.objects.only("pk", "code"))
-            )
         )
         ordering: list[Any] = []
         if len({rank(place) for place in needed}) > 1:
@@ -399,6 +485,7 @@ def offer_search_page(
         local = start - first_start
         items = list(ranked.order_by(*ordering)[local : local + size])
         _with_distance(items, origin)
+        _with_occupations(items, intent.data_token or None)
     return ResultPage(items=items, count=total, number=start // size + 1, size=size, origin=origin)
 
 
@@ -437,7 +524,7 @@ def offer_groups(
     query reads the first few offers of just those pairs with their relations.
     """
     queryset, origin, intent = offer_matches(filters=filters, intent=intent)
-    counts = place_counts(queryset)
+    counts = _counts_for(queryset, filters=filters, base=None, origin=origin, intent=intent)
     in_model: dict[int, int] = {}
     by_model: dict[int, list[PlaceCount]] = {}
     for place in counts:

@@ -100,16 +100,16 @@ def test_search_takes_the_same_number_of_queries_however_many_results(
     for _ in range(30):
         OfferFactory(model=atlas["vard"], municipality=place("1980"))
     filters = SearchFilters(query="undersköterska", municipality="1980")
-    # The first search after a change reads the data token once and prepares the catalogue
-    # (models, their occupations) and the distance table under it; then the matches counted
-    # per model and municipality, the page's rows and their models' occupations.
-    with django_assert_num_queries(7):
+    # The first search after a change reads the data token once and prepares under it the
+    # catalogue (models, their occupations), the distance table and the published offers
+    # counted per model and municipality; then the page's rows.
+    with django_assert_num_queries(6):
         page = offer_search_page(filters=filters, size=20)
     assert len(page.items) == 20
     assert page.count == 33
     assert page.items[0].distance_km == 0
-    # Later searches read only the data token for what was prepared.
-    with django_assert_num_queries(4):
+    # Later searches read only the data token for what was prepared, and the page's rows.
+    with django_assert_num_queries(2):
         last = offer_search_page(filters=filters, page=2, size=20)
     assert len(last.items) == 13
     assert not last.has_next
@@ -263,3 +263,12 @@ def test_the_search_forms_quick_filters_write_what_django_writes(reference_data,
             for name in ("municipality", "within_km", "county", "branch", "kind", "language")
         )
         assert " ".join(str(form.filter_groups).split()) == " ".join(django_markup.split())
+
+
+def test_a_new_offer_is_counted_by_the_next_search(atlas):
+    filters = SearchFilters(query="undersköterska", municipality="1980")
+    before = offer_search_page(filters=filters, size=20).count
+    OfferFactory(model=atlas["vard"], municipality=place("0484"))
+    after = offer_search_page(filters=filters, size=20)
+    assert after.count == before + 1
+    assert len(after.items) == before + 1
