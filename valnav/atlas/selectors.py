@@ -323,14 +323,20 @@ def _counts_for(
     ]
 
 
-def _places_q(places: list[PlaceCount]) -> Q:
-    """Offers of exactly these (model, municipality) pairs."""
-    by_model: dict[int, set[int]] = {}
+def _places_q(places: list[PlaceCount], among: list[PlaceCount]) -> Q:
+    """Offers of exactly the (model, municipality) pairs `places`, of all the pairs `among`
+    that match: a model with all its pairs taken is named alone."""
+    wanted: dict[int, set[int]] = {}
     for place in places:
-        by_model.setdefault(place.model_id, set()).add(place.municipality_id)
-    condition = Q(pk__in=[])
-    for model_id, municipalities in sorted(by_model.items()):
-        condition |= Q(model_id=model_id, municipality_id__in=sorted(municipalities))
+        wanted.setdefault(place.model_id, set()).add(place.municipality_id)
+    held: dict[int, int] = {}
+    for place in among:
+        held[place.model_id] = held.get(place.model_id, 0) + 1
+    whole = sorted(pk for pk, municipalities in wanted.items() if len(municipalities) == held[pk])
+    condition = Q(model_id__in=whole) if whole else Q(pk__in=[])
+    for model_id, municipalities in sorted(wanted.items()):
+        if len(municipalities) != held[model_id]:
+            condition |= Q(model_id=model_id, municipality_id__in=sorted(municipalities))
     return condition
 
 
@@ -458,8 +464,8 @@ def offer_search_page(
     items: list[Offer] = []
     if needed and size > 0:
         ranked = (
-            queryset.filter(_places_q(needed))
-            .select_related("model", "model__branch", "provider", "municipality__county")
+            queryset.filter(_places_q(needed, counts))
+            .select_related("model", "provider", "municipality__county")
             .defer(*HEAVY_COLUMNS)
         )
         ordering: list[Any] = []
@@ -547,7 +553,7 @@ def offer_groups(
     offers: list[Offer] = []
     if chosen:
         offers = list(
-            queryset.filter(_places_q(chosen))
+            queryset.filter(_places_q(chosen, counts))
             .order_by()
             .select_related("model__branch", "provider", "municipality")
             .defer(*GROUP_HEAVY_COLUMNS)
