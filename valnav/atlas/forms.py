@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 from typing import Any, cast
 
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from valnav.atlas.models import ComplementaryEducation, ModelKind, Offer, ValidationModel
 from valnav.atlas.route import RouteAnswers, exact_occupation, occupation_choices
 from valnav.atlas.selectors import SearchFilters
+from valnav.core.figures_cache import figures_data_token
 from valnav.lib.languages import COMMON_LANGUAGES, ISO_639_1, language_name
 from valnav.places.models import County, Municipality
 from valnav.taxonomy.models import Branch, Occupation
@@ -48,15 +50,57 @@ class QuickSelect(forms.Select):
     ) -> SafeString:
         chosen = {str(v) for v in (value if isinstance(value, list | tuple) else [value])}
         final = self.build_attrs(self.attrs, attrs)
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (code, mark_safe(" selected") if str(code) in chosen else "", label)
-                for code, label in self.choices
-            ),
+        markup = _option_markup(
+            get_language() or "", tuple((str(code), str(label)) for code, label in self.choices)
+        )
+        options = mark_safe(  # noqa: S308  (escaped by format_html in _option_markup)
+            "".join(selected if code in chosen else plain for code, plain, selected in markup)
         )
         return format_html('<select name="{}"{}>{}</select>', name, flatatt(final), options)
+
+
+@lru_cache(maxsize=256)
+def _option_markup(
+    language: str, choices: tuple[tuple[str, str], ...]
+) -> tuple[tuple[str, str, str], ...]:
+    """Each option's markup, plain and selected, escaped once per language and choice list."""
+    return tuple(
+        (
+            code,
+            format_html('<option value="{}">{}</option>', code, label),
+            format_html('<option value="{}" selected>{}</option>', code, label),
+        )
+        for code, label in choices
+    )
+
+
+type Choices = list[tuple[str, str]]
+# The search form's choice lists per language and data token: municipalities, counties and
+# branches change only with the data, and the form is on every search page.
+_SEARCH_CHOICES: dict[tuple[str, str], dict[str, Choices]] = {}
+
+
+def search_choices(language: str, token: str) -> dict[str, Choices]:
+    """The search form's choices in `language` under the data token `token`."""
+    key = (language, token)
+    found = _SEARCH_CHOICES.get(key)
+    if found is None:
+        everything = [("", str(_("All")))]
+        # values_list: the rows carry boundaries (GeoJSON) a list of names does not need.
+        found = {
+            "municipality": everything
+            + list(Municipality.objects.order_by("name").values_list("code", "name")),
+            "county": everything
+            + list(County.objects.order_by("name").values_list("code", "name")),
+            "branch": everything + [(b.key, b.name) for b in Branch.objects.order_by("name_sv")],
+            "kind": everything + [(value, str(label)) for value, label in ModelKind.choices],
+            "language": everything
+            + [(code, language_name(code, language=language)) for code in COMMON_LANGUAGES],
+        }
+        if not any(stored[1] == token for stored in _SEARCH_CHOICES):
+            _SEARCH_CHOICES.clear()
+        _SEARCH_CHOICES[key] = found
+    return found
 
 
 class SearchForm(forms.Form):
@@ -84,24 +128,11 @@ class SearchForm(forms.Form):
     # One model's offers in every place ("fler orter"), from a grouped result.
     model = forms.SlugField(required=False, max_length=60, widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, data_token: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        lang = get_language() or "sv"
-        everything = [("", _("All"))]
-        # values_list: the rows carry boundaries (GeoJSON) a list of names does not need.
-        choice_field(self, "municipality").choices = everything + list(
-            Municipality.objects.order_by("name").values_list("code", "name")
-        )
-        choice_field(self, "county").choices = everything + list(
-            County.objects.order_by("name").values_list("code", "name")
-        )
-        choice_field(self, "branch").choices = everything + [
-            (b.key, b.name) for b in Branch.objects.order_by("name_sv")
-        ]
-        choice_field(self, "kind").choices = everything + list(ModelKind.choices)
-        choice_field(self, "language").choices = everything + [
-            (code, language_name(code, language=lang)) for code in COMMON_LANGUAGES
-        ]
+        choices = search_choices(get_language() or "sv", data_token or figures_data_token())
+        for name, options in choices.items():
+            choice_field(self, name).choices = options
 
     def filters(self) -> SearchFilters:
         """The valid filters; a bad value in one field drops only that field (and the form
@@ -124,6 +155,30 @@ class SearchForm(forms.Form):
             model=data.get("model", ""),
             words_language=get_language() or "sv",
         )
+
+    @property
+    def filter_groups(self) -> SafeString:
+        """The filters' labels and selects, as `as_field_group` writes them but without a
+        template per field and label: the search page shows six on every request. A field
+        with an error is written by Django, with its message."""
+        groups = []
+        for name in ("municipality", "within_km", "county", "branch", "kind", "language"):
+            field = self[name]
+            if field.errors:
+                groups.append(field.as_field_group())
+                continue
+            label = str(field.label)
+            if self.label_suffix and label[-1:] not in ":?.!":
+                label += str(self.label_suffix)
+            groups.append(
+                format_html(
+                    '<label for="{}">{}</label>\n{}',
+                    field.id_for_label,
+                    label,
+                    field.as_widget(),
+                )
+            )
+        return mark_safe("\n".join(groups))  # noqa: S308  (each part is escaped above)
 
     @property
     def is_filtered(self) -> bool:

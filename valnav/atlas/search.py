@@ -207,11 +207,19 @@ _MATCHERS: dict[str, Matcher] = {}
 
 
 def matcher_for(language: str) -> Matcher:
-    """The prepared matcher of a language ("sv" or "en"); built on first use."""
+    """The prepared matcher of a language ("sv" or "en"); built on first use (a server builds
+    both when a worker starts, `prepare_matchers`)."""
     key = "en" if language.startswith("en") else "sv"
     if key not in _MATCHERS:
         _MATCHERS[key] = Matcher(lexicon_terms(key))
     return _MATCHERS[key]
+
+
+def prepare_matchers() -> None:
+    """Build every language's matcher now: a worker calls this as it starts (config/wsgi.py),
+    so that no visitor's request waits the second or so it takes."""
+    for language in ("sv", "en"):
+        matcher_for(language)
 
 
 # What a query means for the atlas ----------------------------------------------------------
@@ -244,6 +252,8 @@ class SearchIntent:
     text_words: list[str] = field(default_factory=list)
     codes: list[tuple[str, float]] = field(default_factory=list)
     corrected: bool = False
+    # The data token the catalogue was read under, for the distance table of the same request.
+    data_token: str = ""
 
     @property
     def empty(self) -> bool:
@@ -253,11 +263,12 @@ class SearchIntent:
 _CATALOGUE: dict[str, list[CatalogueModel]] = {}
 
 
-def catalogue_models() -> list[CatalogueModel]:
+def catalogue_models(token: str | None = None) -> list[CatalogueModel]:
     """Active models with their branch and SSYK codes, kept in the process while the data
     token (`figures_data_token`, replaced on every change to the atlas) stays the same: a
-    primary-key read instead of two queries per search."""
-    token = figures_data_token()
+    primary-key read instead of two queries per search. Pass `token` when the request has
+    read it already."""
+    token = token or figures_data_token()
     found = _CATALOGUE.get(token)
     if found is None:
         found = _read_catalogue()
@@ -305,9 +316,10 @@ def model_relevance(
     return relevance, list(wanted.items())
 
 
-def search_intent(query: str, *, language: str = "sv") -> SearchIntent:
-    """What `query` asks of the atlas, read by the shared matcher."""
-    intent = SearchIntent(query=query)
+def search_intent(query: str, *, language: str = "sv", token: str | None = None) -> SearchIntent:
+    """What `query` asks of the atlas, read by the shared matcher. `token` is the data token
+    when the request has read it already (one read per request, not one per table)."""
+    intent = SearchIntent(query=query, data_token=token or figures_data_token())
     if not query.strip():
         return intent
     match = matcher_for(language).match(query)
@@ -322,7 +334,7 @@ def search_intent(query: str, *, language: str = "sv") -> SearchIntent:
     occupation_words = [w for w in match.word_keys if w not in place_words]
     intent.text_words = list(match.unmatched)
     if occupation_words:
-        intent.models, intent.codes = model_relevance(match, catalogue_models())
+        intent.models, intent.codes = model_relevance(match, catalogue_models(intent.data_token))
         intent.understood = True
         intent.corrected = match.corrected
     return intent

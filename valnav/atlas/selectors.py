@@ -3,26 +3,34 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.db.models import (
     Count,
     F,
     FloatField,
-    Model,
+    Min,
     Prefetch,
     Q,
     QuerySet,
     Sum,
     Window,
+    prefetch_related_objects,
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import RowNumber
+from django.utils import timezone
 
 from valnav.accounts.models import Organisation, OrganisationKind
 from valnav.atlas.models import ComplementaryEducation, Offer, ValidationModel
-from valnav.atlas.search import SearchIntent, query_stems, search_intent, stem_condition
+from valnav.atlas.search import (
+    SearchIntent,
+    catalogue_models,
+    query_stems,
+    search_intent,
+    stem_condition,
+)
 from valnav.core.figures_cache import figures_data_token
 from valnav.lib.geo import haversine_km
 from valnav.places.models import Municipality
@@ -65,8 +73,10 @@ def _km(a: Municipality, b: Municipality) -> float:
     return round(haversine_km(a.centroid_lat, a.centroid_lon, b.centroid_lat, b.centroid_lon), 1)
 
 
-def _distance_table() -> tuple[dict[str, Municipality], dict[int, dict[int, float]]]:
-    token = figures_data_token()
+def _distance_table(
+    token: str | None = None,
+) -> tuple[dict[str, Municipality], dict[int, dict[int, float]]]:
+    token = token or figures_data_token()
     table = _DISTANCES.get(token)
     if table is None:
         municipalities = list(
@@ -81,12 +91,12 @@ def _distance_table() -> tuple[dict[str, Municipality], dict[int, dict[int, floa
     return table
 
 
-def municipality_origin(code: str) -> Origin | None:
+def municipality_origin(code: str, *, token: str | None = None) -> Origin | None:
     """Distances in km between municipality centroids, from the one with `code` (from a table
     kept per data token, so a search reads no municipality rows)."""
     if not code:
         return None
-    by_code, distances = _distance_table()
+    by_code, distances = _distance_table(token)
     origin = by_code.get(code)
     if origin is None:
         return None
@@ -163,20 +173,18 @@ def _relevance(scores: dict[int, float]) -> RawSQL:
     return _case_sql('"atlas_offer"."model_id"', scores, "0.0")
 
 
-def offer_search(
+def offer_matches(
     *,
     filters: SearchFilters,
     base: QuerySet[Offer] | None = None,
     intent: SearchIntent | None = None,
-) -> tuple[QuerySet[Offer], Origin | None]:
-    """Published offers matching `filters`, most relevant first, then nearest.
-
-    Each offer carries `relevance` and, when a municipality is given, `distance_km`.
-    """
-    origin = municipality_origin(filters.municipality)
-    queryset = (base if base is not None else Offer.objects.published()).select_related(
-        "model", "model__branch", "provider", "municipality__county"
-    )
+) -> tuple[QuerySet[Offer], Origin | None, SearchIntent]:
+    """Published offers matching `filters`, unordered and without annotations, with the
+    origin of distances and the words' intent."""
+    if intent is None:
+        intent = search_intent(filters.query, language=filters.words_language)
+    origin = municipality_origin(filters.municipality, token=intent.data_token or None)
+    queryset = base if base is not None else Offer.objects.published()
     queryset = _apply_common(queryset, filters, origin)
     if filters.occupation:
         # Resolved to ids first: a short literal list lets the database start from the model
@@ -195,9 +203,22 @@ def offer_search(
         queryset = queryset.filter(model__kind=filters.kind)
     if filters.language:
         queryset = queryset.filter(languages__contains=f",{filters.language.lower()},")
-    if intent is None:
-        intent = search_intent(filters.query, language=filters.words_language)
     queryset = _apply_intent(queryset, intent, table="atlas_offer", model_field="model_id")
+    return queryset, origin, intent
+
+
+def offer_search(
+    *,
+    filters: SearchFilters,
+    base: QuerySet[Offer] | None = None,
+    intent: SearchIntent | None = None,
+) -> tuple[QuerySet[Offer], Origin | None]:
+    """Published offers matching `filters`, most relevant first, then nearest.
+
+    Each offer carries `relevance` and, when a municipality is given, `distance_km`.
+    """
+    queryset, origin, intent = offer_matches(filters=filters, base=base, intent=intent)
+    queryset = queryset.select_related("model", "model__branch", "provider", "municipality__county")
     ordering: list[Any] = []
     if intent.models:
         queryset = queryset.annotate(relevance=_relevance(intent.models))
@@ -212,6 +233,119 @@ def offer_search(
     return queryset.order_by(*ordering), origin
 
 
+@dataclass(frozen=True)
+class PlaceCount:
+    """How many matching offers one model has in one municipality, and the lowest id."""
+
+    model_id: int
+    municipality_id: int
+    count: int
+    first: int
+
+
+def place_counts(queryset: QuerySet[Offer]) -> list[PlaceCount]:
+    """The matches counted per model and municipality: one grouped read of the offers' index.
+
+    Relevance depends on the model alone and distance on the municipality alone, so these
+    few hundred rows at most tell which offers a ranked page or a group needs: the ranked
+    query then sorts those few instead of every match."""
+    return [
+        PlaceCount(*row)
+        for row in queryset.order_by()
+        .values("model_id", "municipality_id")
+        .annotate(n=Count("pk"), first=Min("pk"))
+        .values_list("model_id", "municipality_id", "n", "first")
+    ]
+
+
+# The published offers counted per model and municipality, per data token and day (what is
+# published depends on the date): the few thousand pairs a search's counts are read from.
+_PUBLISHED_COUNTS: dict[tuple[str, date], list[PlaceCount]] = {}
+
+
+def published_place_counts(token: str | None = None) -> list[PlaceCount]:
+    """`place_counts` of every published offer, kept in the process while the data token (new
+    on every change to the atlas) and the day stay the same."""
+    key = (token or figures_data_token(), timezone.localdate())
+    found = _PUBLISHED_COUNTS.get(key)
+    if found is None:
+        found = place_counts(Offer.objects.published())
+        _PUBLISHED_COUNTS.clear()
+        _PUBLISHED_COUNTS[key] = found
+    return found
+
+
+def _counts_for(
+    queryset: QuerySet[Offer],
+    *,
+    filters: SearchFilters,
+    base: QuerySet[Offer] | None,
+    origin: Origin | None,
+    intent: SearchIntent,
+) -> list[PlaceCount]:
+    """The matches of `queryset` counted per model and municipality. When the filters choose
+    only models and places (the words, a county, a distance: what nearly every search asks),
+    the counts are picked from `published_place_counts` instead of counting the matches in
+    the database; other filters (a language, remote, free text, a member's drafts) count."""
+    model_level = not (
+        base is not None
+        or filters.remote is not None
+        or filters.modified_after is not None
+        or filters.occupation
+        or filters.model
+        or filters.branch
+        or filters.kind
+        or filters.language
+        or intent.text_words
+        or (filters.municipality and origin is None)
+    )
+    if not model_level:
+        return place_counts(queryset)
+    by_code, _distances = _distance_table(intent.data_token or None)
+    places: set[int] | None = None
+
+    def narrow(allowed: set[int]) -> None:
+        nonlocal places
+        places = allowed if places is None else places & allowed
+
+    if filters.county:
+        narrow({m.pk for m in by_code.values() if m.county.code == filters.county})
+    if origin is not None and filters.within_km is not None:
+        narrow({pk for pk, km in origin.distances.items() if km <= filters.within_km})
+    if intent.places:
+        narrow({by_code[code].pk for code in intent.places if code in by_code})
+    models = set(intent.models) if intent.understood else None
+    return [
+        place
+        for place in published_place_counts(intent.data_token or None)
+        if (models is None or place.model_id in models)
+        and (places is None or place.municipality_id in places)
+    ]
+
+
+def _places_q(places: list[PlaceCount], among: list[PlaceCount]) -> Q:
+    """Offers of exactly the (model, municipality) pairs `places`, of all the pairs `among`
+    that match: a model with all its pairs taken is named alone."""
+    wanted: dict[int, set[int]] = {}
+    for place in places:
+        wanted.setdefault(place.model_id, set()).add(place.municipality_id)
+    held: dict[int, int] = {}
+    for place in among:
+        held[place.model_id] = held.get(place.model_id, 0) + 1
+    whole = sorted(pk for pk, municipalities in wanted.items() if len(municipalities) == held[pk])
+    condition = Q(model_id__in=whole) if whole else Q(pk__in=[])
+    for model_id, municipalities in sorted(wanted.items()):
+        if len(municipalities) != held[model_id]:
+            condition |= Q(model_id=model_id, municipality_id__in=sorted(municipalities))
+    return condition
+
+
+def _distance_key(origin: Origin | None, municipality_id: int) -> tuple[bool, float]:
+    """Nearest first, unknown distances last (as NULLS LAST)."""
+    distance = origin.distances.get(municipality_id) if origin else None
+    return (distance is None, distance or 0.0)
+
+
 # Columns a result list never shows: municipality and county boundaries (GeoJSON, decoded per
 # row), the search text and the model's long texts.
 HEAVY_COLUMNS = (
@@ -222,6 +356,9 @@ HEAVY_COLUMNS = (
     "model__parties",
     "model__source_urls",
 )
+
+
+GROUP_HEAVY_COLUMNS = tuple(c for c in HEAVY_COLUMNS if not c.startswith("municipality__county"))
 
 
 @dataclass
@@ -259,31 +396,25 @@ class ResultPage[T]:
         return self.number + 1
 
 
-def ranked_page[M: Model](
-    queryset: QuerySet[M],
-    *,
-    origin: Origin | None,
-    offset: int,
-    limit: int,
-    detail: QuerySet[M],
-) -> tuple[list[M], int]:
-    """The ids of one page and the total count in one query (a window count), then the page's
-    rows with their relations; sorting joined rows of every match would cost far more."""
-    rows = list(
-        queryset.annotate(total=Window(Count("pk"))).values_list("pk", "total")[
-            offset : offset + limit
-        ]
-    )
-    # An empty page past the end still needs the total; an empty first page is a total of 0.
-    count = rows[0][1] if rows else (queryset.count() if offset else 0)
-    ids = [pk for pk, _total in rows]
-    by_id = detail.in_bulk(ids)
-    items = [by_id[pk] for pk in ids if pk in by_id]
-    for item in items:
-        item.distance_km = (  # type: ignore[attr-defined]  # shown beside each result
-            origin.distances.get(item.municipality_id) if origin else None  # type: ignore[attr-defined]
+def _with_occupations(items: list[Offer], token: str | None) -> None:
+    """Each offer's `occupation_codes` (its model's SSYK codes, sorted): from the catalogue
+    for active models, from the database for the rest."""
+    catalogue = {model.pk: model.codes for model in catalogue_models(token)}
+    rest = [item for item in items if item.model_id not in catalogue]
+    if rest:
+        prefetch_related_objects(
+            rest, Prefetch("model__occupations", queryset=Occupation.objects.only("pk", "code"))
         )
-    return items, count
+    for item in items:
+        codes = catalogue.get(item.model_id)
+        item.occupation_codes = sorted(  # type: ignore[attr-defined]  # read by the API
+            codes if codes is not None else (o.code for o in item.model.occupations.all())
+        )
+
+
+def _with_distance(items: list[Any], origin: Origin | None) -> None:
+    for item in items:
+        item.distance_km = origin.distances.get(item.municipality_id) if origin else None
 
 
 def offer_search_page(
@@ -295,24 +426,73 @@ def offer_search_page(
     base: QuerySet[Offer] | None = None,
     intent: SearchIntent | None = None,
 ) -> ResultPage[Offer]:
-    """A page of `offer_search`, with model, provider, place and occupations loaded."""
-    queryset, origin = offer_search(filters=filters, base=base, intent=intent)
+    """A page of `offer_search` (most relevant first, then nearest, then by id), with model,
+    provider, place and occupations loaded.
+
+    The matches are counted per model and municipality first (`place_counts`); as relevance
+    and distance follow from those two, the counts say which (model, municipality) pairs
+    hold the page and how many matches rank before them. The ranked query then reads only
+    those pairs: a page costs about the same whether 50 or 50 000 offers match."""
+    queryset, origin, intent = offer_matches(filters=filters, base=base, intent=intent)
     start = offset if offset is not None else (max(page, 1) - 1) * size
-    detail = (
-        Offer.objects.select_related("model", "model__branch", "provider", "municipality__county")
-        .defer(*HEAVY_COLUMNS)
-        .prefetch_related(
-            Prefetch("model__occupations", queryset=Occupation.objects.only("pk", "code"))
+    counts = _counts_for(queryset, filters=filters, base=base, origin=origin, intent=intent)
+    total = sum(place.count for place in counts)
+
+    def rank(place: PlaceCount) -> tuple[float, bool, float]:
+        return (
+            -intent.models.get(place.model_id, 0.0),
+            *_distance_key(origin, place.municipality_id),
         )
-    )
-    items, count = ranked_page(
-        queryset,
-        origin=origin,
-        offset=start,
-        limit=size,
-        detail=detail,
-    )
-    return ResultPage(items=items, count=count, number=start // size + 1, size=size, origin=origin)
+
+    tiers: dict[tuple[float, bool, float], list[PlaceCount]] = {}
+    for place in counts:
+        tiers.setdefault(rank(place), []).append(place)
+    before = 0
+    needed: list[PlaceCount] = []
+    first_start = 0
+    for key in sorted(tiers):
+        size_of = sum(place.count for place in tiers[key])
+        if not needed and before + size_of <= start:
+            before += size_of
+            continue
+        if not needed:
+            first_start = before
+        needed.extend(tiers[key])
+        before += size_of
+        if before >= start + size:
+            break
+    items: list[Offer] = []
+    if needed and size > 0:
+        ranked = (
+            queryset.filter(_places_q(needed, counts))
+            .select_related("model", "provider", "municipality__county")
+            .defer(*HEAVY_COLUMNS)
+        )
+        ordering: list[Any] = []
+        if len({rank(place) for place in needed}) > 1:
+            # Only the pairs read are ranked, so the CASE lists name only their models and
+            # municipalities.
+            models = {place.model_id for place in needed}
+            ranked = ranked.annotate(
+                relevance=_relevance({pk: intent.models.get(pk, 0.0) for pk in models})
+            )
+            ordering.append("-relevance")
+            if origin is not None:
+                places = {place.municipality_id for place in needed}
+                ranked = ranked.annotate(
+                    distance_km=_case_sql(
+                        '"atlas_offer"."municipality_id"',
+                        {pk: origin.distances[pk] for pk in places if pk in origin.distances},
+                        "NULL",
+                    )
+                )
+                ordering.append(F("distance_km").asc(nulls_last=True))
+        ordering.append("pk")
+        local = start - first_start
+        items = list(ranked.order_by(*ordering)[local : local + size])
+        _with_distance(items, origin)
+        _with_occupations(items, intent.data_token or None)
+    return ResultPage(items=items, count=total, number=start // size + 1, size=size, origin=origin)
 
 
 @dataclass
@@ -343,54 +523,71 @@ def offer_groups(
     *, filters: SearchFilters, per_model: int = 3, intent: SearchIntent | None = None
 ) -> GroupedResult:
     """Matching offers grouped by model: most relevant model first, then the one with the
-    nearest offer; each with its `per_model` nearest offers and how many it has in all.
+    nearest offer; each with its `per_model` nearest offers (then by id) and how many it has.
 
-    One ranked query numbers each model's offers by distance and counts them (window
-    functions); a second loads the few offers shown.
+    The matches are counted per model and municipality (`place_counts`); from those counts
+    and the distances the pairs that can hold each model's nearest offers are known, and one
+    query reads the first few offers of just those pairs with their relations.
     """
-    if intent is None:
-        intent = search_intent(filters.query, language=filters.words_language)
-    queryset, origin = offer_search(filters=filters, intent=intent)
-    order: list[Any] = []
-    if origin is not None:
-        order.append(F("distance_km").asc(nulls_last=True))
-    order.append(F("pk").asc())
-    rows = list(
-        queryset.order_by()
-        .annotate(
-            position=Window(RowNumber(), partition_by=[F("model_id")], order_by=order),
-            in_model=Window(Count("pk"), partition_by=[F("model_id")]),
+    queryset, origin, intent = offer_matches(filters=filters, intent=intent)
+    counts = _counts_for(queryset, filters=filters, base=None, origin=origin, intent=intent)
+    in_model: dict[int, int] = {}
+    by_model: dict[int, list[PlaceCount]] = {}
+    for place in counts:
+        in_model[place.model_id] = in_model.get(place.model_id, 0) + place.count
+        by_model.setdefault(place.model_id, []).append(place)
+    chosen: list[PlaceCount] = []
+    for places in by_model.values():
+        # Walk the municipalities nearest first; among equally near ones the offers with the
+        # lowest ids come first, and they lie in the pairs with the lowest first ids.
+        tiers: dict[tuple[bool, float], list[PlaceCount]] = {}
+        for place in places:
+            tiers.setdefault(_distance_key(origin, place.municipality_id), []).append(place)
+        taken = 0
+        for key in sorted(tiers):
+            tier = sorted(tiers[key], key=lambda place: place.first)[: per_model - taken]
+            chosen.extend(tier)
+            taken += sum(place.count for place in tier)
+            if taken >= per_model:
+                break
+    offers: list[Offer] = []
+    if chosen:
+        offers = list(
+            queryset.filter(_places_q(chosen, counts))
+            .order_by()
+            .select_related("model__branch", "provider", "municipality")
+            .defer(*GROUP_HEAVY_COLUMNS)
+            .annotate(
+                position=Window(
+                    RowNumber(),
+                    partition_by=[F("model_id"), F("municipality_id")],
+                    order_by=F("pk").asc(),
+                )
+            )
+            .filter(position__lte=per_model)
         )
-        .filter(position__lte=per_model)
-        .values_list("pk", "model_id", "in_model", "position")
-    )
-    offers = (
-        Offer.objects.select_related("model__branch", "provider", "municipality__county")
-        .defer(*HEAVY_COLUMNS)
-        .in_bulk([pk for pk, *_rest in rows])
-    )
-    by_model: dict[int, ModelGroup] = {}
-    for pk, model_id, in_model, _position in sorted(rows, key=lambda row: (row[1], row[3])):
-        offer = offers[pk]
-        offer.distance_km = (  # type: ignore[attr-defined]  # shown beside each offer
-            origin.distances.get(offer.municipality_id) if origin else None
-        )
-        group = by_model.get(model_id)
+    _with_distance(offers, origin)
+    groups_by_model: dict[int, ModelGroup] = {}
+    offers.sort(key=lambda offer: (*_distance_key(origin, offer.municipality_id), offer.pk))
+    for offer in offers:
+        group = groups_by_model.get(offer.model_id)
         if group is None:
-            group = by_model[model_id] = ModelGroup(
+            group = groups_by_model[offer.model_id] = ModelGroup(
                 model=offer.model,
-                relevance=intent.models.get(model_id, 0.0),
-                count=in_model,
+                relevance=intent.models.get(offer.model_id, 0.0),
+                count=in_model[offer.model_id],
                 offers=[],
             )
-        group.offers.append(offer)
+        if len(group.offers) < per_model:
+            group.offers.append(offer)
 
     def nearest(group: ModelGroup) -> float:
         distance = getattr(group.offers[0], "distance_km", None)
         return distance if distance is not None else 0.0
 
     groups = sorted(
-        by_model.values(), key=lambda g: (-g.relevance, nearest(g), g.model.name, g.model.pk)
+        groups_by_model.values(),
+        key=lambda g: (-g.relevance, nearest(g), g.model.name, g.model.pk),
     )
     return GroupedResult(
         groups=groups, count=sum(g.count for g in groups), origin=origin, intent=intent
@@ -412,17 +609,18 @@ def guidance_contact(municipality_code: str) -> Organisation | None:
     )
 
 
-def education_search(
+def _education_matches(
     *,
     filters: SearchFilters,
     base: QuerySet[ComplementaryEducation] | None = None,
     origin: Origin | None = None,
     intent: SearchIntent | None = None,
 ) -> tuple[QuerySet[ComplementaryEducation], Origin | None]:
-    """Published complementary education matching `filters`, most relevant first, then nearest.
-    Pass `origin` when the caller has it already (the search page shares the offers' one)."""
+    """Published complementary education matching `filters`, unordered."""
     if origin is None:
-        origin = municipality_origin(filters.municipality)
+        origin = municipality_origin(
+            filters.municipality, token=intent.data_token if intent is not None else None
+        )
     queryset = (
         base if base is not None else ComplementaryEducation.objects.published()
     ).select_related("provider", "municipality__county")
@@ -447,6 +645,19 @@ def education_search(
         queryset = queryset.filter(municipality__code__in=intent.places)
     for condition in _text_conditions("atlas_complementaryeducation", intent.text_words):
         queryset = queryset.filter(condition)
+    return queryset, origin
+
+
+def education_search(
+    *,
+    filters: SearchFilters,
+    base: QuerySet[ComplementaryEducation] | None = None,
+    origin: Origin | None = None,
+    intent: SearchIntent | None = None,
+) -> tuple[QuerySet[ComplementaryEducation], Origin | None]:
+    """Published complementary education matching `filters`, nearest first, then by title.
+    Pass `origin` when the caller has it already (the search page shares the offers' one)."""
+    queryset, origin = _education_matches(filters=filters, base=base, origin=origin, intent=intent)
     ordering: list[Any] = []
     if origin is not None:
         queryset = queryset.annotate(
@@ -455,6 +666,55 @@ def education_search(
         ordering.append(F("distance_km").asc(nulls_last=True))
     ordering += ["title", "pk"]
     return queryset.order_by(*ordering), origin
+
+
+def education_nearest(
+    *,
+    filters: SearchFilters,
+    origin: Origin | None,
+    intent: SearchIntent | None = None,
+    limit: int = 10,
+) -> list[ComplementaryEducation]:
+    """The first `limit` of `education_search` (nearest, then by title), for the search page.
+
+    With a place to measure from, the matches are counted per municipality first and only
+    the nearest municipalities that hold `limit` of them are ranked."""
+    queryset, origin = _education_matches(filters=filters, origin=origin, intent=intent)
+    queryset = queryset.defer(
+        "search_stems", "description", "municipality__boundary", "municipality__county__boundary"
+    )
+    if origin is None:
+        return list(queryset.order_by("title", "pk")[:limit])
+    per_place = dict(
+        queryset.order_by()
+        .values("municipality_id")
+        .annotate(n=Count("pk"))
+        .values_list("municipality_id", "n")
+    )
+    tiers: dict[tuple[bool, float], list[int]] = {}
+    for municipality_id in per_place:
+        tiers.setdefault(_distance_key(origin, municipality_id), []).append(municipality_id)
+    places: list[int] = []
+    taken = 0
+    for key in sorted(tiers):
+        places.extend(tiers[key])
+        taken += sum(per_place[pk] for pk in tiers[key])
+        if taken >= limit:
+            break
+    if not places:
+        return []
+    nearest = (
+        queryset.filter(municipality_id__in=sorted(places))
+        .annotate(
+            distance_km=_case_sql(
+                '"atlas_complementaryeducation"."municipality_id"',
+                {pk: origin.distances[pk] for pk in places if pk in origin.distances},
+                "NULL",
+            )
+        )
+        .order_by(F("distance_km").asc(nulls_last=True), "title", "pk")
+    )
+    return list(nearest[:limit])
 
 
 def offer_detail_queryset(base: QuerySet[Offer]) -> QuerySet[Offer]:

@@ -27,12 +27,13 @@ from valnav.atlas.selectors import (
     coverage_by_municipality,
     coverage_map_data,
     education_near,
-    education_search,
+    education_nearest,
     guidance_contact,
     offer_detail_queryset,
     offer_groups,
     offer_search_page,
 )
+from valnav.core.figures_cache import figures_data_token
 from valnav.core.pagecache import anonymous_page_cache
 from valnav.lib.languages import language_name
 
@@ -45,11 +46,14 @@ MAX_PAGE = 10_000  # far past any real result list; keeps offsets inside the dat
 def search(request: HttpRequest) -> HttpResponse:
     """One entry per validation model with its nearest offers; with `model`, all offers of one
     model ("fler orter"), page by page. Nothing found: a next step, never a dead end."""
-    form = SearchForm(request.GET or None)
+    # The data token once per request: the form's choices, the catalogue and the distance
+    # table are all kept per token.
+    token = figures_data_token()
+    form = SearchForm(request.GET or None, data_token=token)
     filters = form.filters() if form.is_bound else None
     context: dict[str, object] = {"form": form, "searched": filters is not None}
     if filters is not None:
-        intent = search_intent(filters.query, language=filters.words_language)
+        intent = search_intent(filters.query, language=filters.words_language, token=token)
         if filters.model:
             number = request.GET.get("page", "1")
             page = offer_search_page(
@@ -64,12 +68,11 @@ def search(request: HttpRequest) -> HttpResponse:
             result = offer_groups(filters=filters, intent=intent)
             origin, count = result.origin, result.count
             context["result"] = result
-        educations, _origin = education_search(filters=filters, origin=origin, intent=intent)
         context |= {
             "count": count,
             "origin": origin,
             "intent": intent,
-            "educations": list(educations[:10]),
+            "educations": education_nearest(filters=filters, origin=origin, intent=intent),
             "query_string": _without_page(request),
             "group_query_string": _without(request, "page", "model"),
         }

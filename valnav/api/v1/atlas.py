@@ -143,7 +143,9 @@ class OfferOut(Schema):
 
     @staticmethod
     def resolve_occupations(obj: Offer) -> list[str]:
-        return _codes(obj.model.occupations)
+        # A search page has them from the catalogue (offer_search_page); else the relation.
+        codes: list[str] | None = getattr(obj, "occupation_codes", None)
+        return codes if codes is not None else _codes(obj.model.occupations)
 
     @staticmethod
     def resolve_languages(obj: Offer) -> list[str]:
@@ -571,7 +573,9 @@ def offer_list(
         ),
         offset=page.offset,
         size=page.limit,
-        base=_offers_for(request),
+        # Anonymous clients see what is published, which the search starts from by itself
+        # (and can then count from its per-place table).
+        base=_offers_for(request) if api_user(request).is_authenticated else None,
     )
     return {"count": result.count, "items": result.items}
 

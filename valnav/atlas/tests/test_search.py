@@ -1,11 +1,14 @@
 import pytest
+from django.utils import translation
 
+from valnav.atlas.forms import SearchForm
 from valnav.atlas.models import ModelKind, PublicationStatus
 from valnav.atlas.selectors import (
     SearchFilters,
     coverage_by_municipality,
     education_near,
     education_search,
+    offer_groups,
     offer_search,
     offer_search_page,
 )
@@ -97,16 +100,16 @@ def test_search_takes_the_same_number_of_queries_however_many_results(
     for _ in range(30):
         OfferFactory(model=atlas["vard"], municipality=place("1980"))
     filters = SearchFilters(query="undersköterska", municipality="1980")
-    # The first search after a change prepares the catalogue (models, their occupations) and
-    # the distance table, each under the data token; then the ranked ids with the total, the
-    # page's rows and their models' occupations.
-    with django_assert_num_queries(8):
+    # The first search after a change reads the data token once and prepares under it the
+    # catalogue (models, their occupations), the distance table and the published offers
+    # counted per model and municipality; then the page's rows.
+    with django_assert_num_queries(6):
         page = offer_search_page(filters=filters, size=20)
     assert len(page.items) == 20
     assert page.count == 33
     assert page.items[0].distance_km == 0
-    # Later searches read only the data token for what was prepared.
-    with django_assert_num_queries(5):
+    # Later searches read only the data token for what was prepared, and the page's rows.
+    with django_assert_num_queries(2):
         last = offer_search_page(filters=filters, page=2, size=20)
     assert len(last.items) == 13
     assert not last.has_next
@@ -213,3 +216,59 @@ def test_english_words_work_where_english_is_read(catalogue):
         "komvux-vard-omsorg",
         "socialstyrelsen-underskoterska",
     }
+
+
+def test_pages_ranked_from_place_counts_match_ranking_every_match(atlas):
+    # Offers of two equally relevant models spread over places near and far, several in the
+    # same place: pages read from the per-place counts must be the full ranking's slices.
+    for code in ("1980", "1980", "0484", "0580", "1980", "0380", "0484", "1880"):
+        OfferFactory(model=atlas["vard"], municipality=place(code))
+        OfferFactory(model=atlas["el"], municipality=place(code))
+    for query, municipality in (("", "1980"), ("undersköterska", "0484"), ("", "")):
+        filters = SearchFilters(query=query, municipality=municipality)
+        queryset, _origin = offer_search(filters=filters)
+        everything = list(queryset.values_list("pk", flat=True))
+        for offset in range(0, len(everything) + 2, 3):
+            page = offer_search_page(filters=filters, offset=offset, size=4)
+            assert [offer.pk for offer in page.items] == everything[offset : offset + 4]
+            assert page.count == len(everything)
+
+
+def test_groups_hold_each_models_nearest_offers_and_its_count(atlas):
+    for code in ("0380", "0380", "0380", "0484", "1980", "0580", "0580"):
+        OfferFactory(model=atlas["vard"], municipality=place(code))
+    filters = SearchFilters(municipality="0380")
+    queryset, origin = offer_search(filters=filters)
+    assert origin is not None
+    expected: dict[int, list[int]] = {}
+    ranked = sorted(queryset, key=lambda o: (origin.distances[o.municipality_id], o.pk))
+    for offer in ranked:
+        expected.setdefault(offer.model_id, []).append(offer.pk)
+    result = offer_groups(filters=filters)
+    assert {group.model.pk: [o.pk for o in group.offers] for group in result.groups} == {
+        model: pks[:3] for model, pks in expected.items()
+    }
+    assert {group.model.pk: group.count for group in result.groups} == {
+        model: len(pks) for model, pks in expected.items()
+    }
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_the_search_forms_quick_filters_write_what_django_writes(reference_data, language):
+    with translation.override(language):
+        form = SearchForm({"q": "svetsare", "municipality": "1980", "kind": ModelKind.KOMVUX})
+        form.is_valid()
+        django_markup = "\n".join(
+            str(form[name].as_field_group())
+            for name in ("municipality", "within_km", "county", "branch", "kind", "language")
+        )
+        assert " ".join(str(form.filter_groups).split()) == " ".join(django_markup.split())
+
+
+def test_a_new_offer_is_counted_by_the_next_search(atlas):
+    filters = SearchFilters(query="undersköterska", municipality="1980")
+    before = offer_search_page(filters=filters, size=20).count
+    OfferFactory(model=atlas["vard"], municipality=place("0484"))
+    after = offer_search_page(filters=filters, size=20)
+    assert after.count == before + 1
+    assert len(after.items) == before + 1
