@@ -318,9 +318,28 @@ class TransitionForm(forms.Form):
 
 
 class AssessmentForm(forms.Form):
-    result = forms.ChoiceField(label=_("Result"), choices=CriterionResult.choices)
-    method = forms.ChoiceField(label=_("Method"), choices=AssessmentMethod.choices)
+    """One criterion's row of the one assessment form. A row left without a result is not
+    assessed yet and is left as it is; a row with a result needs its method."""
+
+    result = forms.ChoiceField(
+        label=_("Result"),
+        required=False,
+        choices=[("", _("Not assessed yet")), *CriterionResult.choices],
+    )
+    method = forms.ChoiceField(
+        label=_("Method"),
+        required=False,
+        choices=[("", _("Choose the method")), *AssessmentMethod.choices],
+    )
     note = forms.CharField(label=_("Note"), required=False, max_length=2000)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("result") and not data.get("method"):
+            self.add_error("method", _("Choose the method of the assessment."))
+        elif data.get("method") and not data.get("result") and "result" not in self.errors:
+            self.add_error("result", _("Choose the result, or leave the method empty."))
+        return data
 
 
 class PlanItemForm(forms.Form):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -286,6 +287,35 @@ def assessment_record(
             purpose=_("Criterion assessed"),
         )
     return assessment
+
+
+@dataclass(frozen=True)
+class AssessmentEntry:
+    """One criterion's row of the assessment form (casework.views_cases.case_assess)."""
+
+    criterion: Criterion
+    result: CriterionResult | str
+    method: AssessmentMethod | str
+    note: str = ""
+
+
+def assessments_record(
+    *, case: ValidationCase, actor: User, entries: Sequence[AssessmentEntry]
+) -> list[CriterionAssessment]:
+    """Record the assessments of several criteria at once: all of them or, if one is refused,
+    none, so that the page never shows half a save."""
+    with transaction.atomic():
+        return [
+            assessment_record(
+                case=case,
+                actor=actor,
+                criterion=entry.criterion,
+                result=entry.result,
+                method=entry.method,
+                note=entry.note,
+            )
+            for entry in entries
+        ]
 
 
 def referral_send(

@@ -317,7 +317,7 @@ def test_a_receiver_may_not_change_the_case(personas, komvux):
             "version": case.version,
             "reason": "Mottagaren",
         },
-        reverse("casework:case-assess", kwargs=reference | {"criterion": criterion.pk}): {
+        reverse("casework:case-assess", kwargs=reference): {
             f"c{criterion.pk}-result": CriterionResult.NOT_MET,
             f"c{criterion.pk}-method": AssessmentMethod.TEST,
             f"c{criterion.pk}-note": "Ändrat av mottagaren",

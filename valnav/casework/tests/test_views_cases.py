@@ -439,59 +439,69 @@ def test_the_decision_is_preselected_from_the_criteria_and_can_be_made(
 # --- assessment ---------------------------------------------------------------------------------
 
 
-def test_a_criterion_row_is_saved_and_swapped_with_htmx(in_assessment, criteria, assessor):
-    criterion = criteria[0]
-    url = reverse(
-        "casework:case-assess",
-        kwargs={"reference": in_assessment.reference, "criterion": criterion.pk},
-    )
-    prefix = f"c{criterion.pk}"
-    response = client_for(assessor).post(
-        url,
-        {f"{prefix}-result": "met", f"{prefix}-method": "practical", f"{prefix}-note": "Bra"},
-        headers={"HX-Request": "true"},
-    )
-    assert response.status_code == 200
-    content = response.content.decode()
-    assert content.lstrip().startswith(f'<tr id="criterion-{criterion.pk}"')
-    assert "<html" not in content
-    assert 'id="decision-summary" hx-swap-oob="true"' in content
-    saved = CriterionAssessment.objects.get(case=in_assessment, criterion=criterion)
-    assert (saved.result, saved.method, saved.note) == ("met", "practical", "Bra")
+def _assess_url(case):
+    return reverse("casework:case-assess", kwargs={"reference": case.reference})
 
 
-def test_without_javascript_an_assessment_posts_and_redirects(in_assessment, criteria, assessor):
-    criterion = criteria[1]
-    prefix = f"c{criterion.pk}"
-    response = client_for(assessor).post(
-        reverse(
-            "casework:case-assess",
-            kwargs={"reference": in_assessment.reference, "criterion": criterion.pk},
-        ),
-        {f"{prefix}-result": "partly_met", f"{prefix}-method": "interview"},
-    )
+def test_all_criteria_are_assessed_in_one_form_with_one_save(in_assessment, criteria, assessor):
+    client = client_for(assessor)
+    page = client.get(detail_url(in_assessment)).content.decode()
+    assert page.count('id="assess-save"') == 1
+    # The decision form comes after the criteria, not above them.
+    assert page.index('id="criteria-heading"') < page.index('id="transition-heading"')
+    data: dict[str, str] = {}
+    for criterion, result in zip(criteria, ["met", "partly_met", "met"], strict=True):
+        data |= {f"c{criterion.pk}-result": result, f"c{criterion.pk}-method": "practical"}
+    response = client.post(_assess_url(in_assessment), data)
     assert response.status_code == 302
-    assert response["Location"] == f"{detail_url(in_assessment)}#criterion-{criterion.pk}"
-    assert CriterionAssessment.objects.get(criterion=criterion).result == "partly_met"
+    assert response["Location"] == f"{detail_url(in_assessment)}#decide"
+    saved = CriterionAssessment.objects.filter(case=in_assessment).order_by("criterion__position")
+    assert [a.result for a in saved] == ["met", "partly_met", "met"]
 
 
-def test_the_row_shows_the_services_refusal(case, criteria, assessor, colleague):
+def test_rows_left_unassessed_or_unchanged_are_left_as_they_are(in_assessment, criteria, assessor):
+    client = client_for(assessor)
+    first = criteria[0]
+    prefix = f"c{first.pk}"
+    data = {f"{prefix}-result": "met", f"{prefix}-method": "interview", f"{prefix}-note": "A"}
+    client.post(_assess_url(in_assessment), data)
+    before = CriterionAssessment.objects.get(criterion=first).updated_at
+    response = client.post(_assess_url(in_assessment), data)
+    assert response.status_code == 302
+    assert response["Location"] == f"{detail_url(in_assessment)}#criteria"
+    assert CriterionAssessment.objects.get(criterion=first).updated_at == before
+    assert CriterionAssessment.objects.filter(case=in_assessment).count() == 1
+
+
+def test_a_row_without_its_method_saves_nothing_and_names_the_criterion(
+    in_assessment, criteria, assessor
+):
+    first, second = criteria[0], criteria[1]
+    response = client_for(assessor).post(
+        _assess_url(in_assessment),
+        {
+            f"c{first.pk}-result": "met",
+            f"c{first.pk}-method": "test",
+            f"c{second.pk}-result": "met",
+        },
+    )
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert sv("Choose the method of the assessment.") in content
+    assert second.code in content
+    assert not CriterionAssessment.objects.exists()
+
+
+def test_the_page_shows_the_services_refusal(case, criteria, assessor, colleague):
     criterion = criteria[0]
     prefix = f"c{criterion.pk}"
-    url = reverse(
-        "casework:case-assess", kwargs={"reference": case.reference, "criterion": criterion.pk}
-    )
     data = {f"{prefix}-result": "met", f"{prefix}-method": "test"}
-    response = client_for(assessor).post(url, data, headers={"HX-Request": "true"})
-    assert response.status_code == 200
+    response = client_for(assessor).post(_assess_url(case), data)
+    assert response.status_code == 400
     assert (
         sv("Criteria are assessed during in-depth mapping, assessment or re-assessment.")
         in response.content.decode()
     )
-    walk(case, assessor, CaseState.INITIAL_MAPPING, CaseState.IN_DEPTH_MAPPING)
-    # A counsellor of the organisation: the service refuses, the row says so.
-    response = client_for(colleague).post(url, data, headers={"HX-Request": "true"})
-    assert sv("You do not handle cases for this organisation.") in response.content.decode()
     assert not CriterionAssessment.objects.exists()
 
 
