@@ -4,7 +4,7 @@ these fields (see `valnav.core.http.form_errors_from`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import date
 from typing import Any, cast
 
@@ -27,6 +27,7 @@ from valnav.casework.models import (
     PlanItemStatus,
     ReferralShare,
 )
+from valnav.casework.selectors import ReferralTarget
 from valnav.casework.services import OPTIONAL_ITEMS, evidence_type_names
 from valnav.casework.states import CaseState, Decision
 from valnav.places.models import Municipality
@@ -405,7 +406,11 @@ class EvidenceForm(forms.Form):
 
 class ReferralForm(forms.Form):
     to_organisation = forms.ModelChoiceField(
-        queryset=Organisation.objects.none(), label=_("Refer to")
+        queryset=Organisation.objects.none(),
+        label=_("Refer to"),
+        help_text=_(
+            "Organisations that validate the case's target, nearest the case's municipality first."
+        ),
     )
     shares = forms.MultipleChoiceField(
         label=_("Share with the receiver"),
@@ -426,11 +431,26 @@ class ReferralForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args: Any, organisations: Iterable[Organisation], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, targets: Sequence[ReferralTarget], **kwargs: Any) -> None:
+        """`targets` in the order offered (casework.selectors.case_referral_targets): only
+        these are accepted."""
         super().__init__(*args, **kwargs)
-        _model_choice(self, "to_organisation").queryset = cast(
-            QuerySet[Organisation], organisations
+        field = _model_choice(self, "to_organisation")
+        field.queryset = Organisation.objects.filter(
+            pk__in=[target.organisation.pk for target in targets]
         )
+        field.choices = [
+            ("", _("Choose the organisation")),
+            *(
+                (
+                    target.organisation.pk,
+                    target.organisation.name
+                    if target.distance_km is None
+                    else f"{target.organisation.name} ({target.distance_km:.0f} km)",
+                )
+                for target in targets
+            ),
+        ]
 
 
 class ReferralAnswerForm(forms.Form):

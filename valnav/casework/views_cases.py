@@ -26,7 +26,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from valnav.accounts.models import Organisation, User
+from valnav.accounts.models import User
 from valnav.casework.forms import (
     AssessmentForm,
     CaseFilterForm,
@@ -53,6 +53,7 @@ from valnav.casework.selectors import (
     case_organisations_for_user,
     case_page_for_user,
     case_plan_educations,
+    case_referral_targets,
     case_referrals_for,
     individual_for_user,
 )
@@ -363,9 +364,7 @@ def _render_detail(
             "evidence_form": evidence_form
             or EvidenceForm(assessments=case.assessments.select_related("criterion")),
             "referral_form": referral_form
-            or ReferralForm(
-                organisations=Organisation.objects.exclude(pk=case.organisation_id).order_by("name")
-            ),
+            or ReferralForm(targets=case_referral_targets(case=case)),
             "can_issue": is_assessor and bool(case.decision),
         }
     if access.criteria:
@@ -644,10 +643,7 @@ def evidence_file(request: HttpRequest, reference: str, pk: int) -> HttpResponse
 def referral_new(request: HttpRequest, reference: str) -> HttpResponse:
     user, access = _case_to_change(request, reference)
     case = access.case
-    form = ReferralForm(
-        request.POST,
-        organisations=Organisation.objects.exclude(pk=case.organisation_id),
-    )
+    form = ReferralForm(request.POST, targets=case_referral_targets(case=case))
     if form.is_valid():
         data = form.cleaned_data
         try:

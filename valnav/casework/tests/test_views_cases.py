@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
 
+from valnav.accounts.models import OrganisationKind
 from valnav.accounts.services import membership_grant, user_create
-from valnav.atlas.tests.factories import EducationFactory
+from valnav.atlas.tests.factories import EducationFactory, OfferFactory, OrganisationFactory
 from valnav.casework.models import (
     CaseTransition,
     CriterionAssessment,
@@ -584,9 +585,15 @@ def test_a_plan_item_needs_a_gap_or_an_education(case, criteria, assessor):
 # --- referrals ----------------------------------------------------------------------------------
 
 
+def _validates(case, organisation):
+    """`organisation` gets a published offer of the case's model: it validates the target."""
+    OfferFactory(model=case.model, provider=organisation, municipality=organisation.municipality)
+
+
 def test_a_referral_shows_the_receiver_only_what_it_shares(case, assessor, personas):
     counsellor = personas["counsellor_orebro"]
     orebro = counsellor.memberships.get().organisation
+    _validates(case, orebro)
     response = client_for(assessor).post(
         reverse("casework:referral-new", kwargs={"reference": case.reference}),
         {
@@ -649,6 +656,7 @@ def test_a_declined_referral_hides_the_case_again(case, assessor, personas):
 
 def test_a_referral_without_consent_keeps_the_form(case, assessor, personas):
     orebro = personas["counsellor_orebro"].memberships.get().organisation
+    _validates(case, orebro)
     response = client_for(assessor).post(
         reverse("casework:referral-new", kwargs={"reference": case.reference}),
         {"to_organisation": orebro.pk, "shares": ["contact"], "message": "Hej"},
@@ -657,6 +665,34 @@ def test_a_referral_without_consent_keeps_the_form(case, assessor, personas):
     form = response.context["referral_form"]
     assert "consent_how" in form.errors
     assert form["message"].value() == "Hej"
+    assert not Referral.objects.exists()
+
+
+def test_refer_to_offers_those_that_validate_the_target_nearest_first(case, assessor, personas):
+    orebro = personas["counsellor_orebro"].memberships.get().organisation  # Örebro
+    near = OrganisationFactory(
+        name="Ö Hallstahammar", municipality=Municipality.objects.get(code="1961")
+    )
+    employer = OrganisationFactory(
+        name="A Arbetsgivare", kind=OrganisationKind.EMPLOYER, municipality=near.municipality
+    )
+    OrganisationFactory(name="B Validerar inte", municipality=near.municipality)
+    for organisation in (orebro, near, employer):
+        _validates(case, organisation)
+    page = client_for(assessor).get(detail_url(case))
+    field = page.context["referral_form"].fields["to_organisation"]
+    offered = [str(label) for value, label in field.choices if value]
+    names = [label.rsplit(" (", 1)[0] for label in offered]
+    # Västerås → Hallstahammar is about 20 km, → Örebro about 80 km. No employer, and no
+    # organisation that does not validate the target.
+    assert names == [near.name, orebro.name]
+    assert offered[0].endswith(" km)")
+    response = client_for(assessor).post(
+        reverse("casework:referral-new", kwargs={"reference": case.reference}),
+        {"to_organisation": employer.pk, "consent_how": "Muntligt"},
+    )
+    assert response.status_code == 400
+    assert "to_organisation" in response.context["referral_form"].errors
     assert not Referral.objects.exists()
 
 
