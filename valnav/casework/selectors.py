@@ -419,3 +419,25 @@ def case_referral_targets(*, case: ValidationCase) -> list[ReferralTarget]:
             target.organisation.name,
         ),
     )
+
+
+def referrals_incoming_for(*, user: Any) -> QuerySet[Referral]:
+    """Referrals sent to the user's organisations and not yet answered, newest first, for
+    their Mina sidor. What of each case the receiver then sees is `case_for`'s to decide: the
+    list names only the case reference, the sender and the date."""
+    return (
+        Referral.objects.filter(
+            to_organisation__in=case_organisations_for_user(user=user).values("pk"),
+            status=ReferralStatus.SENT,
+        )
+        .select_related("case", "from_organisation", "to_organisation")
+        .only(
+            "pk",
+            "created_at",
+            "status",
+            "case__reference",
+            "from_organisation__name",
+            "to_organisation__name",
+        )
+        .order_by("-created_at", "-pk")
+    )

@@ -13,9 +13,12 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -43,6 +46,7 @@ from valnav.casework.models import (
     ValidationCase,
 )
 from valnav.casework.states import CaseState, Decision, allowed_targets
+from valnav.core.http import public_url
 from valnav.core.models import AccessAction, AccessLogEntry
 from valnav.core.permissions import Role
 from valnav.core.services import access_log_record
@@ -363,7 +367,39 @@ def referral_send(
             record_ref=case.reference,
             purpose=_("Referred to another organisation with consent"),
         )
+        transaction.on_commit(lambda: _referral_notify(referral))
     return referral
+
+
+def _referral_notify(referral: Referral) -> None:
+    """Tell the receiving organisation's case handlers by e-mail. The e-mail carries the case
+    reference and a link, never the person: what the referral shares is read after login,
+    through casework.selectors.case_for."""
+    recipients = sorted(
+        User.objects.filter(
+            is_active=True,
+            memberships__organisation=referral.to_organisation,
+            memberships__role__in=CASE_ROLES,
+        )
+        .exclude(email="")
+        .values_list("email", flat=True)
+        .distinct()
+    )
+    if not recipients:
+        return
+    reference = referral.case.reference
+    body = render_to_string(
+        "casework/referral_email.txt",
+        {
+            "sender": referral.from_organisation.name,
+            "receiver": referral.to_organisation.name,
+            "reference": reference,
+            "link": public_url(reverse("casework:case-detail", kwargs={"reference": reference})),
+        },
+    )
+    with translation.override("sv"):
+        subject = _("Valnav: a case is referred to you (%(reference)s)") % {"reference": reference}
+    send_mail(subject, body, None, recipients)
 
 
 def case_transition_targets(*, case: ValidationCase, actor: User) -> tuple[CaseState, ...]:
