@@ -49,6 +49,62 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
+class DatalistInput(forms.TextInput):
+    """A text box with a <datalist> of the choices: the browser's own combobox, which filters
+    as one types and works without JavaScript. The field checks the value on the server."""
+
+    template_name = "casework/widgets/datalist.html"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs={"autocomplete": "off", **(attrs or {})})
+        self.options: list[str] = []
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        attrs = {**(attrs or {}), "list": f"{(attrs or {}).get('id', name)}-options"}
+        context = super().get_context(name, value, attrs)
+        context["widget"]["options"] = self.options
+        return context
+
+
+class PickerField(forms.ModelChoiceField[Any]):
+    """One of a long list (occupations, courses) picked by typing: the value is the option's
+    label, as the datalist offers it, its leading code (an SSYK code) or its id. The options
+    are sorted by label; only those of the queryset are accepted."""
+
+    widget = DatalistInput
+    _by_label: dict[str, Any] = {}
+
+    def set_queryset(self, queryset: QuerySet[Any]) -> None:
+        self.queryset = queryset
+        self._by_label = {self.label_from_instance(obj): obj for obj in queryset}
+        cast(DatalistInput, self.widget).options = sorted(self._by_label, key=str.casefold)
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
+            found = next((o for o in self._by_label.values() if o.pk == int(value)), None)
+            return self.label_from_instance(found) if found is not None else value
+        if hasattr(value, "pk"):
+            return self.label_from_instance(value)
+        return value
+
+    def to_python(self, value: Any) -> Any:
+        text = " ".join(str(value or "").split())
+        if not text:
+            return None
+        found = self._by_label.get(text)
+        if found is None:
+            code = text.split(" ", 1)[0]
+            matches = [o for o in self._by_label.values() if getattr(o, "code", None) == code]
+            found = matches[0] if len(matches) == 1 else None
+        if found is None and text.isdigit():  # the id, as a client without the list sends it
+            found = next((o for o in self._by_label.values() if o.pk == int(text)), None)
+        if found is None:
+            raise ValidationError(
+                _("Choose one of the suggestions in the list."), code="invalid_choice"
+            )
+        return found
+
+
 class CaseFilterForm(forms.Form):
     """The case list's filters. A bad value drops that filter only."""
 
@@ -226,11 +282,11 @@ class CaseForm(forms.Form):
         required=False,
         empty_label=_("None"),
     )
-    occupation = forms.ModelChoiceField(
-        queryset=Occupation.objects.filter(level=4).order_by("code"),
+    occupation = PickerField(
+        queryset=Occupation.objects.none(),
         label=_("Occupation (SSYK)"),
         required=False,
-        empty_label=_("None"),
+        help_text=_("Type a few letters of the occupation or its SSYK code, then choose."),
     )
     komvux_course = forms.CharField(
         label=_("Komvux course or package"),
@@ -259,6 +315,9 @@ class CaseForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         _model_choice(self, "organisation").queryset = organisations
+        cast(PickerField, self.fields["occupation"]).set_queryset(
+            Occupation.objects.filter(level=4).order_by("code")
+        )
         self._find_individual = find_individual
 
     def clean_individual(self) -> object:
@@ -350,11 +409,11 @@ class PlanItemForm(forms.Form):
         required=False,
         empty_label=_("None"),
     )
-    education = forms.ModelChoiceField(
+    education = PickerField(
         queryset=ComplementaryEducation.objects.none(),
         label=_("Complementary education"),
         required=False,
-        empty_label=_("None"),
+        help_text=_("Type a few letters of the education or its municipality, then choose."),
     )
     status = forms.ChoiceField(label=_("Status"), choices=PlanItemStatus.choices)
     started_on = forms.DateField(label=_("Started"), required=False, widget=DateInput())
@@ -374,7 +433,7 @@ class PlanItemForm(forms.Form):
             del self.fields["education"]
             return
         _model_choice(self, "criterion").queryset = criteria
-        _model_choice(self, "education").queryset = educations
+        cast(PickerField, self.fields["education"]).set_queryset(educations)
 
 
 class _AssessmentChoiceField(forms.ModelChoiceField[CriterionAssessment]):

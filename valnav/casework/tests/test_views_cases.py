@@ -35,6 +35,7 @@ from valnav.casework.tests.test_cases import walk
 from valnav.core.models import AccessLogEntry
 from valnav.core.permissions import Role
 from valnav.places.models import Municipality
+from valnav.taxonomy.models import Occupation
 
 pytestmark = pytest.mark.django_db
 
@@ -729,3 +730,26 @@ def test_state_changes_by_the_service_show_on_the_next_page(case, assessor):
     )
     page = client_for(assessor).get(detail_url(case))
     assert page.context["transition_form"]["version"].value() == case.version == 2
+
+
+def test_the_occupation_is_picked_by_typing_from_a_sorted_list(assessor, komvux, case):
+    client = client_for(assessor)
+    page = client.get(reverse("casework:case-new")).content.decode()
+    assert 'list="id_occupation-options"' in page
+    assert '<datalist id="id_occupation-options">' in page
+    assert "<select" not in page.split('name="occupation"')[0].rsplit("<label", 1)[-1]
+    options = page.split('<datalist id="id_occupation-options">')[1].split("</datalist>")[0]
+    labels = [part.split('"')[0] for part in options.split('value="')[1:]]
+    assert len(labels) > 100
+    assert labels == sorted(labels, key=str.casefold)
+    occupation = Occupation.objects.get(code="5321")
+    data = {"individual": case.individual.pseudonym, "organisation": komvux.pk}
+    response = client.post(reverse("casework:case-new"), data | {"occupation": "Ingen sådan"})
+    assert "occupation" in response.context["form"].errors
+    assert sv("Choose one of the suggestions in the list.") in response.content.decode()
+    response = client.post(reverse("casework:case-new"), data | {"occupation": str(occupation)})
+    assert response.status_code == 302
+    assert ValidationCase.objects.filter(occupation=occupation).count() == 1
+    # The SSYK code alone is enough.
+    client.post(reverse("casework:case-new"), data | {"occupation": "5321"})
+    assert ValidationCase.objects.filter(occupation=occupation).count() == 2
