@@ -37,7 +37,7 @@ class Target:
     stored: Stored
     # Models whose rows the form writes (counted before and after a refused post).
     counted: tuple[type[Model], ...]
-    # Request headers (the casework criterion row is posted as htmx).
+    # Request headers.
     headers: dict[str, str] = field(default_factory=dict)
     # The form's prefix: its fields are posted as "<prefix>-<name>".
     prefix: str = ""
@@ -83,9 +83,9 @@ def bound_form(response: HttpResponse, spec: FormSpec) -> forms.BaseForm | None:
     context = getattr(response, "context", None)
     if context is None:
         return None
-    if spec.form_key == "row":  # the casework criterion row (htmx)
-        row = context.get("row")
-        return None if row is None else row.form
+    if spec.form_key == "row":  # the casework criteria form: the row that was refused
+        rows = context.get("criterion_rows") or []
+        return next((row.form for row in rows if row.form is not None and row.form.errors), None)
     found = context.get(spec.form_key)
     return found if isinstance(found, forms.BaseForm) else None
 
@@ -342,14 +342,10 @@ def _assessment(personas: Personas) -> Target:
     criterion = case.model.criteria.order_by("position").first()
     prefix = f"c{criterion.pk}"
     return Target(
-        url=reverse(
-            "casework:case-assess",
-            kwargs={"reference": case.reference, "criterion": criterion.pk},
-        ),
+        url=reverse("casework:case-assess", kwargs={"reference": case.reference}),
         data={f"{prefix}-result": "met", f"{prefix}-method": "practical", f"{prefix}-note": "Bra"},
         stored=newest(CriterionAssessment),
         counted=(CriterionAssessment,),
-        headers={"HX-Request": "true"},
         prefix=prefix,
     )
 

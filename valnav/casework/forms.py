@@ -4,7 +4,7 @@ these fields (see `valnav.core.http.form_errors_from`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import date
 from typing import Any, cast
 
@@ -27,6 +27,7 @@ from valnav.casework.models import (
     PlanItemStatus,
     ReferralShare,
 )
+from valnav.casework.selectors import ReferralTarget
 from valnav.casework.services import OPTIONAL_ITEMS, evidence_type_names
 from valnav.casework.states import CaseState, Decision
 from valnav.places.models import Municipality
@@ -46,6 +47,62 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class DatalistInput(forms.TextInput):
+    """A text box with a <datalist> of the choices: the browser's own combobox, which filters
+    as one types and works without JavaScript. The field checks the value on the server."""
+
+    template_name = "casework/widgets/datalist.html"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs={"autocomplete": "off", **(attrs or {})})
+        self.options: list[str] = []
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        attrs = {**(attrs or {}), "list": f"{(attrs or {}).get('id', name)}-options"}
+        context = super().get_context(name, value, attrs)
+        context["widget"]["options"] = self.options
+        return context
+
+
+class PickerField(forms.ModelChoiceField[Any]):
+    """One of a long list (occupations, courses) picked by typing: the value is the option's
+    label, as the datalist offers it, its leading code (an SSYK code) or its id. The options
+    are sorted by label; only those of the queryset are accepted."""
+
+    widget = DatalistInput
+    _by_label: dict[str, Any] = {}
+
+    def set_queryset(self, queryset: QuerySet[Any]) -> None:
+        self.queryset = queryset
+        self._by_label = {self.label_from_instance(obj): obj for obj in queryset}
+        cast(DatalistInput, self.widget).options = sorted(self._by_label, key=str.casefold)
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
+            found = next((o for o in self._by_label.values() if o.pk == int(value)), None)
+            return self.label_from_instance(found) if found is not None else value
+        if hasattr(value, "pk"):
+            return self.label_from_instance(value)
+        return value
+
+    def to_python(self, value: Any) -> Any:
+        text = " ".join(str(value or "").split())
+        if not text:
+            return None
+        found = self._by_label.get(text)
+        if found is None:
+            code = text.split(" ", 1)[0]
+            matches = [o for o in self._by_label.values() if getattr(o, "code", None) == code]
+            found = matches[0] if len(matches) == 1 else None
+        if found is None and text.isdigit():  # the id, as a client without the list sends it
+            found = next((o for o in self._by_label.values() if o.pk == int(text)), None)
+        if found is None:
+            raise ValidationError(
+                _("Choose one of the suggestions in the list."), code="invalid_choice"
+            )
+        return found
 
 
 class CaseFilterForm(forms.Form):
@@ -225,11 +282,11 @@ class CaseForm(forms.Form):
         required=False,
         empty_label=_("None"),
     )
-    occupation = forms.ModelChoiceField(
-        queryset=Occupation.objects.filter(level=4).order_by("code"),
+    occupation = PickerField(
+        queryset=Occupation.objects.none(),
         label=_("Occupation (SSYK)"),
         required=False,
-        empty_label=_("None"),
+        help_text=_("Type a few letters of the occupation or its SSYK code, then choose."),
     )
     komvux_course = forms.CharField(
         label=_("Komvux course or package"),
@@ -258,6 +315,9 @@ class CaseForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         _model_choice(self, "organisation").queryset = organisations
+        cast(PickerField, self.fields["occupation"]).set_queryset(
+            Occupation.objects.filter(level=4).order_by("code")
+        )
         self._find_individual = find_individual
 
     def clean_individual(self) -> object:
@@ -318,9 +378,28 @@ class TransitionForm(forms.Form):
 
 
 class AssessmentForm(forms.Form):
-    result = forms.ChoiceField(label=_("Result"), choices=CriterionResult.choices)
-    method = forms.ChoiceField(label=_("Method"), choices=AssessmentMethod.choices)
+    """One criterion's row of the one assessment form. A row left without a result is not
+    assessed yet and is left as it is; a row with a result needs its method."""
+
+    result = forms.ChoiceField(
+        label=_("Result"),
+        required=False,
+        choices=[("", _("Not assessed yet")), *CriterionResult.choices],
+    )
+    method = forms.ChoiceField(
+        label=_("Method"),
+        required=False,
+        choices=[("", _("Choose the method")), *AssessmentMethod.choices],
+    )
     note = forms.CharField(label=_("Note"), required=False, max_length=2000)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("result") and not data.get("method"):
+            self.add_error("method", _("Choose the method of the assessment."))
+        elif data.get("method") and not data.get("result") and "result" not in self.errors:
+            self.add_error("result", _("Choose the result, or leave the method empty."))
+        return data
 
 
 class PlanItemForm(forms.Form):
@@ -330,11 +409,11 @@ class PlanItemForm(forms.Form):
         required=False,
         empty_label=_("None"),
     )
-    education = forms.ModelChoiceField(
+    education = PickerField(
         queryset=ComplementaryEducation.objects.none(),
         label=_("Complementary education"),
         required=False,
-        empty_label=_("None"),
+        help_text=_("Type a few letters of the education or its municipality, then choose."),
     )
     status = forms.ChoiceField(label=_("Status"), choices=PlanItemStatus.choices)
     started_on = forms.DateField(label=_("Started"), required=False, widget=DateInput())
@@ -354,7 +433,7 @@ class PlanItemForm(forms.Form):
             del self.fields["education"]
             return
         _model_choice(self, "criterion").queryset = criteria
-        _model_choice(self, "education").queryset = educations
+        cast(PickerField, self.fields["education"]).set_queryset(educations)
 
 
 class _AssessmentChoiceField(forms.ModelChoiceField[CriterionAssessment]):
@@ -386,7 +465,11 @@ class EvidenceForm(forms.Form):
 
 class ReferralForm(forms.Form):
     to_organisation = forms.ModelChoiceField(
-        queryset=Organisation.objects.none(), label=_("Refer to")
+        queryset=Organisation.objects.none(),
+        label=_("Refer to"),
+        help_text=_(
+            "Organisations that validate the case's target, nearest the case's municipality first."
+        ),
     )
     shares = forms.MultipleChoiceField(
         label=_("Share with the receiver"),
@@ -407,11 +490,26 @@ class ReferralForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args: Any, organisations: Iterable[Organisation], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, targets: Sequence[ReferralTarget], **kwargs: Any) -> None:
+        """`targets` in the order offered (casework.selectors.case_referral_targets): only
+        these are accepted."""
         super().__init__(*args, **kwargs)
-        _model_choice(self, "to_organisation").queryset = cast(
-            QuerySet[Organisation], organisations
+        field = _model_choice(self, "to_organisation")
+        field.queryset = Organisation.objects.filter(
+            pk__in=[target.organisation.pk for target in targets]
         )
+        field.choices = [
+            ("", _("Choose the organisation")),
+            *(
+                (
+                    target.organisation.pk,
+                    target.organisation.name
+                    if target.distance_km is None
+                    else f"{target.organisation.name} ({target.distance_km:.0f} km)",
+                )
+                for target in targets
+            ),
+        ]
 
 
 class ReferralAnswerForm(forms.Form):

@@ -13,9 +13,15 @@ from django.db.models.query import ModelIterable
 from django.http import Http404
 from django.utils import timezone
 
-from valnav.accounts.models import Membership, Organisation
-from valnav.atlas.models import ComplementaryEducation, Criterion, ModelKind
-from valnav.atlas.selectors import education_near
+from valnav.accounts.models import Membership, Organisation, OrganisationKind
+from valnav.atlas.models import (
+    ComplementaryEducation,
+    Criterion,
+    ModelKind,
+    Offer,
+    ValidationModel,
+)
+from valnav.atlas.selectors import education_near, municipality_origin
 from valnav.casework.models import (
     CASE_ROLES,
     CaseTransition,
@@ -369,3 +375,82 @@ def case_leads_to_protected_title(case: ValidationCase) -> bool:
     if case.model is None or case.model.kind != ModelKind.KOMVUX:
         return False
     return case.model.occupations.filter(code__startswith=UNDERSKOTERSKA_SSYK_GROUP).exists()
+
+
+@dataclass(frozen=True)
+class ReferralTarget:
+    """An organisation a case may be referred to, with its distance from the case."""
+
+    organisation: Organisation
+    distance_km: float | None
+
+
+def case_referral_targets(*, case: ValidationCase) -> list[ReferralTarget]:
+    """Where the case may be referred ("Hänvisa till"): the organisations that validate its
+    target, nearest the case's municipality first, then by name. They are the owner of the
+    case's validation model and the providers of its published offers (or, for an occupation
+    without a model, of every model for that occupation), and for a Komvux target every
+    Komvux huvudman (a municipality), which validates against any course. Never an employer,
+    never the case's own organisation."""
+    validators = Q(pk__in=[])
+    models = ValidationModel.objects.none()
+    if case.model_id is not None:
+        models = ValidationModel.objects.filter(pk=case.model_id)
+    elif case.occupation_id is not None:
+        models = ValidationModel.objects.filter(occupations=case.occupation_id)
+    if case.model_id is not None or case.occupation_id is not None:
+        validators |= Q(pk__in=models.values("owner_id"))
+        validators |= Q(
+            pk__in=Offer.objects.published().filter(model__in=models).values("provider")
+        )
+    komvux = case.komvux_course or (case.model is not None and case.model.kind == ModelKind.KOMVUX)
+    if komvux:
+        validators |= Q(kind=OrganisationKind.MUNICIPALITY)
+    organisations = (
+        Organisation.objects.filter(validators)
+        .exclude(kind=OrganisationKind.EMPLOYER)
+        .exclude(pk=case.organisation_id)
+        .only("pk", "name", "kind", "municipality_id")
+    )
+    municipality = case.municipality or case.individual.municipality
+    origin = municipality_origin(municipality.code) if municipality is not None else None
+    distances = origin.distances if origin is not None else {}
+    targets = [
+        ReferralTarget(
+            organisation,
+            distances.get(organisation.municipality_id)
+            if organisation.municipality_id is not None
+            else None,
+        )
+        for organisation in organisations
+    ]
+    return sorted(
+        targets,
+        key=lambda target: (
+            target.distance_km is None,
+            target.distance_km or 0.0,
+            target.organisation.name,
+        ),
+    )
+
+
+def referrals_incoming_for(*, user: Any) -> QuerySet[Referral]:
+    """Referrals sent to the user's organisations and not yet answered, newest first, for
+    their Mina sidor. What of each case the receiver then sees is `case_for`'s to decide: the
+    list names only the case reference, the sender and the date."""
+    return (
+        Referral.objects.filter(
+            to_organisation__in=case_organisations_for_user(user=user).values("pk"),
+            status=ReferralStatus.SENT,
+        )
+        .select_related("case", "from_organisation", "to_organisation")
+        .only(
+            "pk",
+            "created_at",
+            "status",
+            "case__reference",
+            "from_organisation__name",
+            "to_organisation__name",
+        )
+        .order_by("-created_at", "-pk")
+    )

@@ -6,15 +6,19 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -42,6 +46,7 @@ from valnav.casework.models import (
     ValidationCase,
 )
 from valnav.casework.states import CaseState, Decision, allowed_targets
+from valnav.core.http import public_url
 from valnav.core.models import AccessAction, AccessLogEntry
 from valnav.core.permissions import Role
 from valnav.core.services import access_log_record
@@ -288,6 +293,35 @@ def assessment_record(
     return assessment
 
 
+@dataclass(frozen=True)
+class AssessmentEntry:
+    """One criterion's row of the assessment form (casework.views_cases.case_assess)."""
+
+    criterion: Criterion
+    result: CriterionResult | str
+    method: AssessmentMethod | str
+    note: str = ""
+
+
+def assessments_record(
+    *, case: ValidationCase, actor: User, entries: Sequence[AssessmentEntry]
+) -> list[CriterionAssessment]:
+    """Record the assessments of several criteria at once: all of them or, if one is refused,
+    none, so that the page never shows half a save."""
+    with transaction.atomic():
+        return [
+            assessment_record(
+                case=case,
+                actor=actor,
+                criterion=entry.criterion,
+                result=entry.result,
+                method=entry.method,
+                note=entry.note,
+            )
+            for entry in entries
+        ]
+
+
 def referral_send(
     *,
     case: ValidationCase,
@@ -333,7 +367,39 @@ def referral_send(
             record_ref=case.reference,
             purpose=_("Referred to another organisation with consent"),
         )
+        transaction.on_commit(lambda: _referral_notify(referral))
     return referral
+
+
+def _referral_notify(referral: Referral) -> None:
+    """Tell the receiving organisation's case handlers by e-mail. The e-mail carries the case
+    reference and a link, never the person: what the referral shares is read after login,
+    through casework.selectors.case_for."""
+    recipients = sorted(
+        User.objects.filter(
+            is_active=True,
+            memberships__organisation=referral.to_organisation,
+            memberships__role__in=CASE_ROLES,
+        )
+        .exclude(email="")
+        .values_list("email", flat=True)
+        .distinct()
+    )
+    if not recipients:
+        return
+    reference = referral.case.reference
+    body = render_to_string(
+        "casework/referral_email.txt",
+        {
+            "sender": referral.from_organisation.name,
+            "receiver": referral.to_organisation.name,
+            "reference": reference,
+            "link": public_url(reverse("casework:case-detail", kwargs={"reference": reference})),
+        },
+    )
+    with translation.override("sv"):
+        subject = _("Valnav: a case is referred to you (%(reference)s)") % {"reference": reference}
+    send_mail(subject, body, None, recipients)
 
 
 def case_transition_targets(*, case: ValidationCase, actor: User) -> tuple[CaseState, ...]:

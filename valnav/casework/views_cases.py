@@ -22,12 +22,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from valnav.accounts.models import Organisation, User
-from valnav.atlas.models import Criterion
+from valnav.accounts.models import User
 from valnav.casework.forms import (
     AssessmentForm,
     CaseFilterForm,
@@ -54,6 +53,7 @@ from valnav.casework.selectors import (
     case_organisations_for_user,
     case_page_for_user,
     case_plan_educations,
+    case_referral_targets,
     case_referrals_for,
     individual_for_user,
 )
@@ -61,8 +61,9 @@ from valnav.casework.services import (
     ASSESSABLE_STATES,
     EXAMINATION_STATES,
     MATCHABLE_STATES,
+    AssessmentEntry,
     ConcurrentEditError,
-    assessment_record,
+    assessments_record,
     case_is_komvux,
     case_open,
     case_roles,
@@ -266,6 +267,17 @@ def _plan_update_form(item: EducationPlanItem, data: Any = None) -> PlanItemForm
     )
 
 
+def _open_sections(state: str) -> frozenset[str]:
+    """The sections of the case page that start open: those of the current step."""
+    if state in ASSESSABLE_STATES:
+        return frozenset({"criteria", "decide", "evidence"})
+    if state == CaseState.DECISION:
+        return frozenset({"decide", "komvux", "documents", "plan"})
+    if state == CaseState.COMPLEMENTARY_EDUCATION:
+        return frozenset({"plan", "decide"})
+    return frozenset({"process", "decide", "referrals"})
+
+
 def _render_detail(
     request: HttpRequest,
     user: User,
@@ -279,6 +291,7 @@ def _render_detail(
     referral_form: ReferralForm | None = None,
     course_form: CourseMatchForm | None = None,
     examination_form: ExaminationForm | None = None,
+    criterion_rows: list[CriterionRow] | None = None,
 ) -> HttpResponse:
     """The case page, with any form the user just sent (bound, with its errors) in place of
     the empty one, so that nothing typed is lost."""
@@ -286,21 +299,22 @@ def _render_detail(
     full = access.full
     is_assessor = Role.ASSESSOR in case_roles(user, case.organisation)
     summary: DecisionSummary | None = None
-    criterion_rows: list[CriterionRow] = []
     if access.criteria and case.model_id is not None:
         summary = case_decision_summary(case)
         can_assess = full and is_assessor and case.state in ASSESSABLE_STATES
-        criterion_rows = [
+        criterion_rows = criterion_rows or [
             CriterionRow(line, _assessment_form(line) if can_assess else None)
             for line in summary.lines
         ]
     context: dict[str, Any] = {
         "case": case,
+        "assessment_errors": [row.error for row in criterion_rows or [] if row.error],
         "access": access,
         "full": full,
         "is_assessor": is_assessor,
         "summary": summary,
-        "criterion_rows": criterion_rows,
+        "criterion_rows": criterion_rows or [],
+        "open_sections": _open_sections(case.state),
         "assessable": case.state in ASSESSABLE_STATES,
         "referrals": list(case_referrals_for(user=user, access=access)),
         "my_organisation_ids": set(
@@ -350,9 +364,7 @@ def _render_detail(
             "evidence_form": evidence_form
             or EvidenceForm(assessments=case.assessments.select_related("criterion")),
             "referral_form": referral_form
-            or ReferralForm(
-                organisations=Organisation.objects.exclude(pk=case.organisation_id).order_by("name")
-            ),
+            or ReferralForm(targets=case_referral_targets(case=case)),
             "can_issue": is_assessor and bool(case.decision),
         }
     if access.criteria:
@@ -452,57 +464,60 @@ def case_transition_view(request: HttpRequest, reference: str) -> HttpResponse:
 
 @require_POST
 @require_perm(Perm.HANDLE_CASES)
-def case_assess(request: HttpRequest, reference: str, criterion: int) -> HttpResponse:
-    """One row of the criteria table: with htmx only that row is swapped (and the decision
-    summary and the status message beside it); without JavaScript a normal POST and redirect."""
+def case_assess(request: HttpRequest, reference: str) -> HttpResponse:
+    """All criteria in one form with one save. Rows left without a result, and rows that are
+    unchanged, are left as they are; the changed ones are saved together or not at all."""
     user, access = _case_to_change(request, reference)
     case = access.case
-    found = get_object_or_404(Criterion.objects.filter(model_id=case.model_id), pk=criterion)
-    form = AssessmentForm(request.POST, prefix=f"c{found.pk}")
-    error = ""
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            assessment_record(
-                case=case,
-                actor=user,
-                criterion=found,
-                result=data["result"],
-                method=data["method"],
-                note=data["note"],
-            )
-        except (ValidationError, PermissionDenied) as refused:
-            error = _messages(refused)
-    elif set(form.errors) <= {"result", "method"}:
-        error = gettext("Choose the result and the method.")
-    else:
-        # Name the field that was refused (a note too long, a NUL character), not the choices.
-        error = " ".join(
-            gettext("%(field)s: %(message)s") % {"field": form[name].label, "message": message}
-            for name, messages in form.errors.items()
-            for message in messages
-        )
-    if not request.headers.get("HX-Request"):
-        if error:
-            messages.error(request, error)
-        else:
-            messages.success(
-                request,
-                gettext("The assessment of %(criterion)s is saved.") % {"criterion": found.code},
-            )
-        return redirect(_detail_url(case, f"criterion-{found.pk}"))
+    if case.model_id is None:
+        raise Http404
     summary = case_decision_summary(case)
-    line = next(line for line in summary.lines if line.criterion.pk == found.pk)
-    row = CriterionRow(
-        line,
-        form if error else _assessment_form(line),
-        error=error,
-        saved=not error,
-    )
-    return render(
+    bound = [(line, _assessment_form(line, request.POST)) for line in summary.lines]
+    entries: list[AssessmentEntry] = []
+    for line, form in bound:
+        if not form.is_valid():
+            continue
+        data = form.cleaned_data
+        current = line.assessment
+        unchanged = current is not None and (current.result, current.method, current.note) == (
+            data["result"],
+            data["method"],
+            data["note"],
+        )
+        if data["result"] and not unchanged:
+            entries.append(
+                AssessmentEntry(
+                    criterion=line.criterion,
+                    result=data["result"],
+                    method=data["method"],
+                    note=data["note"],
+                )
+            )
+    rows = [CriterionRow(line, form, error=_row_errors(line, form)) for line, form in bound]
+    if any(row.error for row in rows):
+        return _render_detail(request, user, access, criterion_rows=rows, status=400)
+    try:
+        assessments_record(case=case, actor=user, entries=entries)
+    except (ValidationError, PermissionDenied) as refused:
+        messages.error(request, _messages(refused))
+        return _render_detail(request, user, access, criterion_rows=rows, status=400)
+    messages.success(
         request,
-        "casework/case_detail.html#assess_response",
-        {"case": case, "row": row, "summary": summary, "htmx": True, "full": True},
+        ngettext("%(count)d assessment is saved.", "%(count)d assessments are saved.", len(entries))
+        % {"count": len(entries)},
+    )
+    # All assessed: on to the decision, right below the criteria.
+    done = not case_decision_summary(case).unassessed
+    return redirect(_detail_url(case, "decide" if done else "criteria"))
+
+
+def _row_errors(line: CriterionLine, form: AssessmentForm) -> str:
+    """The row's errors with the criterion and the field named, for the row and the summary."""
+    return " ".join(
+        gettext("%(criterion)s, %(field)s: %(message)s")
+        % {"criterion": line.criterion.code, "field": form[name].label, "message": message}
+        for name, errors in form.errors.items()
+        for message in errors
     )
 
 
@@ -628,10 +643,7 @@ def evidence_file(request: HttpRequest, reference: str, pk: int) -> HttpResponse
 def referral_new(request: HttpRequest, reference: str) -> HttpResponse:
     user, access = _case_to_change(request, reference)
     case = access.case
-    form = ReferralForm(
-        request.POST,
-        organisations=Organisation.objects.exclude(pk=case.organisation_id),
-    )
+    form = ReferralForm(request.POST, targets=case_referral_targets(case=case))
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -686,7 +698,7 @@ urlpatterns: list[URLPattern] = [
     path(_("cases/people/new/"), individual_new, name="individual-new"),
     path(_("cases/<str:reference>/"), case_detail, name="case-detail"),
     path(_("cases/<str:reference>/transition/"), case_transition_view, name="case-transition"),
-    path(_("cases/<str:reference>/criteria/<int:criterion>/"), case_assess, name="case-assess"),
+    path(_("cases/<str:reference>/criteria/"), case_assess, name="case-assess"),
     path(_("cases/<str:reference>/plan/"), plan_item_add_view, name="plan-item-add"),
     path(_("cases/<str:reference>/plan/<int:pk>/"), plan_item_update_view, name="plan-item-update"),
     path(_("cases/<str:reference>/evidence/"), evidence_add_view, name="evidence-add"),

@@ -29,6 +29,7 @@ from valnav.casework.services import (
     assessment_record,
     case_open,
     individual_register,
+    referral_respond,
     referral_send,
 )
 from valnav.casework.states import CaseState, Decision
@@ -317,7 +318,7 @@ def test_a_receiver_may_not_change_the_case(personas, komvux):
             "version": case.version,
             "reason": "Mottagaren",
         },
-        reverse("casework:case-assess", kwargs=reference | {"criterion": criterion.pk}): {
+        reverse("casework:case-assess", kwargs=reference): {
             f"c{criterion.pk}-result": CriterionResult.NOT_MET,
             f"c{criterion.pk}-method": AssessmentMethod.TEST,
             f"c{criterion.pk}-note": "Ändrat av mottagaren",
@@ -416,3 +417,41 @@ def test_swedish_pages_say_hanvisat_not_the_medical_remitterat():
         assert translation.gettext("The case is referred.") == "Ärendet är hänvisat."
     with translation.override("en"):
         assert str(CaseState.REFERRED.label) == "Referred"
+
+
+def test_an_incoming_referral_is_on_the_receivers_pages_and_in_an_email_without_the_name(
+    case, personas, mailoutbox, django_capture_on_commit_callbacks
+):
+    counsellor = personas["counsellor_orebro"]
+    orebro = counsellor.memberships.get().organisation
+    with django_capture_on_commit_callbacks(execute=True):
+        referral = referral_send(
+            case=case,
+            actor=personas["assessor_vasteras_komvux"],
+            to_organisation=orebro,
+            shares=[ReferralShare.DECISION],
+            consent_how="Muntligt",
+        )
+    (mail,) = mailoutbox
+    assert counsellor.email in mail.to
+    assert personas["assessor_vasteras_komvux"].email not in mail.to
+    link = reverse("casework:case-detail", kwargs={"reference": case.reference})
+    assert case.reference in mail.subject
+    assert link in mail.body
+    for personal in ("Amina", "Testsson", case.individual.pseudonym):
+        assert personal not in mail.subject + mail.body
+
+    client = Client()
+    client.force_login(counsellor)
+    page = client.get(reverse("accounts:dashboard")).content.decode()
+    assert f'href="{link}#referrals"' in page
+    assert case.organisation.name in page
+    assert "Amina" not in page
+    # Once answered, it no longer waits on Mina sidor.
+    referral_respond(referral=referral, actor=counsellor, accept=True)
+    assert (
+        f'href="{link}#referrals"' not in client.get(reverse("accounts:dashboard")).content.decode()
+    )
+    # The sender's own pages list nothing incoming.
+    client.force_login(personas["assessor_vasteras_komvux"])
+    assert link not in client.get(reverse("accounts:dashboard")).content.decode()

@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
 
+from valnav.accounts.models import OrganisationKind
 from valnav.accounts.services import membership_grant, user_create
-from valnav.atlas.tests.factories import EducationFactory
+from valnav.atlas.tests.factories import EducationFactory, OfferFactory, OrganisationFactory
 from valnav.casework.models import (
     CaseTransition,
     CriterionAssessment,
@@ -34,6 +35,7 @@ from valnav.casework.tests.test_cases import walk
 from valnav.core.models import AccessLogEntry
 from valnav.core.permissions import Role
 from valnav.places.models import Municipality
+from valnav.taxonomy.models import Occupation
 
 pytestmark = pytest.mark.django_db
 
@@ -439,59 +441,69 @@ def test_the_decision_is_preselected_from_the_criteria_and_can_be_made(
 # --- assessment ---------------------------------------------------------------------------------
 
 
-def test_a_criterion_row_is_saved_and_swapped_with_htmx(in_assessment, criteria, assessor):
-    criterion = criteria[0]
-    url = reverse(
-        "casework:case-assess",
-        kwargs={"reference": in_assessment.reference, "criterion": criterion.pk},
-    )
-    prefix = f"c{criterion.pk}"
-    response = client_for(assessor).post(
-        url,
-        {f"{prefix}-result": "met", f"{prefix}-method": "practical", f"{prefix}-note": "Bra"},
-        headers={"HX-Request": "true"},
-    )
-    assert response.status_code == 200
-    content = response.content.decode()
-    assert content.lstrip().startswith(f'<tr id="criterion-{criterion.pk}"')
-    assert "<html" not in content
-    assert 'id="decision-summary" data-hx-swap-oob="true"' in content
-    saved = CriterionAssessment.objects.get(case=in_assessment, criterion=criterion)
-    assert (saved.result, saved.method, saved.note) == ("met", "practical", "Bra")
+def _assess_url(case):
+    return reverse("casework:case-assess", kwargs={"reference": case.reference})
 
 
-def test_without_javascript_an_assessment_posts_and_redirects(in_assessment, criteria, assessor):
-    criterion = criteria[1]
-    prefix = f"c{criterion.pk}"
-    response = client_for(assessor).post(
-        reverse(
-            "casework:case-assess",
-            kwargs={"reference": in_assessment.reference, "criterion": criterion.pk},
-        ),
-        {f"{prefix}-result": "partly_met", f"{prefix}-method": "interview"},
-    )
+def test_all_criteria_are_assessed_in_one_form_with_one_save(in_assessment, criteria, assessor):
+    client = client_for(assessor)
+    page = client.get(detail_url(in_assessment)).content.decode()
+    assert page.count('id="assess-save"') == 1
+    # The decision form comes after the criteria, not above them.
+    assert page.index('id="criteria-heading"') < page.index('id="transition-heading"')
+    data: dict[str, str] = {}
+    for criterion, result in zip(criteria, ["met", "partly_met", "met"], strict=True):
+        data |= {f"c{criterion.pk}-result": result, f"c{criterion.pk}-method": "practical"}
+    response = client.post(_assess_url(in_assessment), data)
     assert response.status_code == 302
-    assert response["Location"] == f"{detail_url(in_assessment)}#criterion-{criterion.pk}"
-    assert CriterionAssessment.objects.get(criterion=criterion).result == "partly_met"
+    assert response["Location"] == f"{detail_url(in_assessment)}#decide"
+    saved = CriterionAssessment.objects.filter(case=in_assessment).order_by("criterion__position")
+    assert [a.result for a in saved] == ["met", "partly_met", "met"]
 
 
-def test_the_row_shows_the_services_refusal(case, criteria, assessor, colleague):
+def test_rows_left_unassessed_or_unchanged_are_left_as_they_are(in_assessment, criteria, assessor):
+    client = client_for(assessor)
+    first = criteria[0]
+    prefix = f"c{first.pk}"
+    data = {f"{prefix}-result": "met", f"{prefix}-method": "interview", f"{prefix}-note": "A"}
+    client.post(_assess_url(in_assessment), data)
+    before = CriterionAssessment.objects.get(criterion=first).updated_at
+    response = client.post(_assess_url(in_assessment), data)
+    assert response.status_code == 302
+    assert response["Location"] == f"{detail_url(in_assessment)}#criteria"
+    assert CriterionAssessment.objects.get(criterion=first).updated_at == before
+    assert CriterionAssessment.objects.filter(case=in_assessment).count() == 1
+
+
+def test_a_row_without_its_method_saves_nothing_and_names_the_criterion(
+    in_assessment, criteria, assessor
+):
+    first, second = criteria[0], criteria[1]
+    response = client_for(assessor).post(
+        _assess_url(in_assessment),
+        {
+            f"c{first.pk}-result": "met",
+            f"c{first.pk}-method": "test",
+            f"c{second.pk}-result": "met",
+        },
+    )
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert sv("Choose the method of the assessment.") in content
+    assert second.code in content
+    assert not CriterionAssessment.objects.exists()
+
+
+def test_the_page_shows_the_services_refusal(case, criteria, assessor, colleague):
     criterion = criteria[0]
     prefix = f"c{criterion.pk}"
-    url = reverse(
-        "casework:case-assess", kwargs={"reference": case.reference, "criterion": criterion.pk}
-    )
     data = {f"{prefix}-result": "met", f"{prefix}-method": "test"}
-    response = client_for(assessor).post(url, data, headers={"HX-Request": "true"})
-    assert response.status_code == 200
+    response = client_for(assessor).post(_assess_url(case), data)
+    assert response.status_code == 400
     assert (
         sv("Criteria are assessed during in-depth mapping, assessment or re-assessment.")
         in response.content.decode()
     )
-    walk(case, assessor, CaseState.INITIAL_MAPPING, CaseState.IN_DEPTH_MAPPING)
-    # A counsellor of the organisation: the service refuses, the row says so.
-    response = client_for(colleague).post(url, data, headers={"HX-Request": "true"})
-    assert sv("You do not handle cases for this organisation.") in response.content.decode()
     assert not CriterionAssessment.objects.exists()
 
 
@@ -574,9 +586,15 @@ def test_a_plan_item_needs_a_gap_or_an_education(case, criteria, assessor):
 # --- referrals ----------------------------------------------------------------------------------
 
 
+def _validates(case, organisation):
+    """`organisation` gets a published offer of the case's model: it validates the target."""
+    OfferFactory(model=case.model, provider=organisation, municipality=organisation.municipality)
+
+
 def test_a_referral_shows_the_receiver_only_what_it_shares(case, assessor, personas):
     counsellor = personas["counsellor_orebro"]
     orebro = counsellor.memberships.get().organisation
+    _validates(case, orebro)
     response = client_for(assessor).post(
         reverse("casework:referral-new", kwargs={"reference": case.reference}),
         {
@@ -639,6 +657,7 @@ def test_a_declined_referral_hides_the_case_again(case, assessor, personas):
 
 def test_a_referral_without_consent_keeps_the_form(case, assessor, personas):
     orebro = personas["counsellor_orebro"].memberships.get().organisation
+    _validates(case, orebro)
     response = client_for(assessor).post(
         reverse("casework:referral-new", kwargs={"reference": case.reference}),
         {"to_organisation": orebro.pk, "shares": ["contact"], "message": "Hej"},
@@ -647,6 +666,34 @@ def test_a_referral_without_consent_keeps_the_form(case, assessor, personas):
     form = response.context["referral_form"]
     assert "consent_how" in form.errors
     assert form["message"].value() == "Hej"
+    assert not Referral.objects.exists()
+
+
+def test_refer_to_offers_those_that_validate_the_target_nearest_first(case, assessor, personas):
+    orebro = personas["counsellor_orebro"].memberships.get().organisation  # Örebro
+    near = OrganisationFactory(
+        name="Ö Hallstahammar", municipality=Municipality.objects.get(code="1961")
+    )
+    employer = OrganisationFactory(
+        name="A Arbetsgivare", kind=OrganisationKind.EMPLOYER, municipality=near.municipality
+    )
+    OrganisationFactory(name="B Validerar inte", municipality=near.municipality)
+    for organisation in (orebro, near, employer):
+        _validates(case, organisation)
+    page = client_for(assessor).get(detail_url(case))
+    field = page.context["referral_form"].fields["to_organisation"]
+    offered = [str(label) for value, label in field.choices if value]
+    names = [label.rsplit(" (", 1)[0] for label in offered]
+    # Västerås → Hallstahammar is about 20 km, → Örebro about 80 km. No employer, and no
+    # organisation that does not validate the target.
+    assert names == [near.name, orebro.name]
+    assert offered[0].endswith(" km)")
+    response = client_for(assessor).post(
+        reverse("casework:referral-new", kwargs={"reference": case.reference}),
+        {"to_organisation": employer.pk, "consent_how": "Muntligt"},
+    )
+    assert response.status_code == 400
+    assert "to_organisation" in response.context["referral_form"].errors
     assert not Referral.objects.exists()
 
 
@@ -683,3 +730,26 @@ def test_state_changes_by_the_service_show_on_the_next_page(case, assessor):
     )
     page = client_for(assessor).get(detail_url(case))
     assert page.context["transition_form"]["version"].value() == case.version == 2
+
+
+def test_the_occupation_is_picked_by_typing_from_a_sorted_list(assessor, komvux, case):
+    client = client_for(assessor)
+    page = client.get(reverse("casework:case-new")).content.decode()
+    assert 'list="id_occupation-options"' in page
+    assert '<datalist id="id_occupation-options">' in page
+    assert "<select" not in page.split('name="occupation"')[0].rsplit("<label", 1)[-1]
+    options = page.split('<datalist id="id_occupation-options">')[1].split("</datalist>")[0]
+    labels = [part.split('"')[0] for part in options.split('value="')[1:]]
+    assert len(labels) > 100
+    assert labels == sorted(labels, key=str.casefold)
+    occupation = Occupation.objects.get(code="5321")
+    data = {"individual": case.individual.pseudonym, "organisation": komvux.pk}
+    response = client.post(reverse("casework:case-new"), data | {"occupation": "Ingen sådan"})
+    assert "occupation" in response.context["form"].errors
+    assert sv("Choose one of the suggestions in the list.") in response.content.decode()
+    response = client.post(reverse("casework:case-new"), data | {"occupation": str(occupation)})
+    assert response.status_code == 302
+    assert ValidationCase.objects.filter(occupation=occupation).count() == 1
+    # The SSYK code alone is enough.
+    client.post(reverse("casework:case-new"), data | {"occupation": "5321"})
+    assert ValidationCase.objects.filter(occupation=occupation).count() == 2
