@@ -6,6 +6,7 @@ import subprocess
 
 import pdfplumber
 import pytest
+import zxingcpp
 from django.urls import reverse
 
 from valnav.casework.credentials import credential_issue
@@ -212,6 +213,33 @@ def test_the_qr_code_and_printed_link_use_the_public_address(decided, personas, 
     assert f"http://127.0.0.1:8123/verifiera/{credential.public_id}/" in text
     assert "127.0.0.1:8000" not in text
     assert credential.payload["id"].startswith("http://127.0.0.1:8123/api/v1/")
+
+
+def test_the_qr_code_opens_the_verification_page_of_the_issuing_server(
+    client,
+    decided,  # noqa: F811
+    personas,
+    settings,
+):
+    """Read as a phone would: the PDF drawn as an image, its QR code decoded, the address it
+    holds on the server that issued the document and answering with the verification page."""
+    settings.VALNAV_PUBLIC_URL = "http://127.0.0.1:8123"
+    credential = credential_issue(
+        case=decided,
+        actor=personas["assessor_vasteras_komvux"],
+        document_type="intyg",
+        signer_name="R",
+        signer_title="rektor",
+    )
+    with pdfplumber.open(io.BytesIO(credential_pdf(credential))) as pdf:
+        image = pdf.pages[0].to_image(resolution=150).original
+    codes = [code for code in zxingcpp.read_barcodes(image) if code.format.name == "QRCode"]
+    assert len(codes) == 1
+    address = codes[0].text
+    assert address == f"http://127.0.0.1:8123/verifiera/{credential.public_id}/"
+    page = client.get(address.removeprefix("http://127.0.0.1:8123"))
+    assert page.status_code == 200
+    assert credential.public_id in page.content.decode()
 
 
 def test_the_verification_page_gives_the_birth_date_not_the_number(client, decided, personas):  # noqa: F811
