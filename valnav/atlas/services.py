@@ -416,7 +416,7 @@ def offers_bulk_save(
     with transaction.atomic():
         figures_data_changed()
         if creates:
-            _offers_insert(creates)
+            _insert_prepared(Offer, creates)
             _offers_history(creates, "+", actor=actor, now=now)
         if updates:
             Offer.objects.bulk_update(
@@ -427,27 +427,29 @@ def offers_bulk_save(
             _offers_history(updates, "~", actor=actor, now=now)
 
 
-def _offers_insert(offers: list[Offer]) -> None:
-    """INSERT the offers (their primary keys set from the database), as `bulk_create` would."""
+def _insert_prepared[M: Model](model: type[M], objs: list[M]) -> None:
+    """INSERT new instances (their primary keys set from the database) as `bulk_create` would,
+    with the values prepared only where they are not already plain."""
     if not connection.features.can_return_rows_from_bulk_insert:
-        Offer.objects.bulk_create(offers, batch_size=OFFER_WRITE_CHUNK)
+        model._default_manager.bulk_create(objs, batch_size=OFFER_WRITE_CHUNK)
         return
     ops = connection.ops
-    columns = [field for field in Offer._meta.concrete_fields if not field.primary_key]
+    pk = model._meta.pk
+    columns = [field for field in model._meta.concrete_fields if field is not pk]
     read = operator.itemgetter(*(field.attname for field in columns))
-    returning, returning_params = ops.returning_columns([Offer._meta.pk])
-    size = max(1, min(OFFER_WRITE_CHUNK, ops.bulk_batch_size(columns, offers)))
+    returning, returning_params = ops.returning_columns([pk])
+    size = max(1, min(OFFER_WRITE_CHUNK, ops.bulk_batch_size(columns, objs)))
     head = "{} {} ({})".format(
         ops.insert_statement(),
-        ops.quote_name(Offer._meta.db_table),
+        ops.quote_name(model._meta.db_table),
         ", ".join(ops.quote_name(str(field.column)) for field in columns),
     )
     with connection.cursor() as cursor:
-        for start in range(0, len(offers), size):
-            chunk = offers[start : start + size]
+        for start in range(0, len(objs), size):
+            chunk = objs[start : start + size]
             # Column by column: most columns hold only plain values and are passed as they
             # are; the others (dates, the one `now`) are prepared once per distinct value.
-            by_column = list(zip(*(read(offer.__dict__) for offer in chunk), strict=True))
+            by_column = list(zip(*(read(obj.__dict__) for obj in chunk), strict=True))
             for position, field in enumerate(columns):
                 values = by_column[position]
                 if not _PLAIN_TYPES.issuperset(map(type, values)):
@@ -459,12 +461,12 @@ def _offers_insert(offers: list[Offer]) -> None:
                 f"{head} {values_sql} {returning}",
                 (*itertools.chain.from_iterable(zip(*by_column, strict=True)), *returning_params),
             )
-            for offer, (pk,) in zip(
+            for obj, (key,) in zip(
                 chunk, ops.fetch_returned_rows(cursor, returning_params), strict=True
             ):
-                offer.pk = pk
-                offer._state.adding = False
-                offer._state.db = connection.alias
+                obj.pk = key
+                obj._state.adding = False
+                obj._state.db = connection.alias
 
 
 def _prepared(field: Field[Any, Any], values: Iterable[Any]) -> tuple[Any, ...]:
