@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import csv
 import io
-import operator
 import re
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass
@@ -39,7 +38,7 @@ from openpyxl.cell import WriteOnlyCell
 from valnav.accounts.models import ORGNR_MESSAGES, Organisation
 from valnav.accounts.selectors import organisations_with_perm
 from valnav.atlas.models import Offer, PublicationStatus, RegionPolicy, ValidationModel
-from valnav.atlas.services import large_page_cache, offers_bulk_save
+from valnav.atlas.services import large_page_cache, offer_instance, offers_bulk_save
 from valnav.core.permissions import Perm, user_has_perm
 from valnav.core.tabular import (
     BoundColumns,
@@ -540,7 +539,7 @@ class OfferImporter(Importer[_Row]):
                 record["provider_id"] = row.provider.pk
                 record["external_id"] = row.external_id
                 record["search_stems"] = self.catalogue.offer_stems(record, row.provider)
-                creates.append(_Write(row.number, _arguments(record), values))
+                creates.append(_Write(row.number, offer_instance(record), values))
                 if len(report.changes) < PREVIEW_LIMIT:
                     report.change(
                         RowChange(row.number, row.external_id, row.provider.name, "create")
@@ -555,7 +554,7 @@ class OfferImporter(Importer[_Row]):
             record = {**before, **values, "updated_at": now}
             record["search_stems"] = self.catalogue.offer_stems(record, row.provider)
             changed_fields.update(changed)
-            updates.append(_Write(row.number, _arguments(record), values))
+            updates.append(_Write(row.number, offer_instance(record), values))
             report.change(
                 RowChange(
                     row.number,
@@ -583,7 +582,7 @@ class OfferImporter(Importer[_Row]):
         done = 0
         for kind, writes in (("create", creates), ("update", updates)):
             for chunk in _chunks(writes, WRITE_CHUNK):
-                offers = [Offer(*write.arguments) for write in chunk]
+                offers = [write.offer for write in chunk]
                 try:
                     offers_bulk_save(
                         creates=offers if kind == "create" else [],
@@ -601,11 +600,10 @@ class OfferImporter(Importer[_Row]):
 
 @dataclass
 class _Write:
-    """A row to write: the offer's attribute values in field order (Django's fast path for
-    building many instances), and the values the row gave, to blame a refused row."""
+    """A row to write: the offer, and the values the row gave, to blame a refused row."""
 
     number: int
-    arguments: list[SQLValue]
+    offer: Offer
     values: Record
 
 
@@ -636,18 +634,8 @@ def _stored_offers(rows: Sequence[_Row]) -> dict[tuple[int, str], Record]:
 _OFFER_FIELDS = [
     model_field for model_field in Offer._meta.concrete_fields if not model_field.primary_key
 ]
-_OFFER_ATTNAMES = [model_field.attname for model_field in Offer._meta.concrete_fields]
 # Offers are built and written this many at a time.
 WRITE_CHUNK = 5000
-
-
-_read_arguments = operator.itemgetter(*_OFFER_ATTNAMES)
-
-
-def _arguments(record: Record) -> list[SQLValue]:
-    """An offer's attribute values in field order (positional arguments cost several times
-    less than keyword arguments when building many instances)."""
-    return list(_read_arguments(record))
 
 
 def _refused_rows(
@@ -658,7 +646,7 @@ def _refused_rows(
     checks = [c for c in Offer._meta.constraints if isinstance(c, CheckConstraint)]
     errors: list[RowError] = []
     for write in written:
-        number, offer, values = write.number, Offer(*write.arguments), write.values
+        number, offer, values = write.number, write.offer, write.values
         for constraint in checks:
             try:
                 constraint.validate(Offer, offer)
