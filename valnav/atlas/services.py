@@ -410,10 +410,12 @@ def offers_bulk_save(
     has checked the rows and settled publication; the database's own constraints still apply
     and raise IntegrityError. Sends no signals: the figures cache is told here.
 
-    New offers are inserted with one multi-row INSERT per chunk whose values are prepared once
-    per value, not through `bulk_create`: Django's insert compiler spends some 65 µs of Python
-    per offer on values the importer has already made plain (a third of a large import), while
-    the INSERT itself, full-text index included, takes some 30 µs."""
+    New offers are inserted with one multi-row INSERT per chunk whose values are passed as they
+    are where already plain, not through `bulk_create`: Django's insert compiler spends some
+    65 µs of Python per offer preparing each value, while the INSERT itself, full-text index
+    included, takes some 30 µs. Changed offers go through `bulk_update` of the changed fields.
+    The history rows are written by simple-history's manager (`Offer.history.bulk_create`), and
+    are now most of a large import's time (see docs/importing.md)."""
     with transaction.atomic():
         figures_data_changed()
         if creates:
@@ -451,7 +453,9 @@ def _insert_prepared[M: Model](model: type[M], objs: list[M]) -> None:
         return
     ops = connection.ops
     pk = model._meta.pk
-    columns = [field for field in model._meta.concrete_fields if field is not pk]
+    columns = [
+        field for field in model._meta.concrete_fields if field is not pk and not field.generated
+    ]
     read = operator.itemgetter(*(field.attname for field in columns))
     returning, returning_params = ops.returning_columns([pk])
     size = max(1, min(OFFER_WRITE_CHUNK, ops.bulk_batch_size(columns, objs)))
