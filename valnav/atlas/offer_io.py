@@ -38,7 +38,7 @@ from openpyxl.cell import WriteOnlyCell
 from valnav.accounts.models import ORGNR_MESSAGES, Organisation
 from valnav.accounts.selectors import organisations_with_perm
 from valnav.atlas.models import Offer, PublicationStatus, RegionPolicy, ValidationModel
-from valnav.atlas.services import large_page_cache, offers_bulk_save
+from valnav.atlas.services import large_page_cache, offer_instance, offers_bulk_save
 from valnav.core.permissions import Perm, user_has_perm
 from valnav.core.tabular import (
     BoundColumns,
@@ -53,6 +53,7 @@ from valnav.core.tabular import (
     RowError,
     parsers,
 )
+from valnav.core.tabular.report import PREVIEW_LIMIT
 from valnav.lib.csv_io import FORMULA_STARTS
 from valnav.lib.languages import ISO_639_1
 from valnav.lib.orgnr import OrgNumberError, normalize_orgnr
@@ -184,12 +185,23 @@ def _url(name: str) -> Callable[[str], SQLValue]:
     return lambda value: parsers.parse_url(value, max_length=limit) if value else ""
 
 
+_LANGUAGE_SEPARATORS = re.compile(r"[;,\s]+")
+
+
 def _languages(name: str) -> Callable[[str], SQLValue]:
     default = str(_model_field("languages").get_default())
 
+    known: dict[str, SQLValue] = {}  # a file repeats a few language lists over and over
+
     def parse(value: str) -> SQLValue:
+        found = known.get(value)
+        if found is None:
+            found = known[value] = parse_new(value)
+        return found
+
+    def parse_new(value: str) -> SQLValue:
         codes: list[str] = []
-        for part in re.split(r"[;,\s]+", value.casefold()):
+        for part in _LANGUAGE_SEPARATORS.split(value.casefold()):
             if not part:
                 continue
             if part not in ISO_639_1:
@@ -293,7 +305,16 @@ class _Catalogue:
                 )
             )
         self._model_stems: dict[int, list[str]] = {}
-        self._prefixes: dict[tuple[SQLValue, int, SQLValue], list[str]] = {}
+        self._orgnrs: dict[str, str] = {}
+        self._name_stems: dict[str, list[str]] = {}
+        self._place_stems: dict[int, list[str]] = {}
+
+    def orgnr(self, text: str) -> str:
+        """normalize_orgnr, once per distinct text (a file names each provider many times)."""
+        found = self._orgnrs.get(text)
+        if found is None:
+            found = self._orgnrs[text] = normalize_orgnr(text)
+        return found
 
     def model_stems(self, model: ValidationModel) -> list[str]:
         """The stems of the model's part of an offer's search text (see services.offer_stems)."""
@@ -318,20 +339,29 @@ class _Catalogue:
         return found
 
     def offer_stems(self, record: Record, provider: Organisation) -> str:
-        """The same text as services.offer_stems, from the preloaded objects, without queries."""
-        key = (record["model_id"], provider.pk, record["municipality_id"])
-        prefix = self._prefixes.get(key)
-        if prefix is None:
-            model = self.models_by_id[int(str(record["model_id"]))]
-            municipality = self.municipalities_by_id[int(str(record["municipality_id"]))]
-            prefix = [
-                *self.model_stems(model),
-                *stems(provider.name),
+        """The same text as services.offer_stems, from the preloaded objects, without queries.
+        Each part is stemmed once per import: rows seldom share model, provider and place."""
+        model_part = self.model_stems(self.models_by_id[int(str(record["model_id"]))])
+        provider_part = self.name_stems(provider.name)
+        municipality_id = int(str(record["municipality_id"]))
+        place_part = self._place_stems.get(municipality_id)
+        if place_part is None:
+            municipality = self.municipalities_by_id[municipality_id]
+            place_part = self._place_stems[municipality_id] = [
                 *stems(municipality.name),
                 *stems(municipality.county.name),
             ]
-            self._prefixes[key] = prefix
-        return " ".join(dict.fromkeys([*prefix, *stems(str(record["description"]))]))
+        description = str(record["description"])
+        words = [*model_part, *provider_part, *place_part]
+        if description:
+            words.extend(stems(description))
+        return " ".join(dict.fromkeys(words))
+
+    def name_stems(self, name: str) -> list[str]:
+        found = self._name_stems.get(name)
+        if found is None:
+            found = self._name_stems[name] = stems(name)
+        return found
 
 
 def _allowed_provider_ids(actor: User | None) -> set[int] | None:
@@ -355,6 +385,7 @@ class OfferImporter(Importer[_Row]):
         self.actor = actor
         self.catalogue = _Catalogue(actor)
         self.parsers = {key: kind(key) for key, kind in _PARSER_KINDS.items()}
+        self.external_id_limit = _max_length("external_id") or 0
 
     def check_header(self, columns: BoundColumns, errors: list[RowError]) -> None:
         if "provider_org_number" not in columns and "provider_name" not in columns:
@@ -373,7 +404,7 @@ class OfferImporter(Importer[_Row]):
 
     def read_row(self, row: Row) -> _Row | None:
         external_id = row.cell("external_id")
-        limit = _max_length("external_id") or 0
+        limit = self.external_id_limit
         if not external_id:
             row.error("external_id", _("A value is required."))
         elif len(external_id) > limit:
@@ -435,7 +466,7 @@ class OfferImporter(Importer[_Row]):
         provider: Organisation | None = None
         if orgnr:
             try:
-                provider = self.catalogue.by_orgnr.get(normalize_orgnr(orgnr))
+                provider = self.catalogue.by_orgnr.get(self.catalogue.orgnr(orgnr))
             except OrgNumberError as error:
                 row.error("provider_org_number", str(ORGNR_MESSAGES[error.code]))
                 return None
@@ -492,6 +523,7 @@ class OfferImporter(Importer[_Row]):
         today = timezone.localdate()
         defaults: Record = {field.attname: field.get_default() for field in _OFFER_FIELDS}
         defaults["created_at"] = defaults["updated_at"] = now
+        defaults["id"] = None
         creates: list[_Write] = []
         updates: list[_Write] = []
         changed_fields: set[str] = set()
@@ -507,8 +539,13 @@ class OfferImporter(Importer[_Row]):
                 record["provider_id"] = row.provider.pk
                 record["external_id"] = row.external_id
                 record["search_stems"] = self.catalogue.offer_stems(record, row.provider)
-                creates.append(_Write(row.number, _arguments(record), values))
-                report.change(RowChange(row.number, row.external_id, row.provider.name, "create"))
+                creates.append(_Write(row.number, offer_instance(record), values))
+                if len(report.changes) < PREVIEW_LIMIT:
+                    report.change(
+                        RowChange(row.number, row.external_id, row.provider.name, "create")
+                    )
+                else:  # counted only: the preview is full
+                    report.created += 1
                 continue
             changed = [name for name, value in values.items() if before[name] != value]
             if not changed:
@@ -517,7 +554,7 @@ class OfferImporter(Importer[_Row]):
             record = {**before, **values, "updated_at": now}
             record["search_stems"] = self.catalogue.offer_stems(record, row.provider)
             changed_fields.update(changed)
-            updates.append(_Write(row.number, _arguments(record), values))
+            updates.append(_Write(row.number, offer_instance(record), values))
             report.change(
                 RowChange(
                     row.number,
@@ -545,7 +582,7 @@ class OfferImporter(Importer[_Row]):
         done = 0
         for kind, writes in (("create", creates), ("update", updates)):
             for chunk in _chunks(writes, WRITE_CHUNK):
-                offers = [Offer(*write.arguments) for write in chunk]
+                offers = [write.offer for write in chunk]
                 try:
                     offers_bulk_save(
                         creates=offers if kind == "create" else [],
@@ -563,11 +600,10 @@ class OfferImporter(Importer[_Row]):
 
 @dataclass
 class _Write:
-    """A row to write: the offer's attribute values in field order (Django's fast path for
-    building many instances), and the values the row gave, to blame a refused row."""
+    """A row to write: the offer, and the values the row gave, to blame a refused row."""
 
     number: int
-    arguments: list[SQLValue]
+    offer: Offer
     values: Record
 
 
@@ -598,15 +634,8 @@ def _stored_offers(rows: Sequence[_Row]) -> dict[tuple[int, str], Record]:
 _OFFER_FIELDS = [
     model_field for model_field in Offer._meta.concrete_fields if not model_field.primary_key
 ]
-_OFFER_ATTNAMES = [model_field.attname for model_field in Offer._meta.concrete_fields]
 # Offers are built and written this many at a time.
 WRITE_CHUNK = 5000
-
-
-def _arguments(record: Record) -> list[SQLValue]:
-    """An offer's attribute values in field order (positional arguments cost several times
-    less than keyword arguments when building many instances)."""
-    return [record.get(attname) for attname in _OFFER_ATTNAMES]
 
 
 def _refused_rows(
@@ -617,7 +646,7 @@ def _refused_rows(
     checks = [c for c in Offer._meta.constraints if isinstance(c, CheckConstraint)]
     errors: list[RowError] = []
     for write in written:
-        number, offer, values = write.number, Offer(*write.arguments), write.values
+        number, offer, values = write.number, write.offer, write.values
         for constraint in checks:
             try:
                 constraint.validate(Offer, offer)

@@ -161,6 +161,23 @@ def test_the_history_of_an_imported_offer_reads_like_one_saved_by_hand(assessor)
     assert {created.history_user, changed.history_user} == {assessor}
 
 
+def test_an_imported_offers_history_rows_are_the_ones_simple_history_writes(assessor):
+    run(csv_bytes([good_row("A1")]), actor=assessor)
+    run(csv_bytes([good_row("A1", beskrivning="Ny text")]), actor=assessor)
+    offer = Offer.objects.get()
+    tracked = [field.attname for field in Offer.history.model.tracked_fields]
+    for row, kind in zip(offer.history.order_by("history_id"), "+~", strict=True):
+        assert (row.history_type, row.history_user, row.history_change_reason) == (
+            kind,
+            assessor,
+            None,
+        )
+        assert row.history_date == (offer.updated_at if kind == "~" else offer.created_at)
+    assert {name: getattr(row, name) for name in tracked} == {
+        name: getattr(offer, name) for name in tracked
+    }
+
+
 def test_a_dry_run_reports_the_changes_but_writes_nothing(assessor):
     report = run(csv_bytes([good_row("A1")]), actor=assessor, dry_run=True)
     assert report.created == 1

@@ -20,6 +20,7 @@ FALSE_WORDS = frozenset({"nej", "n", "no", "0", "false", "falskt"})
 
 _URL_VALIDATOR = URLValidator()
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_WHOLE_NUMBER = re.compile(r"([+-]?\d+)(?:[.,]0+)?")
 
 
 def parse_text(value: str, *, max_length: int | None = None) -> str:
@@ -46,9 +47,10 @@ def parse_whole_number(value: str, *, maximum: int, negative: bool = False) -> i
     """A whole number ("1 200", "12,0"); the limit is checked on the text first, as Python
     refuses to convert more than 4300 digits to a number."""
     digits = value.replace(" ", "").replace("\u00a0", "")
-    if re.fullmatch(r"[+-]?\d+([.,]0+)?", digits) is None:
+    match = _WHOLE_NUMBER.fullmatch(digits)
+    if match is None:
         raise CellError(_("Write a whole number, e.g. 12."))
-    whole = re.split(r"[.,]", digits)[0]
+    whole = match[1]
     if len(whole.lstrip("+-").lstrip("0")) > len(str(maximum)):
         raise CellError(_("The number is too large (at most %(max)s).") % {"max": maximum})
     number = int(whole)
