@@ -178,7 +178,7 @@ def _read_equity_csv(client: Client, reader: Reader, period: str, county: str) -
         completed = reader.figures.get((*key, "completed"))
         for measure, name in (("full", "helt"), ("partial", "delvis"), ("not_met", "ej")):
             percent = row[f"andel_{name}_procent"]
-            share = float(percent) / 100 if percent else None
+            share = float(percent.replace(",", ".")) / 100 if percent else None
             reader.add_share((*key, measure), share, completed, source)
 
 
