@@ -37,7 +37,7 @@ def test_the_seeds_target_groups_have_their_own_pages(client, personas):
             ("labour_market_parties", "Validering och arbetsmarknadens parter"),
             ("regional_skills_supply", "Validering i det regionala utvecklingsansvaret"),
         ):
-            url = reverse("outreach:audience", kwargs={"target_group": group})
+            url = reverse("outreach:audience", kwargs={"target_group": TargetGroup(group).slug})
             page = client.get(url)
             assert page.status_code == 200
             assert title in page.content.decode()
