@@ -14,9 +14,10 @@ example, can be validated in eight municipalities only).
 from __future__ import annotations
 
 import random
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -35,6 +36,7 @@ from valnav.atlas.models import (
 )
 from valnav.atlas.services import education_stems, offer_stems
 from valnav.core.figures_cache import figures_data_changed
+from valnav.demo.dates import working_day_from
 from valnav.lib.geo import haversine_km
 from valnav.places.models import Municipality
 from valnav.taxonomy.models import Occupation
@@ -1083,8 +1085,27 @@ def _save_offers(offers: Sequence[Offer], existing: set[tuple[int, str]]) -> int
     new = [offer for offer in offers if (offer.provider.pk, offer.external_id) not in existing]
     for offer in new:
         offer.search_stems = offer_stems(offer)  # relations are in memory: no queries
+    for offer in new:
+        _date_publication(offer)
     bulk_create_with_history(new, Offer, batch_size=500)
     return len(new)
+
+
+# Offers were published over the seed project's period and the platform's life after it: from
+# December 2022 to the end of November 2026 (or today, if that is earlier), each on a working
+# day, its history row dated then, so that "offers published" on a past day counts them.
+PUBLISHED_FROM = date(2022, 12, 1)
+PUBLISHED_UNTIL = date(2026, 11, 30)
+
+
+def _date_publication(offer: Offer) -> None:
+    """Give `offer` its day of publication, drawn from its own key (the same every run)."""
+    until = min(PUBLISHED_UNTIL, timezone.localdate() - timedelta(days=7))
+    span = (until - PUBLISHED_FROM).days
+    key = f"{offer.provider.name}/{offer.external_id}".encode()
+    day = working_day_from(PUBLISHED_FROM + timedelta(days=zlib.crc32(key) % span))
+    offer.valid_from = day
+    offer._history_date = timezone.make_aware(datetime.combine(day, time(10, 0)))  # type: ignore[attr-defined]
 
 
 def _save_educations(

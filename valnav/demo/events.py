@@ -1,6 +1,11 @@
 """Demo events: five upcoming events over the coming months, one in each county of Östra
-Mellansverige (one of them full, with a waiting list), and one held three weeks ago with
-attendance and evaluations, so that the staff's summary and statistics have something to show.
+Mellansverige (one of them full, with a waiting list), one held three weeks ago with
+attendance and evaluations, so that the staff's summary and statistics have something to show,
+and the seed project's own events held over its period 2022-11 – 2024-11 (the live indicators
+"Events held" and "Participants at events" count them).
+
+Every event falls on a working day: no weekend, no public holiday, not in the mellandagar
+(`valnav.demo.dates`); a date counted from today moves to the next working day.
 
 Everything is invented and marked `is_demo`; the people are "Demo Deltagare 1" … at example.org
 addresses. Their e-mail stamps are set as if everything had been sent, so that no reminder or
@@ -12,7 +17,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -20,6 +25,7 @@ from django.utils import timezone
 from valnav.accounts.models import Organisation
 from valnav.accounts.personas import DEMO_ORGANISATIONS
 from valnav.core.audiences import TargetGroup
+from valnav.demo.dates import working_day_from
 from valnav.events.emails import KINDS as EMAIL_KINDS
 from valnav.events.models import (
     LIKERT_ITEMS,
@@ -56,6 +62,7 @@ class DemoEvent:
     waitlisted: int = 0
     attended: int = 0
     evaluations: int = 0
+    on: date | None = None  # a fixed day (the project's past), instead of days_from_now
 
 
 T = TargetGroup
@@ -153,12 +160,119 @@ DEMO_EVENTS = [
     ),
 ]
 
+# The seed project's events over its period: kick-off, seminars per county, the webinar series
+# and the closing conference. Fixed working days; each with at least five participants marked
+# attended, so that no count of people in the statistics is one to four.
+PROJECT_EVENTS = [
+    DemoEvent(
+        "demo-projektstart-valideringsnavet-2022",
+        "Projektstart: regionala strukturer för validering",
+        EventKind.CONFERENCE,
+        "19",
+        "Västerås, Aroslokalen, Stora torget 1",
+        "",
+        0,
+        6,
+        120,
+        (T.DECISION_MAKER, T.EDUCATION_PROVIDER, T.EMPLOYER),
+        "Projektets start för de fem regionerna i Östra Mellansverige.",
+        registrations=48,
+        attended=41,
+        evaluations=20,
+        on=date(2022, 12, 6),
+    ),
+    DemoEvent(
+        "demo-seminarium-validering-uppsala-2023",
+        "Seminarium: validering i vård och omsorg",
+        EventKind.SEMINAR,
+        "03",
+        "Uppsala, Fyrishov",
+        "",
+        0,
+        3,
+        50,
+        (T.EMPLOYER, T.EDUCATION_PROVIDER),
+        "Validering mot vård- och omsorgsprogrammet i Komvux.",
+        registrations=31,
+        attended=26,
+        evaluations=12,
+        on=date(2023, 3, 14),
+    ),
+    DemoEvent(
+        "demo-webbinarium-vagledare-2023",
+        "Webbinarium: vägledning inför validering",
+        EventKind.WEBINAR,
+        "04",
+        "",
+        "https://valnav.example/webbinarium/vagledning",
+        0,
+        2,
+        80,
+        (T.GUIDANCE_COUNSELLOR,),
+        "Ett webbinarium för studie- och yrkesvägledare om den inledande kartläggningen.",
+        registrations=44,
+        attended=37,
+        evaluations=15,
+        on=date(2023, 9, 21),
+    ),
+    DemoEvent(
+        "demo-erfarenhetsutbyte-orebro-2024",
+        "Erfarenhetsutbyte: branschvalidering i industrin",
+        EventKind.EXPERIENCE_EXCHANGE,
+        "18",
+        "Örebro, Conventum",
+        "",
+        0,
+        3,
+        40,
+        (T.EMPLOYER, T.EDUCATION_PROVIDER),
+        "Arbetsgivare och branschorganisationer delar erfarenheter av branschvalidering.",
+        registrations=22,
+        attended=18,
+        evaluations=9,
+        on=date(2024, 2, 7),
+    ),
+    DemoEvent(
+        "demo-kunskapshojning-ostergotland-2024",
+        "Kunskapshöjande träff: validering för arbetsgivare i Östergötland",
+        EventKind.KNOWLEDGE_RAISING,
+        "05",
+        "Norrköping, Louis De Geer",
+        "",
+        0,
+        3,
+        60,
+        (T.EMPLOYER, T.DECISION_MAKER),
+        "Hur validering kan stödja kompetensförsörjningen hos arbetsgivare.",
+        registrations=35,
+        attended=29,
+        evaluations=11,
+        on=date(2024, 5, 22),
+    ),
+    DemoEvent(
+        "demo-slutkonferens-valideringsnavet-2024",
+        "Slutkonferens: regionala strukturer för validering",
+        EventKind.CONFERENCE,
+        "04",
+        "Eskilstuna, Munktellarenan",
+        "",
+        0,
+        7,
+        200,
+        (T.DECISION_MAKER, T.EMPLOYER, T.EDUCATION_PROVIDER, T.GUIDANCE_COUNSELLOR),
+        "Projektets resultat och hur arbetet fortsätter i ordinarie verksamhet.",
+        registrations=96,
+        attended=84,
+        evaluations=40,
+        on=date(2024, 11, 12),
+    ),
+]
 KINDS = list(ParticipantOrganisationKind.values)
 GENDERS = [*ParticipantGender.values, ""]
 
 
 def _start(spec: DemoEvent) -> datetime:
-    day = timezone.localdate() + timedelta(days=spec.days_from_now)
+    day = spec.on or working_day_from(timezone.localdate() + timedelta(days=spec.days_from_now))
     return timezone.make_aware(datetime.combine(day, time(9, 0)))
 
 
@@ -208,7 +322,7 @@ def seed_events() -> int:
     by_code = {county.code: county for county in counties}
     rng = random.Random(SEED)  # noqa: S311  (demo data, reproducible on purpose)
     created = 0
-    for spec in DEMO_EVENTS:
+    for spec in [*DEMO_EVENTS, *PROJECT_EVENTS]:
         if Event.objects.filter(slug=spec.slug).exists():
             continue
         start = _start(spec)

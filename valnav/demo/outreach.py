@@ -16,6 +16,7 @@ from django.utils import timezone
 from valnav.accounts.models import Organisation, User
 from valnav.accounts.personas import DEMO_ORGANISATIONS_BY_KEY
 from valnav.core.audiences import TargetGroup
+from valnav.demo.dates import working_day_from
 from valnav.outreach.models import LATTLAST, Material, MaterialKind
 from valnav.outreach.services import (
     MaterialData,
@@ -688,7 +689,8 @@ def demo_outreach_seed() -> int:
     review_by = timezone.localdate() + datetime.timedelta(days=180)
     created = 0
     with transaction.atomic():
-        for text in TEXTS:
+        for index, text in enumerate(TEXTS):
+            written = _published_day(index)
             original = Material.objects.filter(slug=text.slug).first()
             if original is None:
                 original = material_create(
@@ -710,6 +712,7 @@ def demo_outreach_seed() -> int:
                     is_demo=True,
                 )
                 material_publish(material=original, actor=writer)
+                _date_publication(original, written)
                 created += 1
             for variant in text.variants:
                 if Material.objects.filter(slug=variant.slug).exists():
@@ -724,5 +727,23 @@ def demo_outreach_seed() -> int:
                     slug=variant.slug,
                 )
                 material_publish(material=translated, actor=writer)
+                _date_publication(translated, written + datetime.timedelta(weeks=3))
                 created += 1
     return created
+
+
+# The texts were written over the seed project's period and after it: one about every seventh
+# week from February 2023, each translation three weeks after its original, on working days,
+# never later than a week ago ("Information material published" counts them in the period).
+FIRST_PUBLISHED = datetime.date(2023, 2, 1)
+
+
+def _published_day(index: int) -> datetime.date:
+    day = FIRST_PUBLISHED + datetime.timedelta(weeks=7 * index)
+    return min(day, timezone.localdate() - datetime.timedelta(weeks=5))
+
+
+def _date_publication(material: Material, day: datetime.date) -> None:
+    """Date the demo material's publication `day` (a working day), 10 o'clock."""
+    moment = datetime.datetime.combine(working_day_from(day), datetime.time(10, 0))
+    Material.objects.filter(pk=material.pk).update(published_at=timezone.make_aware(moment))

@@ -1,5 +1,7 @@
 """The demo atlas: offers and complementary education over all 52 municipalities."""
 
+from datetime import date
+
 import pytest
 
 from valnav.accounts.models import Organisation
@@ -7,6 +9,7 @@ from valnav.atlas.models import ComplementaryEducation, Offer, PublicationStatus
 from valnav.atlas.selectors import SearchFilters, education_search, offer_search
 from valnav.casework.komvux import komvux_catalogue
 from valnav.demo.atlas import KOMVUX_COURSES, demo_atlas_seed
+from valnav.demo.dates import is_working_day
 from valnav.lib.geo import haversine_km
 from valnav.places.models import Municipality
 
@@ -144,7 +147,16 @@ def test_offers_look_like_real_ones(seeded):
     assert all(offer.cost_to_individual == 0 for offer in komvux)
     assert {",sv,", ",sv,ar,"} <= {offer.languages for offer in offers}
     assert all(offer.search_stems for offer in offers)
-    assert all(offer.valid_from.isoformat() == "2026-01-01" for offer in offers)
+    # Published over the seed project's period (2022-11 – 2024-11) and after it, on working
+    # days, each offer's first history row dated the day it became valid.
+    days = [offer.valid_from for offer in offers if offer.valid_from is not None]
+    assert len(days) == len(offers)
+    assert all(is_working_day(day) for day in days)
+    assert min(days) < date(2023, 6, 1)
+    assert max(days) > date(2025, 6, 1)
+    assert sum(day <= date(2024, 11, 30) for day in days) >= len(days) // 3
+    first = Offer.history.filter(history_type="+").order_by("id").first()
+    assert first.history_date.date() == Offer.objects.get(pk=first.id).valid_from
 
 
 def test_education_closes_the_gaps_of_models_and_starts_in_2027(seeded):
