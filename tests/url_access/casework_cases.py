@@ -51,6 +51,9 @@ EXPECTED: dict[str, dict[str, int]] = {
     "casework:evidence-add": everyone(405),  # POST only
     "casework:referral-new": everyone(405),  # POST only
     "casework:referral-answer": everyone(405),  # POST only
+    # The Swedish paths before "remisser" became "hanvisningar": a permanent redirect (308).
+    "casework:referral-new-moved": everyone(308),
+    "casework:referral-answer-moved": everyone(308),
     "casework:course-match": everyone(405),  # POST only
     "casework:examination-add": everyone(405),  # POST only
     # The API: the same visibility, the session or a token; no one signed in gets 401.
@@ -69,6 +72,8 @@ POST_EXPECTED: dict[str, dict[str, int]] = {
     "casework:examination-add": case_write(own=400),
     # Only the receiving organisation answers a referral (an empty answer: back to the case).
     "casework:referral-answer": case_page(own=404, receiver=302),
+    "casework:referral-new-moved": everyone(308),
+    "casework:referral-answer-moved": everyone(308),
 }
 
 
@@ -145,6 +150,6 @@ def sample_kwargs(name: str) -> dict[str, str] | None:
         kwargs["pk"] = str(case.plan_items.get().pk)
     elif name == "casework:evidence-file":
         kwargs["pk"] = str(case.evidence.get().pk)
-    elif name == "casework:referral-answer":
+    elif name in {"casework:referral-answer", "casework:referral-answer-moved"}:
         kwargs["pk"] = str(case.referrals.get().pk)
     return kwargs

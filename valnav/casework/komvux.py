@@ -71,6 +71,35 @@ def komvux_courses_valid_on(day: date) -> list[KomvuxCourse]:
     return [course for course in komvux_catalogue().values() if course.valid_on(day)]
 
 
+# The catalogue's `area` of each Komvux validation model (validation_models.toml, kind
+# "komvux"): the courses of Skolverket's national yrkespaket for that occupation. The courses
+# every yrkespaket may hold (area "gemensamt": svenska, samhällskunskap) belong to all.
+COMMON_AREA = "gemensamt"
+MODEL_AREAS: dict[str, tuple[str, ...]] = {
+    "komvux-vard-omsorg": ("vard_omsorg",),
+    "komvux-barnskotare": ("barn_fritid",),
+    "komvux-kock": ("restaurang",),
+    "komvux-industri": ("industri",),
+    "komvux-bygg": ("bygg",),
+    "komvux-el": ("el",),
+    "komvux-fordon": ("fordon", "fordon_transport"),
+    "komvux-lager-logistik": ("lager_logistik", "fordon_transport"),
+}
+
+
+def komvux_courses_for_model(model_key: str, day: date | None = None) -> list[KomvuxCourse]:
+    """The courses and subject levels of a Komvux model's occupation (its own areas and the
+    common courses), valid on `day` when given. Empty for a model that is not Komvux."""
+    areas = MODEL_AREAS.get(model_key)
+    if areas is None:
+        return []
+    return [
+        course
+        for course in komvux_catalogue().values()
+        if course.area in (*areas, COMMON_AREA) and (day is None or course.valid_on(day))
+    ]
+
+
 @dataclass(frozen=True)
 class SignedCourses:
     """The courses or subject levels a signed credential names, as the intyg prints them."""

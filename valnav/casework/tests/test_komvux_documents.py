@@ -15,11 +15,15 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from valnav.accounts.models import OrganisationKind
-from valnav.atlas.models import ModelKind, Payer
+from valnav.atlas.models import ModelKind, Payer, ValidationModel
 from valnav.atlas.tests.factories import OrganisationFactory, ValidationModelFactory
 from valnav.casework.credentials import credential_issue, signed_outcome
 from valnav.casework.documents import credential_pdf
-from valnav.casework.komvux import komvux_courses_valid_on, signed_courses
+from valnav.casework.komvux import (
+    komvux_courses_for_model,
+    komvux_courses_valid_on,
+    signed_courses,
+)
 from valnav.casework.models import Credential, CriterionResult, DocumentType
 from valnav.casework.services import (
     case_open,
@@ -91,6 +95,37 @@ def test_the_intyg_names_the_courses_fully_and_partly_matched(komvux_case, asses
     outcome = signed_outcome(credential.payload)
     assert outcome.named(CriterionResult.MET) == ["Omvårdnad 1"]
     assert outcome.named(CriterionResult.PARTLY_MET) == ["Psykiatri nivå 1"]
+
+
+@pytest.mark.parametrize("model_key", ["komvux-kock", "komvux-lager-logistik"])
+def test_an_intyg_outside_vard_names_the_courses_of_its_own_occupation(
+    case, assessor, komvux, model_key
+):
+    """A Komvux model other than vård och omsorg has courses of its own yrkespaket in the
+    catalogue, and its intyg names those matched fully and partly."""
+    model = ValidationModel.objects.get(key=model_key, kind=ModelKind.KOMVUX)
+    own = [
+        course
+        for course in komvux_courses_for_model(model_key, timezone.localdate())
+        if course.area != "gemensamt"
+    ]
+    assert len(own) >= 2
+    assert all(course.area != "vard_omsorg" for course in own)
+    komvux_case = case_open(
+        actor=assessor,
+        individual=case.individual,
+        organisation=komvux,
+        first_contact=timezone.localdate() - timedelta(days=20),
+        target={"model": model},
+    )
+    komvux_case = walk(komvux_case, assessor, *TO_ASSESSMENT)
+    course_match_set(case=komvux_case, actor=assessor, course_key=own[0].key, extent="full")
+    course_match_set(case=komvux_case, actor=assessor, course_key=own[1].key, extent="partly")
+    komvux_case = walk(komvux_case, assessor, CaseState.DECISION, decision=Decision.PARTIAL)
+    credential = issue(komvux_case, assessor, DocumentType.INTYG)
+    courses = signed_courses(credential.payload)
+    assert courses.full == [own[0].name]
+    assert courses.partly == [own[1].name]
 
 
 def test_a_course_outside_the_catalogue_is_refused(komvux_case, assessor):

@@ -455,3 +455,23 @@ def test_an_incoming_referral_is_on_the_receivers_pages_and_in_an_email_without_
     # The sender's own pages list nothing incoming.
     client.force_login(personas["assessor_vasteras_komvux"])
     assert link not in client.get(reverse("accounts:dashboard")).content.decode()
+
+
+def test_referrals_are_hanvisningar_in_swedish_and_the_old_path_moves_on(client, case, personas):
+    """A "remiss" reads as a medical referral: the Swedish path says "hanvisningar", and the old
+    "remisser" path answers a permanent redirect that keeps a POST a POST (308)."""
+    reference = {"reference": case.reference}
+    with translation.override("sv"):
+        new = reverse("casework:referral-new", kwargs=reference)
+        answer = reverse("casework:referral-answer", kwargs={**reference, "pk": 7})
+    assert new == f"/arenden/{case.reference}/hanvisningar/"
+    assert answer == f"/arenden/{case.reference}/hanvisningar/7/svar/"
+    with translation.override("en"):
+        assert reverse("casework:referral-new", kwargs=reference).endswith("/referrals/")
+    client.force_login(personas["assessor_vasteras_komvux"])
+    moved = client.post(f"/arenden/{case.reference}/remisser/", {})
+    assert moved.status_code == 308
+    assert moved["Location"] == new
+    moved = client.get(f"/arenden/{case.reference}/remisser/7/svar/")
+    assert moved.status_code == 308
+    assert moved["Location"] == answer
