@@ -140,7 +140,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     else:
         # A new connection per request makes PostgreSQL several times slower here.
         DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "600"))
-        DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+        # No health check by default: with gunicorn's sync workers it is a `SELECT 1` round
+        # trip before every request's first query. A connection that died (a database
+        # restart) fails one request, after which Django closes it (errors_occurred) and the
+        # next request opens a new one. CONN_HEALTH_CHECKS=1 brings the check back.
+        DATABASES["default"]["CONN_HEALTH_CHECKS"] = env_bool("CONN_HEALTH_CHECKS", default=False)
 else:
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].update(

@@ -33,8 +33,7 @@ from valnav.atlas.selectors import (
     offer_groups,
     offer_search_page,
 )
-from valnav.core.figures_cache import figures_data_token
-from valnav.core.pagecache import anonymous_page_cache
+from valnav.core.pagecache import anonymous_page_cache, request_data_token
 from valnav.lib.languages import language_name
 
 PAGE_SIZE = 20
@@ -48,7 +47,7 @@ def search(request: HttpRequest) -> HttpResponse:
     model ("fler orter"), page by page. Nothing found: a next step, never a dead end."""
     # The data token once per request: the form's choices, the catalogue and the distance
     # table are all kept per token.
-    token = figures_data_token()
+    token = request_data_token(request)
     form = SearchForm(request.GET or None, data_token=token)
     filters = form.filters() if form.is_bound else None
     context: dict[str, object] = {"form": form, "searched": filters is not None}

@@ -26,6 +26,15 @@ from valnav.core.figures_cache import figures_data_token
 View = Callable[..., HttpResponse]
 
 
+def request_data_token(request: HttpRequest) -> str:
+    """The data token, read once per request: the page cache's key and the view share it."""
+    token: str | None = getattr(request, "_valnav_data_token", None)
+    if token is None:
+        token = figures_data_token()
+        setattr(request, "_valnav_data_token", token)  # noqa: B010  # HttpRequest declares no slot
+    return token
+
+
 def _key(request: HttpRequest) -> str:
     parts = (
         translation.get_language() or settings.LANGUAGE_CODE,
@@ -34,7 +43,7 @@ def _key(request: HttpRequest) -> str:
         request.headers.get("HX-Target", ""),
     )
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-    return f"valnav:page:{figures_data_token()}:{digest}"
+    return f"valnav:page:{request_data_token(request)}:{digest}"
 
 
 def anonymous_page_cache(view: View) -> View:

@@ -91,6 +91,24 @@ def test_offers_show_model_provider_place_and_ssyk_to_anyone(welding):
     assert item["distance_km"] is None
 
 
+def test_offer_list_items_are_what_the_offer_detail_gives(welding):
+    # The list writes its items out itself; the detail goes through Ninja's OfferOut.
+    OfferFactory(
+        model=welding, municipality=place("1980"), languages=",sv,", latitude=59.61, longitude=16.5
+    )
+    OfferFactory(model=welding, municipality=place("0380"), capacity_per_year=None)
+    client = Client()
+    for query in ("", "?municipality=1980"):
+        response = client.get(f"/api/v1/offers{query}")
+        assert response["Content-Type"] == "application/json; charset=utf-8"
+        items = response.json()["items"]
+        assert len(items) == 2
+        for item in items:
+            detail = client.get(f"/api/v1/offers/{item['id']}").json()
+            assert set(item) == set(detail)
+            assert {**item, "distance_km": None} == detail
+
+
 def test_anonymous_clients_see_neither_drafts_nor_expired_offers(welding):
     published = OfferFactory(model=welding)
     OfferFactory(model=welding, status=PublicationStatus.DRAFT)

@@ -16,7 +16,7 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Model, Prefetch, Q, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,7 +24,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import paginate
-from ninja.responses import Status
+from ninja.responses import NinjaJSONEncoder, Status
 from pydantic import ValidationInfo, field_validator
 
 from valnav.accounts.models import Organisation, OrganisationKind
@@ -556,7 +556,7 @@ class OfferPage(Schema):
 )
 def offer_list(
     request: HttpRequest, filters: Query[OfferFilters], page: Query[PageInput]
-) -> dict[str, Any]:
+) -> HttpResponse:
     """Published offers, most relevant first (then nearest when `municipality` is given). With
     a token, also the drafts of the token user's organisations. `limit` (at most 200) and
     `offset` page through them.
@@ -577,7 +577,56 @@ def offer_list(
         # (and can then count from its per-place table).
         base=_offers_for(request) if api_user(request).is_authenticated else None,
     )
-    return {"count": result.count, "items": result.items}
+    # Written out directly, in the shape OfferPage declares (tests compare the two): Ninja's
+    # validation read each offer's thirty fields through its attribute wrapper, a fifth of the
+    # request's time, to check values the database already gave in these types.
+    body = {"count": result.count, "items": [_offer_out(offer) for offer in result.items]}
+    return JsonResponse(body, encoder=NinjaJSONEncoder, content_type=JSON_CONTENT_TYPE)
+
+
+JSON_CONTENT_TYPE = "application/json; charset=utf-8"
+
+
+def _offer_out(offer: Offer) -> dict[str, Any]:
+    """What OfferOut gives for an offer from `offer_search_page`, without validation."""
+    model, provider, municipality = offer.model, offer.provider, offer.municipality
+    codes: list[str] | None = getattr(offer, "occupation_codes", None)
+    latitude, longitude = offer.latitude, offer.longitude
+    distance: float | None = getattr(offer, "distance_km", None)
+    return {
+        "id": offer.pk,
+        "model": {"id": model.pk, "name": model.name, "kind": model.kind},
+        "provider": {"id": provider.pk, "name": provider.name},
+        "municipality": {
+            "code": municipality.code,
+            "name": municipality.name,
+            "county_code": municipality.county.code,
+        },
+        "occupations": codes if codes is not None else _codes(model.occupations),
+        "external_id": offer.external_id,
+        "status": offer.status,
+        "address": offer.address,
+        "latitude": None if latitude is None else float(latitude),
+        "longitude": None if longitude is None else float(longitude),
+        "description": offer.description,
+        "on_site": offer.on_site,
+        "remote": offer.remote,
+        "at_workplace": offer.at_workplace,
+        "languages": offer.language_codes,
+        "capacity_per_year": offer.capacity_per_year,
+        "lead_time_weeks": offer.lead_time_weeks,
+        "cost_to_individual": offer.cost_to_individual,
+        "eligibility": offer.eligibility,
+        "contact_name": offer.contact_name,
+        "contact_email": offer.contact_email,
+        "contact_phone": offer.contact_phone,
+        "url": offer.url,
+        "valid_from": offer.valid_from,
+        "valid_to": offer.valid_to,
+        "last_reviewed": offer.last_reviewed,
+        "updated_at": offer.updated_at,
+        "distance_km": None if distance is None else float(distance),
+    }
 
 
 @router.get(
