@@ -245,6 +245,7 @@ def registration_create(
     organisation_kind: str,
     county: County | None = None,
     gender: str = "",
+    needs: str = "",
 ) -> RegistrationReceived:
     """Register someone: a place while places remain, otherwise the waiting list.
 
@@ -283,6 +284,7 @@ def registration_create(
             organisation_kind=organisation_kind,
             county=county,
             gender=gender,
+            needs=needs.strip(),
             status=status,
         )
         # Checked as a new registration first, so that bad input is refused the same way
@@ -456,11 +458,11 @@ def _months_before(moment: datetime, months: int) -> datetime:
 
 
 def registrations_purge(*, now: datetime | None = None) -> int:
-    """Blank name, e-mail and organisation name of registrations for events that ended more
+    """Blank name, e-mail, organisation name and needs of registrations for events that ended more
     than twelve months ago; kind, county, gender and attendance stay for the statistics."""
     now = now or timezone.now()
     cutoff = _months_before(now, RETENTION_MONTHS)
     with transaction.atomic():
         due = Registration.objects.filter(event__ends_at__lt=cutoff, purged_at__isnull=True)
         RegistrationToken.objects.filter(registration__in=due).delete()
-        return due.update(name="", email="", organisation_name="", purged_at=now)
+        return due.update(name="", email="", organisation_name="", needs="", purged_at=now)

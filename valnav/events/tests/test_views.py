@@ -141,6 +141,29 @@ def test_a_registered_address_gets_the_same_answer_as_a_new_one(
     assert "already registered" not in confirmation.body
 
 
+def test_dietary_or_access_needs_reach_only_the_organisers(client, personas, caplog):
+    event = EventFactory()
+    needs = "Glutenfri kost och rullstolsplats"
+    with caplog.at_level("DEBUG"):
+        response = client.post(event.get_absolute_url(), form_data(needs=needs))
+    assert response.status_code == 302
+    assert "Glutenfri" not in response["Location"]
+    assert "Glutenfri" not in caplog.text
+    assert Registration.objects.get().needs == needs
+    assert "Glutenfri" not in client.get(event.get_absolute_url()).content.decode()
+    client.force_login(personas["communicator_vastmanland"])
+    page = client.get(reverse("events:registration-list", kwargs={"slug": event.slug}))
+    assert needs in page.content.decode()
+
+
+def test_the_needs_field_has_a_maximum_length_named_on_the_form(client):
+    event = EventFactory()
+    response = client.post(event.get_absolute_url(), form_data(needs="x" * 501))
+    assert response.status_code == 200
+    assert "needs" in response.context["form"].errors
+    assert not Registration.objects.exists()
+
+
 def test_registration_errors_name_the_field(client):
     event = EventFactory()
     response = client.post(event.get_absolute_url(), form_data(organisation_kind=""))
