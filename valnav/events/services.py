@@ -17,7 +17,9 @@ from django.utils.translation import gettext as _
 
 from valnav.accounts.models import Organisation, User
 from valnav.accounts.selectors import organisations_with_perm
+from valnav.core.models import AccessAction
 from valnav.core.permissions import Perm
+from valnav.core.services import access_log_record
 from valnav.events.emails import email_enqueue
 from valnav.events.models import (
     LIKERT_ITEMS,
@@ -31,6 +33,7 @@ from valnav.events.models import (
     RegistrationToken,
     TokenPurpose,
 )
+from valnav.events.selectors import ParticipantRow, participant_list
 from valnav.events.tokens import token_hash
 from valnav.places.models import County
 
@@ -466,3 +469,19 @@ def registrations_purge(*, now: datetime | None = None) -> int:
         due = Registration.objects.filter(event__ends_at__lt=cutoff, purged_at__isnull=True)
         RegistrationToken.objects.filter(registration__in=due).delete()
         return due.update(name="", email="", organisation_name="", needs="", purged_at=now)
+
+
+def participant_list_export(*, event: Event, actor: User, file_format: str) -> list[ParticipantRow]:
+    """The participant list for a download, written to the access log as every read of
+    personal data for export is. The caller has the event through `managed_event_for`."""
+    with transaction.atomic():
+        rows = participant_list(event)
+        access_log_record(
+            actor=actor,
+            action=AccessAction.EXPORT,
+            record_type="events.event",
+            record_ref=str(event.pk),
+            purpose=_("Participant list exported as %(format)s (%(count)s registrations)")
+            % {"format": file_format.upper(), "count": len(rows)},
+        )
+    return rows
