@@ -22,6 +22,8 @@ EXPECTED: dict[str, dict[str, int]] = {
     "events:event-publish": everyone(405),  # POST only
     "events:event-cancel": everyone(405),  # POST only
     "events:registration-list": only(MANAGERS),
+    "events:participants-csv": only(MANAGERS),
+    "events:participants-xlsx": only(MANAGERS),
     "events:attendance": everyone(405),  # POST only
     "events:evaluation-summary": only(MANAGERS),
     "events:statistics": only(MANAGERS),
@@ -95,6 +97,8 @@ def sample_kwargs(name: str) -> dict[str, str] | None:
         "events:event-publish",
         "events:event-cancel",
         "events:registration-list",
+        "events:participants-csv",
+        "events:participants-xlsx",
         "events:evaluation-summary",
     }:
         return {"slug": slug}

@@ -9,7 +9,13 @@ from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from valnav.accounts.models import Membership, Organisation, SecondFactorEnrolment, User
+from valnav.accounts.models import (
+    Membership,
+    Organisation,
+    OrganisationKind,
+    SecondFactorEnrolment,
+    User,
+)
 from valnav.core.permissions import ROLE_PERMISSIONS, Perm, user_has_perm
 
 if TYPE_CHECKING:
@@ -33,6 +39,26 @@ def organisation_list() -> QuerySet[Organisation]:
         .annotate(member_count=Count("memberships__user", distinct=True))
         .order_by("name")
     )
+
+
+def guidance_organisations() -> QuerySet[Organisation]:
+    """Each municipality's own organisation (its Komvux principal), where a visitor asks for
+    study and career guidance (vägledning): the route finder, the search's empty result and the
+    places page name it, first by name where a municipality has more than one."""
+    return (
+        Organisation.objects.filter(kind=OrganisationKind.MUNICIPALITY, municipality__isnull=False)
+        .select_related("municipality")
+        .order_by("name", "pk")
+    )
+
+
+def guidance_contacts_by_municipality() -> dict[int, Organisation]:
+    """The vägledning contact of every municipality that has one, by municipality id."""
+    contacts: dict[int, Organisation] = {}
+    for organisation in guidance_organisations():
+        if organisation.municipality_id is not None:  # always: filtered above
+            contacts.setdefault(organisation.municipality_id, organisation)
+    return contacts
 
 
 def organisations_with_perm(*, user: User | AnonymousUser, perm: Perm) -> QuerySet[Organisation]:

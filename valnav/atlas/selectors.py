@@ -22,7 +22,8 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
-from valnav.accounts.models import Organisation, OrganisationKind
+from valnav.accounts.models import Organisation
+from valnav.accounts.selectors import guidance_organisations
 from valnav.atlas.models import ComplementaryEducation, Offer, ValidationModel
 from valnav.atlas.search import (
     SearchIntent,
@@ -599,14 +600,7 @@ def guidance_contact(municipality_code: str) -> Organisation | None:
     study and career guidance (vägledning) when the search finds nothing."""
     if not municipality_code:
         return None
-    return (
-        Organisation.objects.filter(
-            kind=OrganisationKind.MUNICIPALITY, municipality__code=municipality_code
-        )
-        .select_related("municipality")
-        .order_by("name")
-        .first()
-    )
+    return guidance_organisations().filter(municipality__code=municipality_code).first()
 
 
 def _education_matches(

@@ -17,6 +17,7 @@ from valnav.events.models import (
     LIKERT_CHOICES,
     LIKERT_ITEMS,
     LIKERT_LABELS,
+    NEEDS_MAX_LENGTH,
     EventKind,
     ParticipantGender,
     ParticipantOrganisationKind,
@@ -79,6 +80,16 @@ class RegistrationForm(forms.Form):
         queryset=County.objects.none(),
         required=False,
         empty_label=_("Outside the region or not stated"),
+    )
+    needs = forms.CharField(
+        label=_("Dietary or access needs (optional)"),
+        required=False,
+        max_length=NEEDS_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "For example food allergies, a wheelchair place or an interpreter. Shared only "
+            "with the organisers and deleted with the registration."
+        ),
     )
     gender = forms.ChoiceField(
         label=_("Gender (optional)"),

@@ -1,10 +1,11 @@
 """Events the project holds (seminars, webinars, conferences, kunskapshöjande insatser) and the
 people who register for them.
 
-A registration holds a few personal items (name, e-mail, organisation name) for as long as the
-event needs them; `purge_event_registrations` blanks them twelve months after the event, so that
-the statistics (organisation kind, county, gender, attendance) stay. Links in e-mails carry only
-a random token whose SHA-256 is stored (`RegistrationToken`), never a name or an address.
+A registration holds a few personal items (name, e-mail, organisation name, dietary or access
+needs) for as long as the event needs them; `purge_event_registrations` blanks them twelve months
+after the event, so that the statistics (organisation kind, county, gender, attendance) stay.
+Links in e-mails carry only a random token whose SHA-256 is stored (`RegistrationToken`), never
+a name or an address.
 """
 
 from __future__ import annotations
@@ -177,6 +178,9 @@ class RegistrationStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+NEEDS_MAX_LENGTH = 500
+
+
 class Registration(BaseModel):
     event = models.ForeignKey(
         Event, on_delete=models.CASCADE, related_name="registrations", verbose_name=_("event")
@@ -198,6 +202,9 @@ class Registration(BaseModel):
         null=True,
         blank=True,
     )
+    # Personal data (it may reveal health or religion): shown only to the event's organisers,
+    # never in logs, URLs or statistics, and blanked with the name by the purge.
+    needs = models.TextField(_("dietary or access needs"), max_length=NEEDS_MAX_LENGTH, blank=True)
     # Asked only for the follow-up of the horizontal principles (jämställdhet): reported as
     # counts, never per person, and optional.
     gender = models.CharField(

@@ -7,8 +7,10 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import Case, Count, F, Q, QuerySet, When
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from valnav.accounts.models import Organisation, User
 from valnav.accounts.selectors import organisations_with_perm
@@ -86,6 +88,59 @@ def staff_events(*, user: User) -> QuerySet[Event]:
         .select_related("county", "organiser")
         .order_by("-starts_at", "-pk")
     )
+
+
+def managed_event_for(*, user: User, slug: str) -> Event:
+    """One of the events the user runs, else 404: the one way to an event's registrations,
+    for the staff's pages and the participant list's downloads alike."""
+    return get_object_or_404(staff_events(user=user), slug=slug)
+
+
+# Participant list -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ParticipantRow:
+    name: str
+    organisation: str
+    email: str
+    status: str
+    needs: str
+
+
+def participant_status_label(registration: Registration) -> str:
+    """Registered, waiting, cancelled or attended: attendance outranks the status."""
+    if registration.attended:
+        return pgettext("participant", "Attended")
+    return {
+        RegistrationStatus.CONFIRMED: pgettext("participant", "Registered"),
+        RegistrationStatus.WAITLISTED: pgettext("participant", "Waiting list"),
+        RegistrationStatus.CANCELLED: pgettext("participant", "Cancelled"),
+    }[RegistrationStatus(registration.status)]
+
+
+def participant_list_headers() -> list[str]:
+    return [
+        _("Name"),
+        _("Organisation"),
+        _("E-mail address"),
+        _("Status"),
+        _("Dietary or access needs"),
+    ]
+
+
+def participant_list(event: Event) -> list[ParticipantRow]:
+    """Everyone who registered for the event, in order of arrival (one query)."""
+    return [
+        ParticipantRow(
+            name=registration.name,
+            organisation=registration.organisation_name,
+            email=registration.email,
+            status=participant_status_label(registration),
+            needs=registration.needs,
+        )
+        for registration in event.registrations.order_by("created_at", "pk")
+    ]
 
 
 # Evaluation summary -----------------------------------------------------------------------

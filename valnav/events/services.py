@@ -17,7 +17,9 @@ from django.utils.translation import gettext as _
 
 from valnav.accounts.models import Organisation, User
 from valnav.accounts.selectors import organisations_with_perm
+from valnav.core.models import AccessAction
 from valnav.core.permissions import Perm
+from valnav.core.services import access_log_record
 from valnav.events.emails import email_enqueue
 from valnav.events.models import (
     LIKERT_ITEMS,
@@ -31,6 +33,7 @@ from valnav.events.models import (
     RegistrationToken,
     TokenPurpose,
 )
+from valnav.events.selectors import ParticipantRow, participant_list
 from valnav.events.tokens import token_hash
 from valnav.places.models import County
 
@@ -245,6 +248,7 @@ def registration_create(
     organisation_kind: str,
     county: County | None = None,
     gender: str = "",
+    needs: str = "",
 ) -> RegistrationReceived:
     """Register someone: a place while places remain, otherwise the waiting list.
 
@@ -283,6 +287,7 @@ def registration_create(
             organisation_kind=organisation_kind,
             county=county,
             gender=gender,
+            needs=needs.strip(),
             status=status,
         )
         # Checked as a new registration first, so that bad input is refused the same way
@@ -456,11 +461,27 @@ def _months_before(moment: datetime, months: int) -> datetime:
 
 
 def registrations_purge(*, now: datetime | None = None) -> int:
-    """Blank name, e-mail and organisation name of registrations for events that ended more
+    """Blank name, e-mail, organisation name and needs of registrations for events that ended more
     than twelve months ago; kind, county, gender and attendance stay for the statistics."""
     now = now or timezone.now()
     cutoff = _months_before(now, RETENTION_MONTHS)
     with transaction.atomic():
         due = Registration.objects.filter(event__ends_at__lt=cutoff, purged_at__isnull=True)
         RegistrationToken.objects.filter(registration__in=due).delete()
-        return due.update(name="", email="", organisation_name="", purged_at=now)
+        return due.update(name="", email="", organisation_name="", needs="", purged_at=now)
+
+
+def participant_list_export(*, event: Event, actor: User, file_format: str) -> list[ParticipantRow]:
+    """The participant list for a download, written to the access log as every read of
+    personal data for export is. The caller has the event through `managed_event_for`."""
+    with transaction.atomic():
+        rows = participant_list(event)
+        access_log_record(
+            actor=actor,
+            action=AccessAction.EXPORT,
+            record_type="events.event",
+            record_ref=str(event.pk),
+            purpose=_("Participant list exported as %(format)s (%(count)s registrations)")
+            % {"format": file_format.upper(), "count": len(rows)},
+        )
+    return rows

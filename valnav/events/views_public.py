@@ -107,6 +107,7 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
                     organisation_kind=data["organisation_kind"],
                     county=data["county"],
                     gender=data["gender"],
+                    needs=data["needs"],
                 )
             except ValidationError as error:
                 form_errors_from(form, error)

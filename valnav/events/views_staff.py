@@ -1,11 +1,13 @@
 """Staff pages for events (MANAGE_EVENTS): create, edit, publish and cancel events; the
 registrations of one event with attendance (htmx row by row, plain POST without JavaScript);
 the evaluation summary; participation statistics with CSV. Names and addresses of the people
-who registered appear only on the registrations page."""
+who registered appear only on the registrations page and in its participant list downloads
+(CSV, XLSX), each of which is written to the access log."""
 
 from __future__ import annotations
 
 import csv
+import io
 from typing import Any
 
 from django.contrib import messages
@@ -16,6 +18,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from openpyxl import Workbook
 
 from valnav.casework.facts import SUPPRESS_BELOW
 from valnav.core.decorators import require_perm
@@ -24,8 +27,11 @@ from valnav.core.permissions import Perm
 from valnav.events.forms import EventForm
 from valnav.events.models import Event, EventState, Registration
 from valnav.events.selectors import (
+    ParticipantRow,
     evaluation_summary,
     event_organisers,
+    managed_event_for,
+    participant_list_headers,
     participation_statistics,
     staff_events,
 )
@@ -35,13 +41,14 @@ from valnav.events.services import (
     event_create,
     event_publish,
     event_update,
+    participant_list_export,
 )
 from valnav.lib.csv_io import spreadsheet_safe
 
 
 def _event(request: HttpRequest, slug: str) -> Event:
     """One of the events the user runs, else 404."""
-    return get_object_or_404(staff_events(user=member(request)), slug=slug)
+    return managed_event_for(user=member(request), slug=slug)
 
 
 @require_GET
@@ -213,6 +220,49 @@ def statistics_csv(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _participant_cells(row: ParticipantRow) -> list[str]:
+    # Names, organisations and needs are typed by anyone who registers: a leading = + - @
+    # would run as a formula in a spreadsheet (CSV injection), so it is written as text.
+    return [
+        spreadsheet_safe(value)
+        for value in (row.name, row.organisation, row.email, row.status, row.needs)
+    ]
+
+
+@require_GET
+@require_perm(Perm.MANAGE_EVENTS)
+def participants_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    event = _event(request, slug)
+    rows = participant_list_export(event=event, actor=member(request), file_format="csv")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="participants-{event.slug}.csv"'
+    response.write("\ufeff")  # so that Excel reads UTF-8
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(participant_list_headers())
+    writer.writerows(_participant_cells(row) for row in rows)
+    return response
+
+
+@require_GET
+@require_perm(Perm.MANAGE_EVENTS)
+def participants_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
+    event = _event(request, slug)
+    rows = participant_list_export(event=event, actor=member(request), file_format="xlsx")
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(gettext("Participants")[:31])
+    sheet.append(participant_list_headers())
+    for row in rows:
+        sheet.append(_participant_cells(row))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="participants-{event.slug}.xlsx"'
+    return response
+
+
 urlpatterns: list[URLPattern] = [
     path(_("events/manage/"), manage_list, name="manage-list"),
     path(_("events/manage/new/"), event_edit, name="event-new"),
@@ -225,6 +275,16 @@ urlpatterns: list[URLPattern] = [
         _("events/manage/<slug:slug>/registrations/"),
         registration_list,
         name="registration-list",
+    ),
+    path(
+        _("events/manage/<slug:slug>/participants.csv"),
+        participants_csv,
+        name="participants-csv",
+    ),
+    path(
+        _("events/manage/<slug:slug>/participants.xlsx"),
+        participants_xlsx,
+        name="participants-xlsx",
     ),
     path(
         _("events/manage/<slug:slug>/registrations/<int:pk>/attendance/"),

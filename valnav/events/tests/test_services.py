@@ -417,14 +417,14 @@ def test_purge_blanks_personal_data_a_year_after_the_event_and_keeps_statistics(
     )
     kept = RegistrationFactory(event=EventFactory(), email="recent@example.org")
     purged = RegistrationFactory.create(
-        event=old, email="old@example.org", gender="woman", attended=True
+        event=old, email="old@example.org", gender="woman", attended=True, needs="Tolk"
     )
     RegistrationToken.objects.create(registration=purged, purpose="cancel", token_hash="x" * 64)
     assert registrations_purge() == 1
     assert registrations_purge() == 0
     purged.refresh_from_db()
     kept.refresh_from_db()
-    assert (purged.name, purged.email, purged.organisation_name) == ("", "", "")
+    assert (purged.name, purged.email, purged.organisation_name, purged.needs) == ("", "", "", "")
     assert purged.gender == "woman"
     assert purged.attended
     assert purged.organisation_kind

@@ -12,9 +12,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from icalendar import Calendar
+from openpyxl import load_workbook
 
+from valnav.core.models import AccessAction, AccessLogEntry
 from valnav.events.models import (
     EvaluationResponse,
     Event,
@@ -139,6 +141,29 @@ def test_a_registered_address_gets_the_same_answer_as_a_new_one(
     assert "https://valnav.example.se/" in already.body  # the link to cancel
     assert confirmation.to == ["bo@example.org"]
     assert "already registered" not in confirmation.body
+
+
+def test_dietary_or_access_needs_reach_only_the_organisers(client, personas, caplog):
+    event = EventFactory()
+    needs = "Glutenfri kost och rullstolsplats"
+    with caplog.at_level("DEBUG"):
+        response = client.post(event.get_absolute_url(), form_data(needs=needs))
+    assert response.status_code == 302
+    assert "Glutenfri" not in response["Location"]
+    assert "Glutenfri" not in caplog.text
+    assert Registration.objects.get().needs == needs
+    assert "Glutenfri" not in client.get(event.get_absolute_url()).content.decode()
+    client.force_login(personas["communicator_vastmanland"])
+    page = client.get(reverse("events:registration-list", kwargs={"slug": event.slug}))
+    assert needs in page.content.decode()
+
+
+def test_the_needs_field_has_a_maximum_length_named_on_the_form(client):
+    event = EventFactory()
+    response = client.post(event.get_absolute_url(), form_data(needs="x" * 501))
+    assert response.status_code == 200
+    assert "needs" in response.context["form"].errors
+    assert not Registration.objects.exists()
 
 
 def test_registration_errors_name_the_field(client):
@@ -276,6 +301,61 @@ def test_staff_see_names_and_mark_attendance_with_and_without_htmx(staff):
     assert not registration.attended
 
 
+def participant_export_rows(response) -> list[list[str]]:
+    if response["Content-Type"].startswith("text/csv"):
+        text = response.content.decode("utf-8-sig")
+        return list(csv.reader(io.StringIO(text), delimiter=";"))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    return [[str(cell or "") for cell in row] for row in sheet.iter_rows(values_only=True)]
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_staff_export_the_participant_list_safely_and_logged(staff, personas, file_format):
+    event = EventFactory(capacity=1)
+    RegistrationFactory(
+        event=event,
+        name='=HYPERLINK("http://evil.example")',
+        organisation_name="+Komvux",
+        email="anna@example.org",
+        needs="@vegansk kost",
+        attended=True,
+    )
+    RegistrationFactory(event=event, name="Bo", status=RegistrationStatus.WAITLISTED)
+    RegistrationFactory(event=event, name="Cia", status=RegistrationStatus.CANCELLED)
+    RegistrationFactory(event=EventFactory(), name="Annan Tillställning")
+    address = reverse(f"events:participants-{file_format}", kwargs={"slug": event.slug})
+    response = staff.get(address, headers={"Accept-Language": "sv"})
+    assert response.status_code == 200
+    assert f"participants-{event.slug}.{file_format}" in response["Content-Disposition"]
+    header, *rows = participant_export_rows(response)
+    assert header == ["Namn", "Organisation", "E-postadress", "Status", "Kost eller tillgänglighet"]
+    assert rows[0] == [
+        '\'=HYPERLINK("http://evil.example")',
+        "'+Komvux",
+        "anna@example.org",
+        "Närvarade",
+        "'@vegansk kost",
+    ]
+    assert [row[3] for row in rows[1:]] == ["Reservlista", "Avbokad"]
+    assert len(rows) == 3
+    entry = AccessLogEntry.objects.get()
+    assert entry.action == AccessAction.EXPORT
+    assert entry.actor == personas["communicator_vastmanland"]
+    assert entry.record_ref == str(event.pk)
+    assert "HYPERLINK" not in entry.purpose
+
+
+def test_the_participant_list_uses_english_headers_on_english_pages(staff):
+    event = EventFactory()
+    RegistrationFactory(event=event, status=RegistrationStatus.CONFIRMED)
+    with translation.override("en"):
+        address = reverse("events:participants-csv", kwargs={"slug": event.slug})
+    header, row = participant_export_rows(staff.get(address))
+    assert header[0] == "Name"
+    assert header[-1] == "Dietary or access needs"
+    assert row[3] == "Registered"
+
+
 def test_names_appear_nowhere_public(client):
     event = EventFactory()
     RegistrationFactory(event=event, name="Hemlig Person", email="hemlig@example.org")
@@ -364,7 +444,13 @@ def test_staff_run_only_their_own_organisations_events(client, personas, referen
     RegistrationFactory(event=foreign, name="Anna Andersson")
     client.force_login(personas["communicator_vastmanland"])
     assert foreign.title not in client.get(reverse("events:manage-list")).content.decode()
-    for name in ("event-edit", "registration-list", "evaluation-summary"):
+    for name in (
+        "event-edit",
+        "registration-list",
+        "evaluation-summary",
+        "participants-csv",
+        "participants-xlsx",
+    ):
         url = reverse(f"events:{name}", kwargs={"slug": foreign.slug})
         assert client.get(url).status_code == 404
     start = timezone.now() + timedelta(days=3)
