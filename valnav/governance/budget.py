@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from valnav.governance.models import CostCategory, FinancingLine
 from valnav.governance.selectors import Scope
 
+NBSP = "\u00a0"  # no line break inside an amount
 SHARE_TOLERANCE_KR = Decimal(1)  # per financier in the plan: the rounding to whole kronor
 
 
@@ -32,12 +33,13 @@ def share_tolerance(financiers: int) -> Decimal:
 
 
 def kr(value: Decimal | int | float) -> str:
-    """Kronor with a space between thousands (as Swedish and the application write them); öre
-    only when there are any."""
+    """Kronor with a non-breaking space between thousands (as Swedish and the application write
+    them, and so that a line never breaks inside an amount: "663 / 347" in a printed report);
+    öre only when there are any."""
     number = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     whole = number == number.to_integral_value()
     text = f"{abs(number):,.0f}" if whole else f"{abs(number):,.2f}"
-    text = text.replace(",", " ")
+    text = text.replace(",", NBSP)
     if not whole:
         text = text.replace(".", ",")
     return f"−{text}" if number < 0 else text

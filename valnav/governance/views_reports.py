@@ -4,10 +4,12 @@ report (the whole period) as PDF."""
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, path
 from django.utils import translation
+from django.utils.safestring import SafeString
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,6 +20,7 @@ from valnav.casework.facts import SUPPRESS_BELOW
 from valnav.core.decorators import require_perm
 from valnav.core.http import member
 from valnav.core.permissions import Perm
+from valnav.core.svgchart import Series, bar_chart
 from valnav.governance.reports import SteeringReport, steering_report
 from valnav.governance.selectors import project_scope
 from valnav.governance.xlsx import SafeSheet
@@ -26,6 +29,25 @@ from valnav.governance.xlsx import SafeSheet
 def _filename(report: SteeringReport, suffix: str) -> str:
     kind = "slutrapport" if report.final else "styrgruppsrapport"
     return f"{kind}-{slugify(report.project.diarienummer)}-{report.made_on.isoformat()}{suffix}"
+
+
+def _budget_chart(report: SteeringReport) -> SafeString:
+    """Budget and booked costs per year, drawn in the PDF from the variance table's figures."""
+    years = sorted({row.year for row in report.actuals.rows})
+    budget = dict.fromkeys(years, 0)
+    booked = {year: Decimal(0) for year in years}
+    for row in report.actuals.rows:
+        budget[row.year] += row.budget
+        booked[row.year] += row.actual
+    return bar_chart(
+        title=_("Budget and booked costs per year"),
+        categories=[str(year) for year in years],
+        series=[
+            Series(_("Budget"), [budget[year] for year in years]),
+            Series(_("Booked"), [booked[year] for year in years]),
+        ],
+        y_title="kr",
+    )
 
 
 def _pdf(request: HttpRequest, pk: int, *, final: bool) -> HttpResponse:
@@ -39,6 +61,7 @@ def _pdf(request: HttpRequest, pk: int, *, final: bool) -> HttpResponse:
             "report": report,
             "lang": translation.get_language() or "sv",
             "suppress_below": SUPPRESS_BELOW,
+            "budget_chart": _budget_chart(report),
         },
     )
     response = HttpResponse(pdf, content_type="application/pdf")

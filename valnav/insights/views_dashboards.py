@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path
 from django.utils import translation
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 from openpyxl import Workbook
@@ -22,6 +23,7 @@ from valnav.accounts.models import User
 from valnav.casework.facts import SUPPRESS_BELOW
 from valnav.core.decorators import require_perm
 from valnav.core.permissions import Perm
+from valnav.core.svgchart import Series, bar_chart
 from valnav.insights.dashboards import (
     AUDIENCES,
     DEFAULT_AUDIENCE,
@@ -131,6 +133,17 @@ def dashboard_csv(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _panel_chart(panel: Panel) -> SafeString:
+    """The panel's chart drawn in the PDF, from the same figures as the page's chart."""
+    data = panel.chart_data()
+    return bar_chart(
+        title=data["title"],
+        categories=data["categories"],
+        series=[Series(one["name"], one["values"]) for one in data["series"]],
+        y_title=data["y_title"],
+    )
+
+
 @require_GET
 @require_perm(Perm.VIEW_INSIGHTS)
 def dashboard_pdf(request: HttpRequest) -> HttpResponse:
@@ -141,6 +154,7 @@ def dashboard_pdf(request: HttpRequest) -> HttpResponse:
         "insights/dashboard_pdf.html",
         {
             "dashboard": board,
+            "panels": [(panel, _panel_chart(panel)) for panel in board.panels],
             "lang": translation.get_language() or "sv",
             "suppress_below": SUPPRESS_BELOW,
             "hidden_mark": HIDDEN,

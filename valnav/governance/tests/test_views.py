@@ -2,13 +2,17 @@ import io
 import re
 import subprocess
 
+import pdfplumber
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 
+from valnav.governance.budget import kr
 from valnav.governance.models import Actual, Indicator, Measurement, Project, Risk
+from valnav.governance.reports import steering_report
+from valnav.governance.selectors import project_scope
 from valnav.governance.tests.test_ledger import GOOD
 
 pytestmark = pytest.mark.django_db
@@ -432,3 +436,57 @@ def test_the_seeds_own_end_date_is_shown_beside_the_corrected_one(manager, proje
     text = " ".join(_pdf_text(manager.get(_url("final-report-pdf", pk=project.pk)).content).split())
     assert "2024-11-31" in text
     assert "read as 2024-11-30" in text
+
+
+def _pdf_lines(content: bytes) -> list[str]:
+    """The PDF's text as pdfplumber lays it out, line by line, with the non-breaking spaces of
+    amounts read as the spaces they show as."""
+    with pdfplumber.open(io.BytesIO(content)) as pdf:
+        text = "\n".join(page.extract_text() or "" for page in pdf.pages)
+    return [line.replace("\u00a0", " ").replace("\u202f", " ") for line in text.splitlines()]
+
+
+def _swedish_url(name, **kwargs):
+    with translation.override("sv"):
+        return reverse(f"governance:{name}", kwargs=kwargs)
+
+
+@pytest.mark.parametrize("name", ["report-pdf", "final-report-pdf"])
+def test_the_report_pdf_keeps_every_amount_on_one_line_under_the_right_headings(
+    manager, personas, project, name
+):
+    manager.post(
+        _url("ledger-import", pk=project.pk),
+        {"file": SimpleUploadedFile("l.csv", GOOD.encode()), "action": "import"},
+    )
+    answer = manager.get(_swedish_url(name, pk=project.pk))
+    assert answer.status_code == 200
+    lines = _pdf_lines(answer.content)
+    scope = project_scope(user=personas["project_manager"], pk=project.pk)
+    report = steering_report(scope, final=name == "final-report-pdf")
+    budget, actuals = report.budget, report.actuals
+    amounts = {
+        *budget.cost_totals,
+        *budget.financing_totals,
+        budget.cost_total,
+        *(amount for row in budget.costs for amount in row.amounts),
+        *(row.total for row in budget.financing),
+        *(row.budget for row in actuals.rows),
+        *(row.actual for row in actuals.rows),
+    }
+    wide = [kr(amount).replace("\u00a0", " ") for amount in amounts if abs(amount) >= 1000]
+    assert "13 960 000" in wide
+    split = [amount for amount in wide if not any(amount in line for line in lines)]
+    assert not split, f"amounts broken across lines: {split}"
+    text = "\n".join(lines)
+    assert "13 960 000 kr" in text  # the amount and its unit on one line
+    # The target column is the indicator's target, and the budget table is the budget.
+    indicator_head = next(line for line in lines if line.startswith("Indikator "))
+    assert indicator_head.split()[-1] == "Mål"
+    assert "Valideringsmål" not in text
+    assert "Budgeterade kostnader per kostnadsslag och år (kr)" in text
+    assert "Bokförda kostnader per kostnadsslag" not in text
+    assert "Budget och bokförda kostnader per kostnadsslag, år och region" in text
+    # The chart is drawn in the PDF: its title and legend are text of the page.
+    assert "Budget och bokförda kostnader per år" in text
+    assert any("Budget" in line and "Bokfört" in line for line in lines)

@@ -5,6 +5,7 @@ import subprocess
 import zlib
 from datetime import date, datetime, time, timedelta
 
+import pdfplumber
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -337,3 +338,32 @@ def test_a_total_row_is_in_the_table_but_not_a_bar(cases):
     offers = board.panel("offers")
     assert offers.rows[-1] == ("Östra Mellansverige", 3)
     assert "Östra Mellansverige" not in offers.chart_data()["categories"]
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_the_pdf_draws_each_chart_and_keeps_every_figure_on_one_line(
+    client, personas, cases, audience
+):
+    client.force_login(personas["rua_vastmanland"])
+    content = _get(client, "dashboard-pdf", audience=audience, county="19").content
+    with pdfplumber.open(io.BytesIO(content)) as pdf:
+        text = "\n".join(page.extract_text() or "" for page in pdf.pages)
+        drawn = sum(len(page.rects) for page in pdf.pages)
+    lines = [line.replace("\u00a0", " ") for line in text.splitlines()]
+    board = dashboard(audience=audience, county=County.objects.get(code="19"))
+    charted = [
+        panel for panel in board.panels if any(s["values"] for s in panel.chart_data()["series"])
+    ]
+    for panel in charted:
+        # The heading, and the chart's own title drawn in the PDF beside its table.
+        assert sum(panel.title in line for line in lines) >= 2, panel.title
+    assert drawn > 0  # the bars
+    figures = {
+        cell.replace("\u00a0", " ")
+        for panel in board.panels
+        for row in panel.text_rows
+        for cell in row[1:]
+        if "\u00a0" in cell
+    }
+    split = [figure for figure in figures if not any(figure in line for line in lines)]
+    assert not split, f"figures broken across lines: {split}"
