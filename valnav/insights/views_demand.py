@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
@@ -19,7 +18,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from valnav.core.decorators import require_perm
 from valnav.core.permissions import Perm, user_has_perm
-from valnav.core.tabular.forms import UploadField
+from valnav.core.tabular.forms import upload_form
+from valnav.core.tabular.views import upload_import
 from valnav.insights.demand import (
     COLUMNS,
     OFFICIAL_URL,
@@ -32,7 +32,6 @@ from valnav.insights.models import RecruitmentSituation
 from valnav.places.models import County
 
 MAX_UPLOAD_BYTES = 16 * 1024 * 1024
-ERRORS_SHOWN = 1000
 
 
 class DemandFilterForm(forms.Form):
@@ -45,17 +44,16 @@ class DemandFilterForm(forms.Form):
     q = forms.CharField(label=_("Occupation"), required=False, max_length=100)
 
 
-class DemandImportForm(forms.Form):
-    file = UploadField(
-        max_bytes=MAX_UPLOAD_BYTES,
-        accept=".json,.csv,.xlsx,.txt,application/json,text/csv,"
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        label=_("Yrkesbarometer file"),
-        help_text=_(
-            "Arbetsförmedlingen's yrkesbarometer.json as published, or the same columns as CSV "
-            "(any delimiter, UTF-8 or the Windows-1252 that Excel writes) or XLSX."
-        ),
-    )
+DemandImportForm = upload_form(
+    max_bytes=MAX_UPLOAD_BYTES,
+    accept=".json,.csv,.xlsx,.txt,application/json,text/csv,"
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    label=_("Yrkesbarometer file"),
+    help_text=_(
+        "Arbetsförmedlingen's yrkesbarometer.json as published, or the same columns as CSV "
+        "(any delimiter, UTF-8 or the Windows-1252 that Excel writes) or XLSX."
+    ),
+)
 
 
 class ShortageRuleForm(forms.Form):
@@ -102,26 +100,19 @@ def demand_view(request: HttpRequest) -> HttpResponse:
 @require_perm(Perm.IMPORT_DEMAND)
 def demand_import_view(request: HttpRequest) -> HttpResponse:
     """GET: the upload form. POST: check the file (action=check) or import it (action=import)."""
-    form = DemandImportForm()
-    context: dict[str, Any] = {"columns": COLUMNS, "official_url": OFFICIAL_URL}
-    if request.method == "POST":
-        form = DemandImportForm(request.POST, request.FILES)
-        if form.is_valid():
-            upload: UploadedFile[bytes] = form.cleaned_data["file"]
-            report = demand_import(
-                source=upload.read(),
-                filename=upload.name or "upload",
-                dry_run=request.POST.get("action") != "import",
-            )
-            context |= {
-                "report": report,
-                "filename": upload.name,
-                "errors_shown": report.errors[:ERRORS_SHOWN],
-                "errors_hidden": max(len(report.errors) - ERRORS_SHOWN, 0),
-            }
-            if report.applied:
-                form = DemandImportForm()
-    context["form"] = form
+    form, context = upload_import(
+        request,
+        DemandImportForm,
+        lambda source, filename, dry_run: demand_import(
+            source=source, filename=filename, dry_run=dry_run
+        ),
+    )
+    context |= {
+        "form": form,
+        "columns": COLUMNS,
+        "columns_caption": _("Columns of a demand file"),
+        "official_url": OFFICIAL_URL,
+    }
     return render(request, "insights/demand_import.html", context)
 
 
