@@ -41,7 +41,7 @@ from valnav.casework.models import (
     new_case_reference,
 )
 from valnav.casework.services import PERSONNUMMER_MESSAGES
-from valnav.casework.states import TRANSITIONS, CaseState, Decision
+from valnav.casework.states import MAIN_LINE, TRANSITIONS, CaseState, Decision
 from valnav.core import tabular
 from valnav.core.models import AccessAction, AccessLogEntry
 from valnav.core.permissions import ROLE_PERMISSIONS, Perm, Role, user_has_perm
@@ -155,20 +155,9 @@ GENDER_WORDS = _words(
 
 # --- The process as a history -----------------------------------------------------------------
 
-# The main line of the process (states.TRANSITIONS); a case in one of these states has passed
-# all the earlier ones. Guidance is optional in the process but counted as passed: a migrated
-# case cannot tell, and its lead times are the same either way.
-MAIN_LINE: tuple[CaseState, ...] = (
-    CaseState.INQUIRY,
-    CaseState.GUIDANCE,
-    CaseState.INITIAL_MAPPING,
-    CaseState.IN_DEPTH_MAPPING,
-    CaseState.ASSESSMENT,
-    CaseState.DECISION,
-    CaseState.DOCUMENTED,
-    CaseState.COMPLEMENTARY_EDUCATION,
-    CaseState.REASSESSMENT,
-)
+# A case in a state of the main line (states.MAIN_LINE) has passed all the earlier ones.
+# Guidance is optional in the process but counted as passed: a migrated case cannot tell, and
+# its lead times are the same either way.
 END_STATES = frozenset(state for state, targets in TRANSITIONS.items() if not targets)
 _DECISION_AT = MAIN_LINE.index(CaseState.DECISION)
 # States that a case reaches only after its decision, and those it has before any decision.

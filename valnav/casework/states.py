@@ -55,6 +55,20 @@ TRANSITIONS: dict[CaseState, tuple[CaseState, ...]] = {
 
 OPEN_STATES = frozenset(state for state, targets in TRANSITIONS.items() if targets)
 
+# The main line of the process, in order, without its side exits and its end: the steps a case
+# passes (the case page's steps list, the history an imported case is given).
+MAIN_LINE: tuple[CaseState, ...] = (
+    S.INQUIRY,
+    S.GUIDANCE,
+    S.INITIAL_MAPPING,
+    S.IN_DEPTH_MAPPING,
+    S.ASSESSMENT,
+    S.DECISION,
+    S.DOCUMENTED,
+    S.COMPLEMENTARY_EDUCATION,
+    S.REASSESSMENT,
+)
+
 
 def allowed_targets(state: CaseState | str) -> tuple[CaseState, ...]:
     return TRANSITIONS[CaseState(state)]

@@ -77,7 +77,7 @@ from valnav.casework.services import (
     referral_respond,
     referral_send,
 )
-from valnav.casework.states import CaseState
+from valnav.casework.states import MAIN_LINE, CaseState
 from valnav.core.decorators import require_perm
 from valnav.core.http import form_errors_from, member
 from valnav.core.models import AccessAction
@@ -87,18 +87,7 @@ from valnav.core.services import access_log_record
 PAGE_SIZE = 25
 
 # The main path of the process, in order, for the steps list (side exits are shown apart).
-PROCESS = (
-    CaseState.INQUIRY,
-    CaseState.GUIDANCE,
-    CaseState.INITIAL_MAPPING,
-    CaseState.IN_DEPTH_MAPPING,
-    CaseState.ASSESSMENT,
-    CaseState.DECISION,
-    CaseState.DOCUMENTED,
-    CaseState.COMPLEMENTARY_EDUCATION,
-    CaseState.REASSESSMENT,
-    CaseState.CLOSED,
-)
+PROCESS = (*MAIN_LINE, CaseState.CLOSED)
 
 
 def _messages(error: ValidationError | PermissionDenied) -> str:
