@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from valnav.core.decorators import require_perm
 from valnav.core.permissions import Perm, user_has_perm
 from valnav.core.tabular.forms import upload_form
-from valnav.core.tabular.views import upload_import
+from valnav.core.tabular.views import upload_page
 from valnav.insights.demand import (
     COLUMNS,
     OFFICIAL_URL,
@@ -100,20 +100,19 @@ def demand_view(request: HttpRequest) -> HttpResponse:
 @require_perm(Perm.IMPORT_DEMAND)
 def demand_import_view(request: HttpRequest) -> HttpResponse:
     """GET: the upload form. POST: check the file (action=check) or import it (action=import)."""
-    form, context = upload_import(
+    return upload_page(
         request,
-        DemandImportForm,
-        lambda source, filename, dry_run: demand_import(
+        form_class=DemandImportForm,
+        run=lambda source, filename, dry_run: demand_import(
             source=source, filename=filename, dry_run=dry_run
         ),
+        template="insights/demand_import.html",
+        context={
+            "columns": COLUMNS,
+            "columns_caption": _("Columns of a demand file"),
+            "official_url": OFFICIAL_URL,
+        },
     )
-    context |= {
-        "form": form,
-        "columns": COLUMNS,
-        "columns_caption": _("Columns of a demand file"),
-        "official_url": OFFICIAL_URL,
-    }
-    return render(request, "insights/demand_import.html", context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -18,7 +18,7 @@ from valnav.core.decorators import require_perm
 from valnav.core.numbers import number_text
 from valnav.core.permissions import Perm, user_has_perm
 from valnav.core.tabular.forms import upload_form
-from valnav.core.tabular.views import upload_import
+from valnav.core.tabular.views import upload_page
 from valnav.insights.aggregates import reported_statistics
 from valnav.insights.equity import HIDDEN, AreaEquity, Equity, Share, municipality_equity
 from valnav.insights.equity_trend import equity_trend
@@ -180,19 +180,18 @@ PopulationImportForm = upload_form(
 @require_perm(Perm.IMPORT_DEMAND)
 def population_import_view(request: HttpRequest) -> HttpResponse:
     """GET: the upload form. POST: check SCB's file (action=check) or import it."""
-    form, context = upload_import(
+    return upload_page(
         request,
-        PopulationImportForm,
-        lambda source, filename, dry_run: population_import(
+        form_class=PopulationImportForm,
+        run=lambda source, filename, dry_run: population_import(
             source=source, filename=filename, dry_run=dry_run
         ),
+        template="insights/population_import.html",
+        context={
+            "columns": POPULATION_COLUMNS,
+            "columns_caption": _("Columns of a population file"),
+        },
     )
-    context |= {
-        "form": form,
-        "columns": POPULATION_COLUMNS,
-        "columns_caption": _("Columns of a population file"),
-    }
-    return render(request, "insights/population_import.html", context)
 
 
 urlpatterns: list[URLPattern] = [

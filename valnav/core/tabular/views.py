@@ -8,7 +8,8 @@ from typing import Any
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
 from valnav.core.tabular.report import ImportReport
 
@@ -38,3 +39,17 @@ def upload_import(
         "errors_hidden": max(len(report.errors) - ERRORS_SHOWN, 0),
     }
     return (form_class() if report.applied else form), context
+
+
+def upload_page(
+    request: HttpRequest,
+    *,
+    form_class: type[forms.Form],
+    run: RunImport,
+    template: str,
+    context: dict[str, Any],
+) -> HttpResponse:
+    """An upload page whole: `upload_import` rendered with the page's own `context` (its
+    `columns`, `columns_caption` and whatever else its template reads)."""
+    form, report = upload_import(request, form_class, run)
+    return render(request, template, {**context, **report, "form": form})
