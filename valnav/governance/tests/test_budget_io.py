@@ -81,7 +81,8 @@ def test_the_applications_tables_are_imported(personas, empty):
 def test_unbalanced_financing_is_refused_naming_the_year_and_nothing_is_saved(empty):
     unbalanced = APPLICATION.replace("Region Uppsala;10;03;66 334", "Region Uppsala;10;03;66 000")
     _report, errors = _import(empty, unbalanced)
-    assert errors == ["2022: the financing is 334 kr short of the costs (663 347 kr)."]
+    # Amounts keep their digits together with non-breaking spaces.
+    assert errors == ["2022: the financing is 334 kr short of the costs (663\xa0347 kr)."]
     assert not BudgetLine.objects.filter(project=empty).exists()
     assert not Financier.objects.filter(project=empty).exists()
 
@@ -127,7 +128,7 @@ def test_the_command(empty, tmp_path):
         call_command(
             "import_budget", str(path), "--project", str(empty.pk), "--language", "en", stderr=err
         )
-    assert "2024: the financing exceeds the costs (6 411 997 kr) by 1 kr." in err.getvalue()
+    assert "2024: the financing exceeds the costs (6\xa0411\xa0997 kr) by 1 kr." in err.getvalue()
     path.write_text(APPLICATION, encoding="utf-8")
     out = io.StringIO()
     call_command(
