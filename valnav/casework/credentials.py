@@ -12,9 +12,12 @@ certificate from Komvux), *branschintyg*/*yrkesbevis* (an industry's certificate
 from __future__ import annotations
 
 import base64
+import contextlib
 import gzip
 import hashlib
 import json
+import os
+import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import cache
@@ -93,19 +96,31 @@ def _load_private_key() -> Ed25519PrivateKey:
             raise ImproperlyConfigured("VALNAV_CREDENTIAL_SIGNING_KEY is not set.")
         path = Path(settings.VALNAV_CREDENTIAL_KEY_FILE)
         if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            new_key = Ed25519PrivateKey.generate().private_bytes(
-                serialization.Encoding.PEM,
-                serialization.PrivateFormat.PKCS8,
-                serialization.NoEncryption(),
-            )
-            path.touch(mode=0o600)
-            path.write_bytes(new_key)
+            _make_key_file(path)
         pem = path.read_bytes()
     key = serialization.load_pem_private_key(pem, password=None)
     if not isinstance(key, Ed25519PrivateKey):
         raise ImproperlyConfigured("VALNAV_CREDENTIAL_SIGNING_KEY is not an Ed25519 key.")
     return key
+
+
+def _make_key_file(path: Path) -> None:
+    """Write a new key whole, or not at all: two processes starting at once (the test suite's
+    workers, a development server's) must not read half a key or sign with different keys.
+    The key is written to a file of its own and linked into place, which fails if the other
+    process was first; then both read its key."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    new_key = Ed25519PrivateKey.generate().private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".new-key-", delete=True) as new:
+        os.fchmod(new.fileno(), 0o600)
+        new.write(new_key)
+        new.flush()
+        with contextlib.suppress(FileExistsError):
+            os.link(new.name, path)
 
 
 def _b64url(data: bytes) -> str:
