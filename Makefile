@@ -47,8 +47,11 @@ typecheck: $(STAMP)
 migrations-check: $(STAMP)
 	$(MANAGE) makemigrations --check --dry-run -v 1
 
+# One pytest worker per core (pytest-xdist; each has its own test database). PYTEST_WORKERS=0
+# runs in one process, which a debugger or `-x` on one failure may want.
+PYTEST_WORKERS ?= auto
 pytest: $(STAMP) compilemessages
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 test: install lint typecheck migrations-check pytest
 

@@ -116,9 +116,6 @@ def _missing(item: pytest.Item) -> list[SystemPackage]:
     ]
 
 
-_not_run_key = pytest.StashKey[dict[str, int]]()
-
-
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """As the browser tests: a test whose package is missing is deselected and reported in one
     line per package at the end, unless its VALNAV_REQUIRE_… variable makes it a failure."""
@@ -134,12 +131,34 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         chosen = set(deselected)
         items[:] = [item for item in items if item not in chosen]
         config.hook.pytest_deselected(items=deselected)
-    config.stash[_not_run_key] = not_run
+    for key, count in sorted(not_run.items()):
+        report_not_run(config, f"{count} test(s) {PACKAGES[key].not_run()}")
+
+
+# The lines that say what was not run, printed at the end of the run. Under pytest-xdist
+# (`make test` runs one worker per core) the workers collect and deselect, and the controller
+# prints the summary: each worker sends its lines, and the controller prints each line once.
+_not_run_lines = pytest.StashKey[dict[str, None]]()
+
+
+def report_not_run(config: pytest.Config, line: str) -> None:
+    """Print `line` once in the run's summary, from a worker as from a single process."""
+    lines = config.stash.setdefault(_not_run_lines, {})
+    lines[line] = None
+    workeroutput = getattr(config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["valnav_not_run"] = list(lines)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    for line in getattr(node, "workeroutput", {}).get("valnav_not_run", []):
+        node.config.stash.setdefault(_not_run_lines, {})[line] = None
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
-    for key, count in sorted(config.stash.get(_not_run_key, {}).items()):
-        terminalreporter.write_line(f"{count} test(s) {PACKAGES[key].not_run()}", yellow=True)
+    for line in config.stash.get(_not_run_lines, {}):
+        terminalreporter.write_line(line, yellow=True)
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:

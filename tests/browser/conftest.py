@@ -18,6 +18,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.system_packages import report_not_run
+
 BROWSER_DIR = Path(__file__).resolve().parent
 RESULTS_DIR = BROWSER_DIR.parent.parent / "test-results"
 CHROMIUM = Path(os.environ.get("VALNAV_CHROMIUM") or "/usr/bin/chromium")
@@ -73,9 +75,6 @@ class _ChromiumMissing(pytest.Item):
         return self.path, None, self.name
 
 
-_missing_key = pytest.StashKey[bool]()
-
-
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     browser_items = [item for item in items if _is_browser_test(item)]
     for item in browser_items:
@@ -92,12 +91,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     deselected = set(browser_items)
     items[:] = [item for item in items if item not in deselected]
     config.hook.pytest_deselected(items=browser_items)
-    config.stash[_missing_key] = True
-
-
-def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
-    if config.stash.get(_missing_key, False):
-        terminalreporter.write_line(MISSING_MESSAGE, yellow=True)
+    report_not_run(config, MISSING_MESSAGE)
 
 
 # --- failure screenshots ------------------------------------------------------------------------
