@@ -21,6 +21,8 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import RowNumber
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from valnav.accounts.models import Organisation
 from valnav.accounts.selectors import guidance_organisations
@@ -33,9 +35,17 @@ from valnav.atlas.search import (
     stem_condition,
 )
 from valnav.core.figures_cache import figures_data_token
+from valnav.core.numbers import number_text
 from valnav.lib.geo import haversine_km
 from valnav.places.models import Municipality
-from valnav.places.selectors import MapData, map_center, municipality_geojson
+from valnav.places.selectors import (
+    WHITE_SPOT_FILL,
+    WHITE_SPOT_OUTLINE,
+    MapData,
+    MapStyle,
+    category_map_data,
+    outline_for,
+)
 from valnav.taxonomy.models import Occupation
 
 
@@ -785,22 +795,57 @@ def coverage_by_municipality(
     ]
 
 
-def coverage_map_data(rows: list[CoverageRow], *, label: str) -> MapData:
-    """Offers per municipality on the map; municipalities without any stay white."""
-    municipalities = [row.municipality for row in rows]
-    top = max((row.offers for row in rows), default=0)
-    return {
-        "geojson": municipality_geojson(municipalities),
-        "locations": [m.code for m in municipalities],
-        "z": [row.offers for row in rows],
-        "text": [f"{row.municipality.name}: {row.offers}" for row in rows],
-        "customdata": [row.municipality.county.name for row in rows],
-        "hovertemplate": "%{text}<br>%{customdata}<extra></extra>",
-        # Zero is white (a white spot); one offer or more runs from light to dark blue.
-        "colorscale": [(0.0, "#ffffff"), (0.0001, "#c6dbef"), (1.0, "#08306b")],
-        "zmin": 0,
-        "zmax": max(top, 1),
-        "center": map_center(municipalities),
-        "showscale": True,
-        "colorbar_title": label,
-    }
+# Bins of the coverage map: whole offers only, so the legend never speaks of half an offer.
+# The first is the white spot (no offer), the last open-ended.
+COVERAGE_BINS: list[tuple[int, int | None]] = [(0, 0), (1, 2), (3, 5), (6, 10), (11, None)]
+COVERAGE_FILLS = ["#c6dbef", "#6baed6", "#2171b5", "#08306b"]  # light to dark blue
+
+
+def coverage_bin(offers: int) -> int:
+    """The index in COVERAGE_BINS of the bin that holds `offers`."""
+    return next(
+        index
+        for index, (low, high) in enumerate(COVERAGE_BINS)
+        if offers >= low and (high is None or offers <= high)
+    )
+
+
+def _bin_label(low: int, high: int | None) -> str:
+    if high is None:
+        return _("%(low)s or more") % {"low": number_text(low)}
+    if low == high:
+        return number_text(low)
+    return f"{number_text(low)}\u2013{number_text(high)}"
+
+
+def coverage_map_data(rows: list[CoverageRow]) -> MapData:
+    """Offers per municipality on the map, in bins of whole offers; a municipality without any
+    (a white spot) stands out from both the light bins and the white background."""
+    styles = [
+        MapStyle(
+            label=_("0, white spot"),
+            fill=WHITE_SPOT_FILL,
+            outline=WHITE_SPOT_OUTLINE,
+            outline_width=2.5,
+        ),
+        *(
+            MapStyle(label=_bin_label(low, high), fill=fill, outline=outline_for(fill))
+            for (low, high), fill in zip(COVERAGE_BINS[1:], COVERAGE_FILLS, strict=True)
+        ),
+    ]
+    return category_map_data(
+        municipalities=[row.municipality for row in rows],
+        styles=styles,
+        category=[coverage_bin(row.offers) for row in rows],
+        text=[
+            ngettext(
+                "%(municipality)s: %(count)s published offer",
+                "%(municipality)s: %(count)s published offers",
+                row.offers,
+            )
+            % {"municipality": row.municipality.name, "count": number_text(row.offers)}
+            for row in rows
+        ],
+        customdata=[row.municipality.county.name for row in rows],
+        title=_("Published offers per municipality"),
+    )

@@ -230,7 +230,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
             "form": form,
             "rows": rows,
             "white_spots": sum(1 for row in rows if row.offers == 0),
-            "map_data": coverage_map_data(rows, label=str(_("Published offers"))),
+            "map_data": coverage_map_data(rows),
             "query_string": request.GET.urlencode(),
         },
     )

@@ -34,16 +34,24 @@ from statistics import median
 from typing import Literal
 
 from django.db.models import Count
+from django.utils.translation import gettext as _
 
 from valnav.atlas.models import Offer, ValidationModel
 from valnav.casework.facts import case_fact_rows
 from valnav.core.figures_cache import cached_figures
+from valnav.core.numbers import number_text
 from valnav.insights.demand import Assessment, demand_assessments, shortage_rule_active
 from valnav.insights.models import Outlook, ShortageRule
 from valnav.lib.disclosure import Published, Relation, Suppressor
 from valnav.lib.geo import haversine_km
 from valnav.places.models import County, Municipality
-from valnav.places.selectors import MapData, map_center, municipality_geojson
+from valnav.places.selectors import (
+    NO_DATA_FILL,
+    MapData,
+    MapStyle,
+    category_map_data,
+    outline_for,
+)
 from valnav.taxonomy.models import Occupation
 
 SHORTAGE_STRENGTH = 1.0
@@ -334,32 +342,60 @@ def gap_analysis(
     )
 
 
-def gap_map_data(
-    analysis: GapAnalysis, *, municipalities: list[Municipality], label: str
-) -> MapData:
-    """The municipalities coloured by their largest gap; zero (no gap) stays white."""
+# Upper bounds of the gap map's bins above 0; the last bin is open-ended.
+GAP_BIN_TOPS = [1, 2, 3]
+GAP_FILLS = ["#fdd0a2", "#fd8d3c", "#d94801", "#7f2704"]  # light to dark orange
+NO_GAP_FILL = "#d9f0d3"  # pale green: assessed, and no gap
+
+
+def gap_bin(gap_index: float) -> int:
+    """The map category of a gap index: 1 for 0 (no gap), then 2, 3, … by GAP_BIN_TOPS."""
+    if gap_index <= 0:
+        return 1
+    return 2 + sum(1 for top in GAP_BIN_TOPS if gap_index > top)
+
+
+def gap_map_data(analysis: GapAnalysis, *, municipalities: list[Municipality]) -> MapData:
+    """The municipalities coloured by their largest gap, in bins; a municipality without an
+    assessment (no gap could be built) is grey, apart from one with no gap."""
     largest = analysis.largest_by_municipality()
-    values = [
-        (largest[m.code].gap_index or 0.0) if m.code in largest else 0.0 for m in municipalities
+    lows = [0, *GAP_BIN_TOPS[:-1]]
+    styles = [
+        MapStyle(label=_("No assessment"), fill=NO_DATA_FILL),
+        MapStyle(label=_("0, no gap"), fill=NO_GAP_FILL),
+        *(
+            MapStyle(
+                label=_("over %(low)s up to %(high)s")
+                % {"low": number_text(low), "high": number_text(high)},
+                fill=fill,
+                outline=outline_for(fill),
+            )
+            for low, high, fill in zip(lows, GAP_BIN_TOPS, GAP_FILLS, strict=False)
+        ),
+        MapStyle(
+            label=_("over %(low)s") % {"low": number_text(GAP_BIN_TOPS[-1])},
+            fill=GAP_FILLS[-1],
+            outline=outline_for(GAP_FILLS[-1]),
+        ),
     ]
-    texts = [
-        f"{m.name}: {largest[m.code].gap_index} ({largest[m.code].occupation_code} "
-        f"{largest[m.code].occupation_name})"
-        if m.code in largest
-        else f"{m.name}: 0"
-        for m in municipalities
-    ]
-    return {
-        "geojson": municipality_geojson(municipalities),
-        "locations": [m.code for m in municipalities],
-        "z": values,
-        "text": texts,
-        "customdata": [m.county.name for m in municipalities],
-        "hovertemplate": "%{text}<br>%{customdata}<extra></extra>",
-        "colorscale": [(0.0, "#ffffff"), (0.0001, "#fde0c5"), (1.0, "#8c2d04")],
-        "zmin": 0,
-        "zmax": max([*values, 1.0]),
-        "center": map_center(municipalities),
-        "showscale": True,
-        "colorbar_title": label,
-    }
+    category: list[int] = []
+    texts: list[str] = []
+    for m in municipalities:
+        row = largest.get(m.code)
+        if row is None or row.gap_index is None:
+            category.append(0)
+            texts.append(f"{m.name}: {_('No assessment, no gap')}")
+        else:
+            category.append(gap_bin(row.gap_index))
+            texts.append(
+                f"{m.name}: {number_text(row.gap_index)} "
+                f"({row.occupation_code} {row.occupation_name})"
+            )
+    return category_map_data(
+        municipalities=municipalities,
+        styles=styles,
+        category=category,
+        text=texts,
+        customdata=[m.county.name for m in municipalities],
+        title=_("Largest gap index"),
+    )

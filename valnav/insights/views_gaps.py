@@ -9,7 +9,6 @@ from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
@@ -106,9 +105,7 @@ def gaps_page(request: HttpRequest) -> HttpResponse:
             ),
             "top_limit": TOP_PER_COUNTY,
             "municipality_rows": [(m, largest.get(m.code)) for m in municipalities],
-            "map_data": gap_map_data(
-                analysis, municipalities=municipalities, label=_("Largest gap index")
-            ),
+            "map_data": gap_map_data(analysis, municipalities=municipalities),
             "shortage_strength": SHORTAGE_STRENGTH,
             "growing_strength": GROWING_STRENGTH,
             "distance_cap": int(DISTANCE_CAP_KM),

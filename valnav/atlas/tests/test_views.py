@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -5,6 +7,7 @@ from django.utils import translation
 
 from valnav.accounts.models import Organisation
 from valnav.atlas.models import ModelKind, Offer, PublicationStatus, RegionPolicy
+from valnav.atlas.selectors import coverage_bin
 from valnav.atlas.tests.factories import (
     EducationFactory,
     OfferFactory,
@@ -253,11 +256,44 @@ def test_coverage_table_and_csv_say_the_same_as_the_map(vard):
     OfferFactory(model=vard, municipality=place("1980"), capacity_per_year=40)
     response = Client().get(reverse("atlas:coverage"), {"occupation": "5321"})
     assert response.context["white_spots"] == 51
-    assert len(response.context["map_data"]["locations"]) == 52
+    map_data = response.context["map_data"]
+    assert len(map_data["locations"]) == 52
+    counts = {category["label"]: category["count"] for category in map_data["categories"]}
+    assert counts == {"0, vit fläck": 51, "1–2": 1, "3–5": 0, "6–10": 0, "11 eller fler": 0}
     csv_text = Client().get(reverse("atlas:coverage-csv"), {"occupation": "5321"}).content.decode()
     lines = csv_text.strip().splitlines()
     assert len(lines) == 53
     assert "1980;Västerås;1;40" in csv_text
+
+
+@pytest.mark.parametrize(
+    ("offers", "category"), [(0, 0), (1, 1), (2, 1), (3, 2), (5, 2), (6, 3), (10, 3), (11, 4)]
+)
+def test_coverage_bins_hold_whole_offers(offers, category):
+    assert coverage_bin(offers) == category
+
+
+def test_coverage_legend_reads_in_whole_offers_in_english_too(vard):
+    for _ in range(12):
+        OfferFactory(model=vard, municipality=place("1980"))
+    with translation.override("en"):
+        url = reverse("atlas:coverage")
+    page = Client().get(url).content.decode()
+    legend = page[
+        page.index('<ul class="map-legend"') : page.index(
+            "</ul>", page.index('<ul class="map-legend"')
+        )
+    ]
+    labels = re.findall(r'<span class="map-legend-label">([^<]*)</span>', legend)
+    assert labels == ["0, white spot", "1–2", "3–5", "6–10", "11 or more"]
+    counts = re.findall(r'<span class="map-legend-count">([^<]*)</span>', legend)
+    assert counts == [
+        "51 municipalities",
+        "0 municipalities",
+        "0 municipalities",
+        "0 municipalities",
+        "1 municipality",
+    ]
 
 
 def test_route_finder_ends_in_a_local_offer_for_a_welder_in_katrineholm(personas):

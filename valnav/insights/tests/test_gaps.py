@@ -21,7 +21,7 @@ from valnav.atlas.tests.factories import OfferFactory, ValidationModelFactory
 from valnav.casework.models import Individual, ValidationCase
 from valnav.casework.states import CaseState
 from valnav.insights.demand import demand_import, shortage_rule_update
-from valnav.insights.gaps import distance_factor, gap_analysis, gap_index
+from valnav.insights.gaps import distance_factor, gap_analysis, gap_bin, gap_index
 from valnav.insights.models import DemandObservation, Outlook, RecruitmentSituation
 from valnav.lib.geo import haversine_km
 from valnav.places.models import County, Municipality
@@ -343,7 +343,43 @@ def test_page_shows_ranking_formula_map_and_table(personas, demand, django_asser
     assert "<script>" not in body  # data in json_script only, no inline script
     map_data = json.loads(json.dumps(response.context["map_data"]))
     assert len(map_data["locations"]) == Municipality.objects.filter(county__code="19").count()
-    assert max(map_data["z"]) == pytest.approx(4.5)
+    # The largest gap (4,5) is in the top bin of the legend, which counts it.
+    top = max(map_data["z"])
+    assert top == gap_bin(4.5) == len(map_data["categories"]) - 1
+    assert map_data["categories"][top]["label"] == "över 3"
+    assert map_data["categories"][top]["count"] >= 1
+
+
+def test_map_tells_no_assessment_apart_from_no_gap(personas, reference_data):
+    """Without demand data no gap can be built: the map shows every municipality as "no
+    assessment", not as zero, and the table says so."""
+    client = Client()
+    client.force_login(personas["rua_vastmanland"])
+    response = client.get(reverse("insights:gaps"), {"county": "19"})
+    map_data = response.context["map_data"]
+    labels = [category["label"] for category in map_data["categories"]]
+    assert labels == [
+        "Ingen bedömning",
+        "0, inget gap",
+        "över 0 till och med 1",
+        "över 1 till och med 2",
+        "över 2 till och med 3",
+        "över 3",
+    ]
+    assert set(map_data["z"]) == {0}
+    assert map_data["categories"][0]["count"] == len(map_data["locations"])
+    assert map_data["categories"][0]["fill"] != map_data["categories"][1]["fill"]
+    body = response.content.decode()
+    assert body.count('<td class="num">Ingen bedömning, inget gap</td>') == len(
+        map_data["locations"]
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "category"), [(0.0, 1), (0.25, 2), (1.0, 2), (1.01, 3), (3.0, 4), (4.5, 5)]
+)
+def test_gap_bins_include_their_upper_bound(value, category):
+    assert gap_bin(value) == category
 
 
 def test_page_defaults_to_the_users_county(personas, demand):
