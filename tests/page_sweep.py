@@ -21,9 +21,9 @@ NOT_A_PAGE = re.compile(
     r"(-csv|-pdf|-xlsx|-json|-ics|feed|:export)$|^api-v1:(?!openapi-view$)|^health"
 )
 
-# Who visits a page behind the login: the persona of its area, else the first in SIGNED_IN
-# who may open it (the least privileged first, so that the administrator, who may open
-# everything, visits only what nobody else may).
+# Who visits a page behind the login: the persona of the page or of its area, else the first in
+# SIGNED_IN who may open it (the least privileged first, so that the administrator, who may
+# open everything, visits only what nobody else may).
 AREA_PERSONA = {
     "atlas": "assessor_vasteras_komvux",
     "casework": "assessor_vasteras_komvux",
@@ -32,6 +32,14 @@ AREA_PERSONA = {
     "outreach": "communicator_vastmanland",
     "governance": "project_manager",
     "insights": "rua_vastmanland",
+}
+# Pages that are another persona's daily work than their area's.
+PAGE_PERSONA = {
+    "casework:case-list": "counsellor_orebro",
+    "casework:case-new": "counsellor_orebro",
+    "casework:individual-new": "counsellor_orebro",
+    "networks:network-list": "employer_linkoping",
+    "networks:decision-list": "employer_linkoping",
 }
 SIGNED_IN = [
     "outsider",
@@ -61,7 +69,7 @@ def _visitor(name: str) -> str | None:
     expected = EXPECTED[name]
     if expected["anonymous"] == 200:
         return "anonymous"
-    preferred = AREA_PERSONA.get(name.split(":")[0])
+    preferred = PAGE_PERSONA.get(name) or AREA_PERSONA.get(name.split(":")[0])
     if preferred and expected[preferred] == 200:
         return preferred
     return next((key for key in SIGNED_IN if expected[key] == 200), None)
