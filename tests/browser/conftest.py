@@ -105,9 +105,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     return report
 
 
-def _screenshot(page: Any, node: pytest.Item) -> Path | None:
+def _screenshot(page: Any, node: pytest.Item, label: str = "") -> Path | None:
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    path = RESULTS_DIR / (re.sub(r"[^\w.\-\[\]]+", "_", node.name) + ".png")
+    path = RESULTS_DIR / (re.sub(r"[^\w.\-\[\]]+", "_", node.name + label) + ".png")
     try:
         page.screenshot(path=str(path), full_page=True)
     except Exception:  # the page may be gone; the test's own failure matters more
@@ -163,60 +163,97 @@ def _is_local(url: str) -> bool:
     return scheme in {"http", "https"} and urlsplit(url).hostname in LOCAL_HOSTS
 
 
+class _GuardedPage:
+    """A page in a browser context of its own that may only talk to the live server, noting
+    every request that tries to leave and every console or page error."""
+
+    def __init__(
+        self,
+        browser: Any,
+        request: pytest.FixtureRequest,
+        viewport: dict[str, int],
+        label: str = "",
+    ):
+        self.label = label  # added to the screenshot's name
+        self.outside: list[str] = []
+        self.errors: list[str] = []
+        # A page a test means to reach with an error status (marked `answers_with(429)`): the
+        # browser reports the status on the console, which is then no failure.
+        expected = [
+            f"status of {marker.args[0]} " for marker in request.node.iter_markers("answers_with")
+        ]
+
+        def note_outside(url: str) -> None:
+            if url not in self.outside:
+                self.outside.append(url)
+
+        def route(route: Any) -> None:
+            if _is_local(route.request.url):
+                route.continue_()
+            else:
+                note_outside(route.request.url)
+                route.abort()
+
+        def on_request(req: Any) -> None:
+            if not _is_local(req.url):
+                note_outside(req.url)
+
+        def on_console(message: Any) -> None:
+            if message.type == "error" and not any(status in message.text for status in expected):
+                location = message.location or {}
+                self.errors.append(f"console: {message.text} ({location.get('url', '?')})")
+
+        self.context = browser.new_context(locale="sv-SE", viewport=viewport)
+        self.context.route("**/*", route)
+        self.context.on("request", on_request)
+        self.context.add_init_script(CSP_LISTENER)
+        self.page = self.context.new_page()
+        self.page.on("console", on_console)
+        self.page.on("pageerror", lambda error: self.errors.append(f"pageerror: {error}"))
+        self.page.set_default_timeout(10_000)
+
+    def close(self, node: pytest.Item, failed: bool) -> list[str]:
+        """Close the context; a screenshot if the test failed or the page misbehaved, and the
+        misbehaviour as lines of a report (also when the test failed: an aborted request is
+        often the reason)."""
+        if failed or self.outside or self.errors:
+            _screenshot(self.page, node, self.label)
+        self.context.close()
+        report = []
+        if self.outside:
+            report.append("requests left the machine: " + ", ".join(self.outside))
+        if self.errors:
+            report.append("console or page errors:\n" + "\n".join(self.errors))
+        return report
+
+
+def _failed(request: pytest.FixtureRequest) -> bool:
+    rep_call = getattr(request.node, "rep_call", None)
+    return rep_call is not None and bool(rep_call.failed)
+
+
 @pytest.fixture
 def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
-    context = browser.new_context(locale="sv-SE", viewport={"width": 1280, "height": 900})
-    outside: list[str] = []
-    errors: list[str] = []
+    guarded = _GuardedPage(browser, request, {"width": 1280, "height": 900})
+    yield guarded.page
+    report = guarded.close(request.node, _failed(request))
+    if report:
+        pytest.fail("\n".join(report), pytrace=False)
 
-    def note_outside(url: str) -> None:
-        if url not in outside:
-            outside.append(url)
 
-    def route(route: Any) -> None:
-        if _is_local(route.request.url):
-            route.continue_()
-        else:
-            note_outside(route.request.url)
-            route.abort()
+@pytest.fixture
+def new_page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Callable[..., Any]]:
+    """`new_page(width, height)`: one more page, in a browser context of its own (its own
+    cookies, so another persona), under the same guards as `page`."""
+    opened: list[_GuardedPage] = []
 
-    def on_request(req: Any) -> None:
-        if not _is_local(req.url):
-            note_outside(req.url)
+    def open_page(width: int = 1280, height: int = 900) -> Any:
+        viewport = {"width": width, "height": height}
+        opened.append(_GuardedPage(browser, request, viewport, f"-{len(opened) + 1}"))
+        return opened[-1].page
 
-    # A page a test means to reach with an error status (marked `answers_with(429)`): the
-    # browser reports the status on the console, which is then no failure.
-    expected = [
-        f"status of {marker.args[0]} " for marker in request.node.iter_markers("answers_with")
-    ]
-
-    def on_console(message: Any) -> None:
-        if message.type == "error" and not any(status in message.text for status in expected):
-            location = message.location or {}
-            errors.append(f"console: {message.text} ({location.get('url', '?')})")
-
-    context.route("**/*", route)
-    context.on("request", on_request)
-    context.add_init_script(CSP_LISTENER)
-    page = context.new_page()
-    page.on("console", on_console)
-    page.on("pageerror", lambda error: errors.append(f"pageerror: {error}"))
-    page.set_default_timeout(10_000)
-
-    yield page
-
-    rep_call = getattr(request.node, "rep_call", None)
-    failed = rep_call is not None and rep_call.failed
-    problems = bool(outside or errors)
-    if failed or problems:
-        _screenshot(page, request.node)
-    context.close()
-    # Reported even when the test failed too: an aborted request is often the reason.
-    report = []
-    if outside:
-        report.append("requests left the machine: " + ", ".join(outside))
-    if errors:
-        report.append("console or page errors:\n" + "\n".join(errors))
+    yield open_page
+    report = [line for guarded in opened for line in guarded.close(request.node, _failed(request))]
     if report:
         pytest.fail("\n".join(report), pytrace=False)
 
@@ -224,8 +261,9 @@ def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
 # --- accessibility ------------------------------------------------------------------------------
 
 
-def _check_a11y(page: Any) -> None:
-    """Run axe-core (WCAG 2.1 A and AA only); fail on serious or critical violations."""
+def axe_problems(page: Any) -> list[str]:
+    """axe-core's serious and critical violations of WCAG 2.1 A and AA on the page, as lines
+    of a report (none when it passes)."""
     from axe_playwright_python.sync_playwright import Axe
 
     results = Axe().run(
@@ -251,7 +289,13 @@ def _check_a11y(page: Any) -> None:
         summary = violation["nodes"][0].get("failureSummary") if violation["nodes"] else ""
         if summary:
             lines.append("    " + " ".join(summary.split())[:300])
-    assert not blocking, f"axe found accessibility problems on {page.url}:\n" + "\n".join(lines)
+    return lines
+
+
+def _check_a11y(page: Any) -> None:
+    """Run axe-core (WCAG 2.1 A and AA only); fail on serious or critical violations."""
+    lines = axe_problems(page)
+    assert not lines, f"axe found accessibility problems on {page.url}:\n" + "\n".join(lines)
 
 
 @pytest.fixture

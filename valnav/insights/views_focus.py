@@ -34,8 +34,11 @@ class FocusForm(forms.Form):
     """The county and one weight per criterion, as GET parameters (so a ranking has a URL)."""
 
     county = forms.ChoiceField(label=gettext_lazy("County"), required=False)
+    # The page shows this form and FocusSaveForm, with the same fields: ids of their own.
+    field_ids = "id_weights_%s"
 
     def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("auto_id", self.field_ids)
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # Form's own signature
         self.fields["county"].choices = [  # type: ignore[attr-defined]  # a ChoiceField
             ("", _("All of Östra Mellansverige")),
@@ -64,6 +67,7 @@ class FocusForm(forms.Form):
 
 class FocusSaveForm(FocusForm):
     name = forms.CharField(label=gettext_lazy("Scenario name"), max_length=100)
+    field_ids = "id_%s"
 
 
 def _own(request: HttpRequest, raw: str | None) -> FocusScenario:

@@ -224,7 +224,8 @@ class EffortForm(forms.Form):
         label=_("Participants reached"),
         min_value=0,
         required=False,
-        help_text=_("Counted by hand. Published as “<5” when one to four."),
+        # Escaped: a form shows its help text as HTML.
+        help_text=_("Counted by hand. Published as “&lt;5” when one to four."),
     )
 
     def __init__(self, *args: Any, networks: QuerySet[Network], **kwargs: Any) -> None:

@@ -12,6 +12,7 @@ from valnav.api.auth import AnonymousThrottle, TokenThrottle
 from valnav.api.v1.atlas import router as atlas_router
 from valnav.api.v1.casework import router as casework_router
 from valnav.api.v1.credentials import router as credentials_router
+from valnav.api.v1.docs import ReferencePage
 from valnav.api.v1.errors import in_english, refuse_nul_characters
 from valnav.api.v1.events import router as events_router
 from valnav.api.v1.governance import router as governance_router
@@ -84,6 +85,7 @@ api = ValnavAPI(
         "every operation answers 429 with a Retry-After header. Error messages are in English."
     ),
     urls_namespace="api-v1",
+    docs=ReferencePage(),
     throttle=[AnonymousThrottle(ANONYMOUS_RATE), TokenThrottle(TOKEN_RATE)],
 )
 # Before authentication and validation: a NUL character anywhere in the input is a 422.
