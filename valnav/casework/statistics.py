@@ -211,8 +211,9 @@ def suppress_cells(counts: Mapping[Cell, int], relations: list[Relation[Cell]]) 
 
 
 def _case_counts() -> CaseCounts:
-    """Two grouped queries over the cases' fact rows, whatever the number of cases; the
-    suppression works on the aggregated cells (some ten thousand), not on cases."""
+    """Two grouped queries over the cases' fact rows, whatever the number of cases, read from
+    the index casefact_counts in its order; the suppression works on the aggregated cells
+    (some ten thousand), not on cases."""
     municipalities = list(Municipality.objects.with_county().order_by("county__code", "name"))
     codes_by_county: dict[str, list[str]] = {
         code: [] for code in County.objects.order_by("code").values_list("code", flat=True)
@@ -224,9 +225,8 @@ def _case_counts() -> CaseCounts:
     grouped = (
         case_fact_rows()
         .filter(municipality__isnull=False)
-        .annotate(year=YearOf("first_contact"))
         .values_list(
-            "year",
+            "first_contact_year",
             "municipality_id",
             "gender",
             "born_abroad",
