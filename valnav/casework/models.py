@@ -779,7 +779,8 @@ class CaseFactRow(models.Model):
         verbose_name_plural = _("case facts")
         # Each covers one family of grouped counts, so that it reads the index and not the
         # table: the case counts (casework.statistics), lead times, targets, gaps, complementary
-        # education, focus branches, outcomes for the value calculator, and the period covered.
+        # education, focus branches (by model, and per county), outcomes for the value
+        # calculator, and the period covered.
         indexes = [
             models.Index(
                 fields=[
@@ -809,6 +810,7 @@ class CaseFactRow(models.Model):
                 name="casefact_target",
             ),
             models.Index(fields=["municipality", "occupation", "model"], name="casefact_gaps"),
+            models.Index(fields=["county", "model", "occupation", "gender"], name="casefact_focus"),
             models.Index(
                 fields=["county", "municipality", "complementary", "complementary_done"],
                 name="casefact_complementary",

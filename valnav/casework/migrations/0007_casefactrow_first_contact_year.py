@@ -1,7 +1,8 @@
 """The year of a case's first contact as a column of the fact rows, and an index that covers the
 grouped case counts (casework.statistics) in its order, in place of casefact_equity (which
-lacked the document type, so the counts read the table row by row); one covering the gap
-analysis's cases per place and target likewise."""
+lacked the document type, so the counts read the table row by row); and indexes
+covering the gap analysis's cases per place and target and the focus ranking's per county
+and branch."""
 
 from django.db import migrations, models
 from django.db.models.functions import ExtractYear
@@ -45,6 +46,12 @@ class Migration(migrations.Migration):
             model_name="casefactrow",
             index=models.Index(
                 fields=["municipality", "occupation", "model"], name="casefact_gaps"
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="casefactrow",
+            index=models.Index(
+                fields=["county", "model", "occupation", "gender"], name="casefact_focus"
             ),
         ),
     ]
