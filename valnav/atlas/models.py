@@ -17,11 +17,13 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from valnav.accounts.selectors import organisations_with_perm
 from valnav.core.models import BaseModel
+from valnav.core.numbers import number_text
 from valnav.core.permissions import Perm, user_has_perm
 
 if TYPE_CHECKING:
@@ -310,7 +312,14 @@ class Offer(AtlasEntry):
     lead_time_weeks = models.PositiveSmallIntegerField(
         _("typical lead time (weeks)"), null=True, blank=True
     )
-    cost_to_individual = models.PositiveIntegerField(_("cost to the individual (SEK)"), default=0)
+    # None: the provider has not said (shown as not known), which is not the same as 0 (free).
+    cost_to_individual = models.PositiveIntegerField(
+        _("cost to the individual (SEK)"),
+        null=True,
+        blank=True,
+        default=None,
+        help_text=_("0 if free of charge; leave empty if the cost is not known."),
+    )
     eligibility = models.TextField(_("eligibility"), blank=True)
     contact_name = models.CharField(_("contact person"), max_length=120, blank=True)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
@@ -350,6 +359,23 @@ class Offer(AtlasEntry):
     @property
     def language_codes(self) -> list[str]:
         return [code for code in self.languages.split(",") if code]
+
+    @property
+    def cost_amount_text(self) -> str:
+        """The cost as the reader's language writes it: "Free of charge", "Cost not known" (the
+        provider has not said) or the amount ("1 500 kr")."""
+        if self.cost_to_individual is None:
+            return gettext("Cost not known")
+        if self.cost_to_individual == 0:
+            return gettext("Free of charge")
+        return f"{number_text(self.cost_to_individual)}\u00a0kr"
+
+    @property
+    def cost_text(self) -> str:
+        """The cost in a result line: as `cost_amount_text`, an amount after "Cost:"."""
+        if not self.cost_to_individual:
+            return self.cost_amount_text
+        return gettext("Cost: %(cost)s kr") % {"cost": number_text(self.cost_to_individual)}
 
 
 class EducationForm(models.TextChoices):

@@ -152,9 +152,9 @@ def _boolean(name: str) -> Callable[[str], SQLValue]:
 
 
 def _integer(name: str) -> Callable[[str], SQLValue]:
-    empty = 0 if name == "cost_to_individual" else None
     limit = _INTEGER_LIMITS[name]
-    return lambda value: parsers.parse_whole_number(value, maximum=limit) if value else empty
+    # An empty cell is not known (a cost left empty is not "free of charge", which is 0).
+    return lambda value: parsers.parse_whole_number(value, maximum=limit) if value else None
 
 
 def _coordinate(name: str) -> Callable[[str], SQLValue]:

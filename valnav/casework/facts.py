@@ -250,6 +250,7 @@ def _row(fact: CaseFact) -> CaseFactRow:
         model_id=fact.model_id,
         occupation_id=fact.occupation_id,
         first_contact=fact.first_contact,
+        first_contact_year=fact.first_contact.year,
         decision=fact.decision,
         decision_date=fact.decision_date,
         days_to_decision=fact.days_to_decision,

@@ -31,6 +31,7 @@ from valnav.atlas.models import (
     ComplementaryEducation,
     EducationForm,
     Offer,
+    Payer,
     PublicationStatus,
     ValidationModel,
 )
@@ -291,6 +292,9 @@ BRANCH_TEXT: dict[str, str] = {
     "ventilationsmontörer.",
 }
 
+# The fee range (SEK) of the models where the individual pays (the catalogue's payer
+# "individual", or "mixed" with a known fee). Where the municipality or the employer pays, the
+# individual pays nothing (0); elsewhere the cost depends on the case and is left not known.
 BRANCH_COST: dict[str, tuple[int, int]] = {
     "frisor-gesall": (3500, 7500),
     "hantverksradet-gesall": (3000, 6000),
@@ -758,6 +762,16 @@ def _persona_komvux(seed: _Seed, vasteras: Municipality) -> Organisation:
     return existing
 
 
+def _cost(seed: _Seed, model: ValidationModel, *, komvux: bool) -> int | None:
+    """The cost to the individual as the catalogue has it (see BRANCH_COST); None: not known."""
+    if model.key in BRANCH_COST:
+        low, high = BRANCH_COST[model.key]
+        return seed.rng.randrange(low, high + 1, 500)
+    if komvux or model.payer in {Payer.FREE_KOMVUX, Payer.EMPLOYER}:
+        return 0
+    return None
+
+
 def _offer(
     seed: _Seed,
     *,
@@ -774,8 +788,7 @@ def _offer(
     status: PublicationStatus | None = None,
 ) -> Offer:
     address, latitude, longitude = seed.address(municipality)
-    low, high = BRANCH_COST.get(model.key, (0, 0))
-    cost = 0 if komvux or not high else seed.rng.randrange(low, high + 1, 500)
+    cost = _cost(seed, model, komvux=komvux)
     offer = Offer(
         model=model,
         provider=provider,

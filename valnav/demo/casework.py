@@ -1,10 +1,14 @@
 """Demo validation cases at the two demo Komvux organisations (accounts.personas).
 
 About forty invented cases, marked `is_demo`, about people called "Demo Person 1" … so that no
-one mistakes them for real: spread over the process's states and decisions, with transitions
-dated over the past year, criterion assessments where the model has criteria, and
-complementary-education plans for the cases with gaps. Case DEMO-001 at Västerås Komvux is in
-assessment with a model with criteria, half assessed, for the assessor persona to try.
+one mistakes them for real: spread over the process's states and decisions, criterion
+assessments where the model has criteria, and complementary-education plans for the cases with
+gaps. The cases that have come to a decision or an end began over the seed project's period
+(from November 2022) and the platform's life after it, so that the indicators built on cases
+move over the period; the cases still under way began in the past year. Every date (first
+contact, each move, assessment and plan item) falls on a working day (valnav.demo.dates).
+Case DEMO-001 at Västerås Komvux is in assessment with a model with criteria, half assessed,
+for the assessor persona to try.
 
 Cases are keyed by their reference (DEMO-001 …): a second run creates nothing, and a demo case
 someone deleted comes back. Drawn with a fixed seed; dates count back from the day of seeding.
@@ -36,10 +40,13 @@ from valnav.casework.models import (
     ValidationCase,
 )
 from valnav.casework.states import CaseState, Decision
+from valnav.demo.dates import working_day_until
 from valnav.places.models import Municipality
 from valnav.taxonomy.models import Occupation
 
 SEED = 2026
+# The first demo case began in the seed project's first month (it ran 2022-11 – 2024-11).
+CASES_FROM = date(2022, 11, 14)
 S = CaseState
 D = Decision
 
@@ -172,10 +179,20 @@ def _context() -> _Context | None:
 
 
 def _spread(first: date, last: date, count: int) -> list[date]:
+    """`count` dates from `first` to `last`, evenly apart, each on a working day (the same or
+    the one before, so that none passes `last`)."""
     if count == 1:
-        return [first]
+        return [working_day_until(first)]
     span = (last - first).days
-    return [first + timedelta(days=span * step // (count - 1)) for step in range(count)]
+    return [
+        working_day_until(first + timedelta(days=span * step // (count - 1)))
+        for step in range(count)
+    ]
+
+
+def _finished(state: CaseState, decision: Decision | None) -> bool:
+    """Whether a case has come to a decision or an end: one that may have begun long ago."""
+    return decision is not None or state in END_STATES
 
 
 def seed_cases() -> int:
@@ -192,6 +209,9 @@ def seed_cases() -> int:
     )
     created = 0
     number = 0
+    # The finished cases in order, each given its own stretch of the time since CASES_FROM.
+    finished = sum(_finished(*pair) for states in STATES.values() for pair in states)
+    position = 0
     with transaction.atomic():
         for key, states in STATES.items():
             organisation = context.organisations[key]
@@ -199,10 +219,19 @@ def seed_cases() -> int:
             for state, decision in states:
                 number += 1
                 reference = f"DEMO-{number:03d}"
+                stretch = None
+                if _finished(state, decision):
+                    stretch = (position, finished)
+                    position += 1
                 # Draw every case's numbers even when it exists, so that the others stay the
                 # same when one was deleted and comes back.
                 draws = _Draws(
-                    rng, context, number, len(process_path(state, decided=bool(decision))), today
+                    rng,
+                    context,
+                    number,
+                    len(process_path(state, decided=bool(decision))),
+                    today,
+                    stretch,
                 )
                 if reference in existing:
                     continue
@@ -223,6 +252,7 @@ class _Draws:
         number: int,
         steps: int,
         today: date,
+        stretch: tuple[int, int] | None,
     ) -> None:
         persona_case = number == 1
         self.model = (
@@ -230,7 +260,16 @@ class _Draws:
             if persona_case and any(m.key == PERSONA_CASE_MODEL for m in context.models)
             else rng.choice(context.models)
         )
-        self.first_contact = today - timedelta(days=rng.randint(30 + 8 * steps, 360))
+        back = rng.randint(30 + 8 * steps, 360)
+        self.first_contact = today - timedelta(days=back)
+        if stretch is not None:
+            # A finished case: the `index`-th of `count` stretches from CASES_FROM until its
+            # steps could have been taken by today (five weeks a step at most).
+            index, count = stretch
+            days = max((today - CASES_FROM).days - 35 * steps, count)
+            self.first_contact = CASES_FROM + timedelta(
+                days=(days * index + back * days // 360) // count
+            )
         # Two to five weeks a step, up to a few days ago.
         self.last = min(
             today - timedelta(days=rng.randint(0, 10)),

@@ -57,3 +57,10 @@ def working_day_from(day: date) -> date:
     while not is_working_day(day):
         day += timedelta(days=1)
     return day
+
+
+def working_day_until(day: date) -> date:
+    """`day`, or the last working day before it (a date that must not pass a given day)."""
+    while not is_working_day(day):
+        day -= timedelta(days=1)
+    return day

@@ -20,12 +20,12 @@ import re
 from collections.abc import Hashable
 from dataclasses import dataclass
 
-from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from valnav.casework.facts import suppress
 from valnav.casework.models import CaseFactRow
+from valnav.casework.statistics import YearOf
 from valnav.core import tabular
 from valnav.insights.equity import HIDDEN
 from valnav.insights.models import AggregateStatistic
@@ -173,7 +173,7 @@ def reported_statistics(*, county_code: str | None = None) -> list[ReportedRow]:
     with_cases = {
         (code_of[municipality_id], year)
         for municipality_id, year in CaseFactRow.objects.filter(municipality_id__in=code_of)
-        .annotate(year=ExtractYear("first_contact"))
+        .annotate(year=YearOf("first_contact"))
         .values_list("municipality_id", "year")
         .distinct()
     }

@@ -30,6 +30,7 @@ from valnav.atlas.models import Offer
 from valnav.casework.facts import SUPPRESS_BELOW, case_fact_rows, suppress
 from valnav.casework.statistics import OMS as OMS_KEY
 from valnav.casework.statistics import case_counts
+from valnav.core.figures_cache import cached_figures
 from valnav.core.numbers import number_text
 from valnav.insights.equity import HIDDEN, AreaEquity, Equity, Share, municipality_equity
 from valnav.insights.focus import focus_scores
@@ -453,24 +454,30 @@ def project_panels() -> tuple[Panel, ...]:
 
 
 def dashboard(*, audience: Audience, county: County) -> Dashboard:
-    """The audience's dashboard; `county` is ignored by the project's, which covers ÖMS."""
+    """The audience's dashboard; `county` is ignored by the project's, which covers ÖMS. The
+    panels come from the cache while the data under them is unchanged: a warm page reads one
+    small entry rather than the figures under every panel and the published offers."""
     if audience == "project":
         return Dashboard(
             audience=audience,
             title=_("Dashboard: the ÖMS project"),
             county=None,
-            panels=project_panels(),
+            panels=cached_figures("dashboard_panels", (audience,), project_panels),
         )
     if audience == "komvux":
         return Dashboard(
             audience=audience,
             title=_("Dashboard: Komvux in %(county)s") % {"county": county.name},
             county=county,
-            panels=komvux_panels(county),
+            panels=cached_figures(
+                "dashboard_panels", (audience, county.code), lambda: komvux_panels(county)
+            ),
         )
     return Dashboard(
         audience=audience,
         title=_("Dashboard: regional strategy in %(county)s") % {"county": county.name},
         county=county,
-        panels=strategist_panels(county),
+        panels=cached_figures(
+            "dashboard_panels", (audience, county.code), lambda: strategist_panels(county)
+        ),
     )

@@ -330,14 +330,18 @@ def _all_cases() -> _Cases:
     cases: dict[tuple[str, int], int] = defaultdict(int)
     women: dict[tuple[str, int], int] = defaultdict(int)
     men: dict[tuple[str, int], int] = defaultdict(int)
+    # By the county's id, not its code: without the join the count reads the index
+    # casefact_target alone rather than every fact row.
+    county_codes = dict(County.objects.values_list("pk", "code"))
     grouped = (
         case_fact_rows()
         .filter(county__isnull=False)
-        .values_list("county__code", "model_id", "occupation_id", "gender")
+        .values_list("county_id", "model_id", "occupation_id", "gender")
         .annotate(n=Count("*"))
         .order_by()
     )
-    for county_code, model_id, occupation_id, gender, n in grouped:
+    for county_id, model_id, occupation_id, gender, n in grouped:
+        county_code = county_codes[county_id]
         if model_id is not None:
             branches: Iterable[int] = [model_branch[model_id]] if model_id in model_branch else []
         else:

@@ -30,10 +30,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from statistics import median
 from typing import Literal
 
-from django.db.models import Count
+from django.db.models import Count, Sum
 from django.utils.translation import gettext as _
 
 from valnav.atlas.models import Offer, ValidationModel
@@ -44,6 +43,7 @@ from valnav.insights.demand import Assessment, demand_assessments, shortage_rule
 from valnav.insights.models import Outlook, ShortageRule
 from valnav.lib.disclosure import Published, Relation, Suppressor
 from valnav.lib.geo import haversine_km
+from valnav.lib.stats import weighted_median
 from valnav.places.models import County, Municipality
 from valnav.places.selectors import (
     NO_DATA_FILL,
@@ -149,16 +149,17 @@ class _Offers:
 
     count: int = 0
     capacity: int = 0
-    lead_times: list[int] = field(default_factory=list)
+    lead_times: dict[int, int] = field(default_factory=lambda: defaultdict(int))  # weeks → n
 
-    def add(self, capacity: int | None, lead_time: int | None) -> None:
-        self.count += 1
+    def add(self, offers: int, capacity: int | None) -> None:
+        self.count += offers
         self.capacity += capacity or 0
-        if lead_time is not None:
-            self.lead_times.append(lead_time)
+
+    def add_lead_time(self, weeks: int, offers: int) -> None:
+        self.lead_times[weeks] += offers
 
     def median_lead_time(self) -> float | None:
-        return float(median(self.lead_times)) if self.lead_times else None
+        return weighted_median(self.lead_times)
 
 
 def _model_occupations() -> dict[int, set[str]]:
@@ -204,18 +205,28 @@ def _gap_analysis(
     covered = _model_occupations()
     wanted = set(names)
 
-    # One pass over every published offer: per area and occupation, and where each occupation
-    # is offered at all (for the distance, which looks across all of Östra Mellansverige).
+    # The published offers per area and occupation, and where each occupation is offered at
+    # all (for the distance, which looks across all of Östra Mellansverige); grouped in the
+    # database by place, model and lead time, not read offer by offer.
     by_municipality: dict[tuple[str, str], _Offers] = defaultdict(_Offers)
     by_county: dict[tuple[str, str], _Offers] = defaultdict(_Offers)
     offered_in: dict[str, set[int]] = defaultdict(set)
-    for municipality_id, model_id, capacity, lead_time in Offer.objects.published().values_list(
-        "municipality_id", "model_id", "capacity_per_year", "lead_time_weeks"
-    ):
+    grouped = (
+        Offer.objects.published()
+        .values_list("municipality_id", "model_id", "lead_time_weeks")
+        .annotate(n=Count("pk"), capacity=Sum("capacity_per_year"))
+        .order_by()
+    )
+    for municipality_id, model_id, weeks, n, capacity in grouped:
         municipality = by_municipality_id[municipality_id]
         for code in covered.get(model_id, set()) & wanted:
-            by_municipality[(municipality.code, code)].add(capacity, lead_time)
-            by_county[(municipality.county.code, code)].add(capacity, lead_time)
+            for offers in (
+                by_municipality[(municipality.code, code)],
+                by_county[(municipality.county.code, code)],
+            ):
+                offers.add(n, capacity)
+                if weeks is not None:
+                    offers.add_lead_time(weeks, n)
             offered_in[code].add(municipality_id)
 
     cases = gap_case_counts()

@@ -34,13 +34,12 @@ from typing import Literal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, QuerySet
-from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext as _
 
 from valnav.accounts.models import User
 from valnav.casework.facts import case_fact_rows
 from valnav.casework.states import Decision
-from valnav.casework.statistics import case_counts
+from valnav.casework.statistics import YearOf, case_counts
 from valnav.core.figures_cache import cached_figures
 from valnav.insights.models import ValueScenario
 from valnav.lib.disclosure import ALL_TIME, Period, Published, Relation, Suppressor
@@ -331,7 +330,7 @@ def _validated_counts() -> dict[ValueCell, Published]:
     grouped = (
         case_fact_rows()
         .filter(decision__in=[Decision.FULL, Decision.PARTIAL])
-        .annotate(year=ExtractYear("first_contact"))
+        .annotate(year=YearOf("first_contact"))
         .values_list("year", "municipality__code", "model_id")
         .annotate(n=Count("*"))
         .order_by()

@@ -127,7 +127,9 @@ class OfferOut(Schema):
     languages: list[str] = Field(description="ISO 639-1 codes of the assessment languages")
     capacity_per_year: int | None
     lead_time_weeks: int | None
-    cost_to_individual: int = Field(description="SEK")
+    cost_to_individual: int | None = Field(
+        description="SEK; 0: free of charge, null: the cost is not known"
+    )
     eligibility: str
     contact_name: str
     contact_email: str
@@ -352,7 +354,9 @@ class OfferIn(Schema):
     languages: list[str] = Field(["sv"], description="ISO 639-1 codes")
     capacity_per_year: Count | None = None
     lead_time_weeks: Count | None = None
-    cost_to_individual: Count = Field(0, description="SEK")
+    cost_to_individual: Count | None = Field(
+        None, description="SEK; 0: free of charge, null or left out: the cost is not known"
+    )
     eligibility: str = ""
     contact_name: str = Field("", max_length=120)
     contact_email: str = Field("", max_length=254)
@@ -381,7 +385,7 @@ class OfferPatch(Schema):
     languages: list[str] | None = None
     capacity_per_year: Count | None = None
     lead_time_weeks: Count | None = None
-    cost_to_individual: Count | None = None
+    cost_to_individual: Count | None = Field(None, description="SEK; null: the cost is not known")
     eligibility: str | None = None
     contact_name: str | None = Field(None, max_length=120)
     contact_email: str | None = Field(None, max_length=254)

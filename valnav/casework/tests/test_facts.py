@@ -274,3 +274,13 @@ def test_refresh_case_facts_rebuilds_every_row(cases):
     call_command("refresh_case_facts", stdout=out)
     assert f"for {len(cases)} cases" in out.getvalue()
     assert list(case_facts()) == _afresh()
+
+
+def test_each_row_keeps_the_year_of_its_first_contact(cases):
+    rows = CaseFactRow.objects.values_list("first_contact", "first_contact_year")
+    assert rows
+    assert all(year == first.year for first, year in rows)
+    case = cases["F-OPEN"]
+    case.first_contact = case.first_contact.replace(year=2023)
+    case.save()
+    assert CaseFactRow.objects.get(case_id=case.pk).first_contact_year == 2023

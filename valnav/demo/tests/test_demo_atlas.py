@@ -159,6 +159,22 @@ def test_offers_look_like_real_ones(seeded):
     assert first.history_date.date() == Offer.objects.get(pk=first.id).valid_from
 
 
+def test_branch_offers_cost_what_their_model_says_or_are_not_known(seeded):
+    branch = Offer.objects.filter(model__kind="branch").select_related("model")
+    costs: dict[str, set[int | None]] = {}
+    for offer in branch:
+        costs.setdefault(offer.model.key, set()).add(offer.cost_to_individual)
+    # The gesällprov is paid by the individual; the employer pays for Sobona's profiles; a
+    # model where it depends on the case has no cost given.
+    assert all(cost and 3000 <= cost <= 6000 for cost in costs["hantverksradet-gesall"])
+    assert costs["sobona-yrkesprofiler"] == {0}
+    assert costs["byn-bygg"] == {None}
+    every = set().union(*costs.values())
+    assert 0 in every
+    assert None in every
+    assert any(cost for cost in every)
+
+
 def test_education_closes_the_gaps_of_models_and_starts_in_2027(seeded):
     educations = ComplementaryEducation.objects.prefetch_related("occupations", "closes_gaps_of")
     forms = set()

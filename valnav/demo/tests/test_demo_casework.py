@@ -3,9 +3,11 @@
 import io
 import itertools
 from collections import Counter
+from datetime import date
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from valnav.casework.models import (
     CaseTransition,
@@ -17,6 +19,8 @@ from valnav.casework.models import (
 from valnav.casework.selectors import case_decision_summary
 from valnav.casework.states import TRANSITIONS, CaseState
 from valnav.demo.casework import seed_cases
+from valnav.demo.dates import is_working_day
+from valnav.governance.live import validations_completed
 
 pytestmark = pytest.mark.django_db
 
@@ -113,3 +117,28 @@ def test_decided_cases_have_assessments_that_agree(seeded):
     ):
         summary = case_decision_summary(case)
         assert summary.suggested == case.decision, case.reference
+
+
+def test_finished_cases_span_the_seed_project_and_after_on_working_days(seeded):
+    decisions = list(
+        CaseTransition.objects.filter(to_state=CaseState.DECISION).values_list("at", flat=True)
+    )
+    days = [timezone.localtime(moment).date() for moment in decisions]
+    in_project = [day for day in days if date(2022, 11, 1) <= day <= date(2024, 11, 30)]
+    assert len(in_project) >= 5
+    assert any(day > date(2024, 11, 30) for day in days)
+    assert {day.year for day in in_project} >= {2023, 2024}
+    moments = CaseTransition.objects.values_list("at", flat=True)
+    assert all(is_working_day(timezone.localtime(moment).date()) for moment in moments)
+    firsts = ValidationCase.objects.values_list("first_contact", flat=True)
+    assert all(is_working_day(day) for day in firsts)
+    assert min(firsts) < date(2023, 3, 1)
+    assert all(day <= timezone.localdate() for day in firsts)
+    assessed = CriterionAssessment.objects.values_list("assessed_on", flat=True)
+    assert all(is_working_day(day) for day in assessed)
+
+
+def test_the_seed_projects_validations_completed_moves_over_its_period(seeded):
+    first_year = validations_completed(since=date(2022, 11, 1), until=date(2023, 11, 30))
+    whole = validations_completed(since=date(2022, 11, 1), until=date(2024, 11, 30))
+    assert 0 < first_year.value < whole.value

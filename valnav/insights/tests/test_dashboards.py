@@ -319,6 +319,24 @@ def test_the_query_count_does_not_grow_with_the_data(client, personas, cases, au
     assert len(after) == len(before)
 
 
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_a_dashboard_seen_again_is_read_from_the_cache_until_the_data_changes(
+    client, personas, cases, audience
+):
+    client.force_login(personas["admin"])
+    url = reverse("insights:dashboard")
+    first = client.get(url, {"audience": audience, "county": "19"})
+    with CaptureQueriesContext(connection) as again:
+        second = client.get(url, {"audience": audience, "county": "19"})
+    assert first.status_code == second.status_code == 200
+    figures = [q["sql"] for q in again if "casework_" in q["sql"] or "atlas_offer" in q["sql"]]
+    assert figures == []  # no case or offer is counted again
+    OfferFactory(municipality=Municipality.objects.get(code="1984"))
+    board = dashboard(audience=audience, county=County.objects.get(code="19"))
+    if audience == "project":
+        assert _row(board.panel("offers"), "Västmanlands län")[1] == 4
+
+
 @pytest.mark.parametrize("name", ["dashboard", "dashboard-csv", "dashboard-pdf", "dashboard-xlsx"])
 def test_access(client, personas, name):
     answer = _get(client, name, audience="project")
