@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from django.db import connection
 from django.db.models import (
     Count,
     F,
@@ -20,11 +21,12 @@ from django.db.models import (
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import RowNumber
+from django.urls import reverse
 from django.utils import timezone
 
 from valnav.accounts.models import Organisation
 from valnav.accounts.selectors import guidance_organisations
-from valnav.atlas.models import ComplementaryEducation, Offer, ValidationModel
+from valnav.atlas.models import ComplementaryEducation, EducationForm, Offer, ValidationModel
 from valnav.atlas.search import (
     SearchIntent,
     catalogue_models,
@@ -359,9 +361,6 @@ HEAVY_COLUMNS = (
 )
 
 
-GROUP_HEAVY_COLUMNS = tuple(c for c in HEAVY_COLUMNS if not c.startswith("municipality__county"))
-
-
 @dataclass
 class ResultPage[T]:
     """One page of ranked results and the total, from a single pass over the matches."""
@@ -606,6 +605,22 @@ def offer_search_rows(
     )
 
 
+@dataclass(frozen=True)
+class OfferSummary:
+    """What a group on the search page shows of one offer."""
+
+    pk: int
+    model_id: int
+    municipality_id: int
+    provider_name: str
+    municipality_name: str
+    cost_to_individual: int
+    lead_time_weeks: int | None
+    remote: bool
+    url: str
+    distance_km: float | None
+
+
 @dataclass
 class ModelGroup:
     """One validation model in the results, with its nearest offers."""
@@ -613,7 +628,7 @@ class ModelGroup:
     model: ValidationModel
     relevance: float
     count: int
-    offers: list[Offer]
+    offers: list[OfferSummary]
 
     @property
     def more(self) -> int:
@@ -630,6 +645,46 @@ class GroupedResult:
     intent: SearchIntent
 
 
+# Validation models with their branch, per data token: a group shows a model's name, kind and
+# branch, which a search would otherwise join on every offer it reads.
+_GROUP_MODELS: dict[str, dict[int, ValidationModel]] = {}
+
+
+def _group_models(token: str | None) -> dict[int, ValidationModel]:
+    token = token or figures_data_token()
+    found = _GROUP_MODELS.get(token)
+    if found is None:
+        found = {
+            model.pk: model
+            for model in ValidationModel.objects.select_related("branch").defer(
+                "summary", "parties", "source_urls"
+            )
+        }
+        _GROUP_MODELS.clear()
+        _GROUP_MODELS[token] = found
+    return found
+
+
+# The columns of an OfferSummary, after its id, model and municipality ids.
+_SUMMARY_FIELDS = (
+    "pk",
+    "model_id",
+    "municipality_id",
+    "provider__name",
+    "municipality__name",
+    "cost_to_individual",
+    "lead_time_weeks",
+    "remote",
+)
+
+
+def offer_url_pattern() -> str:
+    """The offer page's address with `{}` for the id: one `reverse` per page of results
+    instead of one per offer."""
+    marker = 999_999_999
+    return reverse("atlas:offer-detail", kwargs={"pk": marker}).replace(str(marker), "{}")
+
+
 def offer_groups(
     *, filters: SearchFilters, per_model: int = 3, intent: SearchIntent | None = None
 ) -> GroupedResult:
@@ -638,7 +693,7 @@ def offer_groups(
 
     The matches are counted per model and municipality (`place_counts`); from those counts
     and the distances the pairs that can hold each model's nearest offers are known, and one
-    query reads the first few offers of just those pairs with their relations.
+    query reads the first few offers of just those pairs, as rows.
     """
     queryset, origin, intent = offer_matches(filters=filters, intent=intent)
     counts = _counts_for(queryset, filters=filters, base=None, origin=origin, intent=intent)
@@ -661,13 +716,14 @@ def offer_groups(
             taken += sum(place.count for place in tier)
             if taken >= per_model:
                 break
-    offers: list[Offer] = []
+    offers: list[OfferSummary] = []
     if chosen:
-        offers = list(
+        # The first `per_model` offers of each pair by id: a window in a subquery, written
+        # out rather than filtered through the ORM, whose QUALIFY emulation cost more to
+        # build than the database takes to run it.
+        numbered = (
             queryset.filter(_places_q(chosen, counts))
             .order_by()
-            .select_related("model__branch", "provider", "municipality")
-            .defer(*GROUP_HEAVY_COLUMNS)
             .annotate(
                 position=Window(
                     RowNumber(),
@@ -675,16 +731,50 @@ def offer_groups(
                     order_by=F("pk").asc(),
                 )
             )
-            .filter(position__lte=per_model)
+            .values_list(*_SUMMARY_FIELDS, "position")
         )
-    _with_distance(offers, origin)
+        sql, params = numbered.query.sql_with_params()
+        url = offer_url_pattern()
+        distances = origin.distances if origin is not None else {}
+        with connection.cursor() as cursor:
+            # The ORM names each column after its lookup ("provider__name"), so they differ.
+            cursor.execute(
+                f'SELECT * FROM ({sql}) AS numbered WHERE numbered."position" <= %s',  # noqa: S608
+                [*params, per_model],
+            )
+            offers = [
+                OfferSummary(
+                    pk=pk,
+                    model_id=model_id,
+                    municipality_id=municipality_id,
+                    provider_name=provider_name,
+                    municipality_name=municipality_name,
+                    cost_to_individual=cost,
+                    lead_time_weeks=weeks,
+                    remote=remote,
+                    url=url.format(pk),
+                    distance_km=distances.get(municipality_id),
+                )
+                for (
+                    pk,
+                    model_id,
+                    municipality_id,
+                    provider_name,
+                    municipality_name,
+                    cost,
+                    weeks,
+                    remote,
+                    _position,
+                ) in cursor.fetchall()
+            ]
+    models = _group_models(intent.data_token or None)
     groups_by_model: dict[int, ModelGroup] = {}
     offers.sort(key=lambda offer: (*_distance_key(origin, offer.municipality_id), offer.pk))
     for offer in offers:
         group = groups_by_model.get(offer.model_id)
         if group is None:
             group = groups_by_model[offer.model_id] = ModelGroup(
-                model=offer.model,
+                model=models.get(offer.model_id) or ValidationModel.objects.get(pk=offer.model_id),
                 relevance=intent.models.get(offer.model_id, 0.0),
                 count=in_model[offer.model_id],
                 offers=[],
@@ -693,7 +783,7 @@ def offer_groups(
             group.offers.append(offer)
 
     def nearest(group: ModelGroup) -> float:
-        distance = getattr(group.offers[0], "distance_km", None)
+        distance = group.offers[0].distance_km
         return distance if distance is not None else 0.0
 
     groups = sorted(
@@ -772,23 +862,79 @@ def education_search(
     return queryset.order_by(*ordering), origin
 
 
+@dataclass(frozen=True)
+class EducationSummary:
+    """What the search page shows of one complementary education."""
+
+    pk: int
+    title: str
+    provider_name: str
+    municipality_id: int
+    municipality_name: str
+    form: str
+    remote: bool
+    url: str
+    distance_km: float | None
+
+    @property
+    def form_label(self) -> str:
+        return str(dict(EducationForm.choices).get(self.form, self.form))
+
+
+_EDUCATION_FIELDS = (
+    "pk",
+    "title",
+    "provider__name",
+    "municipality_id",
+    "municipality__name",
+    "form",
+    "remote",
+)
+
+
 def education_nearest(
     *,
     filters: SearchFilters,
     origin: Origin | None,
     intent: SearchIntent | None = None,
     limit: int = 10,
-) -> list[ComplementaryEducation]:
-    """The first `limit` of `education_search` (nearest, then by title), for the search page.
+) -> list[EducationSummary]:
+    """The first `limit` of `education_search` (nearest, then by title), for the search page,
+    as rows.
 
     With a place to measure from, the matches are counted per municipality first and only
     the nearest municipalities that hold `limit` of them are ranked."""
     queryset, origin = _education_matches(filters=filters, origin=origin, intent=intent)
-    queryset = queryset.defer(
-        "search_stems", "description", "municipality__boundary", "municipality__county__boundary"
-    )
+    marker = 999_999_999
+    url = reverse("atlas:education-detail", kwargs={"pk": marker}).replace(str(marker), "{}")
+    distances = origin.distances if origin is not None else {}
+
+    def summaries(rows: QuerySet[Any]) -> list[EducationSummary]:
+        return [
+            EducationSummary(
+                pk=pk,
+                title=title,
+                provider_name=provider_name,
+                municipality_id=municipality_id,
+                municipality_name=municipality_name,
+                form=form,
+                remote=remote,
+                url=url.format(pk),
+                distance_km=distances.get(municipality_id),
+            )
+            for (
+                pk,
+                title,
+                provider_name,
+                municipality_id,
+                municipality_name,
+                form,
+                remote,
+            ) in rows.values_list(*_EDUCATION_FIELDS)[:limit]
+        ]
+
     if origin is None:
-        return list(queryset.order_by("title", "pk")[:limit])
+        return summaries(queryset.order_by("title", "pk"))
     per_place = dict(
         queryset.order_by()
         .values("municipality_id")
@@ -818,7 +964,7 @@ def education_nearest(
         )
         .order_by(F("distance_km").asc(nulls_last=True), "title", "pk")
     )
-    return list(nearest[:limit])
+    return summaries(nearest)
 
 
 def offer_detail_queryset(base: QuerySet[Offer]) -> QuerySet[Offer]:
