@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection
 from django.db.models import (
     Count,
     F,
+    Field,
     FloatField,
     Min,
     Prefetch,
@@ -26,7 +28,13 @@ from django.utils import timezone
 
 from valnav.accounts.models import Organisation
 from valnav.accounts.selectors import guidance_organisations
-from valnav.atlas.models import ComplementaryEducation, EducationForm, Offer, ValidationModel
+from valnav.atlas.models import (
+    ComplementaryEducation,
+    EducationForm,
+    Offer,
+    PublicationStatus,
+    ValidationModel,
+)
 from valnav.atlas.search import (
     SearchIntent,
     catalogue_models,
@@ -278,19 +286,16 @@ def published_place_counts(token: str | None = None) -> list[PlaceCount]:
     return found
 
 
-def _counts_for(
-    queryset: QuerySet[Offer],
+def _model_level(
     *,
     filters: SearchFilters,
     base: QuerySet[Offer] | None,
     origin: Origin | None,
     intent: SearchIntent,
-) -> list[PlaceCount]:
-    """The matches of `queryset` counted per model and municipality. When the filters choose
-    only models and places (the words, a county, a distance: what nearly every search asks),
-    the counts are picked from `published_place_counts` instead of counting the matches in
-    the database; other filters (a language, remote, free text, a member's drafts) count."""
-    model_level = not (
+) -> bool:
+    """Whether the filters choose only models and places (the words, a county, a distance:
+    what nearly every search asks), so that the published counts answer them."""
+    return not (
         base is not None
         or filters.remote is not None
         or filters.modified_after is not None
@@ -302,8 +307,30 @@ def _counts_for(
         or intent.text_words
         or (filters.municipality and origin is None)
     )
-    if not model_level:
+
+
+def _counts_for(
+    queryset: QuerySet[Offer],
+    *,
+    filters: SearchFilters,
+    base: QuerySet[Offer] | None,
+    origin: Origin | None,
+    intent: SearchIntent,
+) -> list[PlaceCount]:
+    """The matches of `queryset` counted per model and municipality. When the filters choose
+    only models and places (`_model_level`), the counts are picked from
+    `published_place_counts` instead of counting the matches in the database; other filters
+    (a language, remote, free text, a member's drafts) count."""
+    if not _model_level(filters=filters, base=base, origin=origin, intent=intent):
         return place_counts(queryset)
+    return _published_counts_for(filters=filters, origin=origin, intent=intent)[0]
+
+
+def _published_counts_for(
+    *, filters: SearchFilters, origin: Origin | None, intent: SearchIntent
+) -> tuple[list[PlaceCount], bool]:
+    """The published counts of the models and places the filters choose, and whether the
+    places are limited at all (a county, a distance or a place named in the words)."""
     by_code, _distances = _distance_table(intent.data_token or None)
     places: set[int] | None = None
 
@@ -318,12 +345,13 @@ def _counts_for(
     if intent.places:
         narrow({by_code[code].pk for code in intent.places if code in by_code})
     models = set(intent.models) if intent.understood else None
-    return [
+    counts = [
         place
         for place in published_place_counts(intent.data_token or None)
         if (models is None or place.model_id in models)
         and (places is None or place.municipality_id in places)
     ]
+    return counts, places is not None
 
 
 def _places_q(places: list[PlaceCount], among: list[PlaceCount]) -> Q:
@@ -429,27 +457,27 @@ class _PagePlan:
     intent: SearchIntent
 
 
-def _page_plan(
-    *,
-    filters: SearchFilters,
-    page: int,
-    size: int,
-    offset: int | None,
-    base: QuerySet[Offer] | None,
-    intent: SearchIntent | None,
-) -> _PagePlan:
-    queryset, origin, intent = offer_matches(filters=filters, base=base, intent=intent)
-    start = offset if offset is not None else (max(page, 1) - 1) * size
-    counts = _counts_for(queryset, filters=filters, base=base, origin=origin, intent=intent)
-    total = sum(place.count for place in counts)
+type Rank = tuple[float, bool, float]
 
-    def rank(place: PlaceCount) -> tuple[float, bool, float]:
+
+def _ranker(intent: SearchIntent, origin: Origin | None) -> Callable[[PlaceCount], Rank]:
+    """The rank of a (model, municipality) pair: most relevant, then nearest."""
+
+    def rank(place: PlaceCount) -> Rank:
         return (
             -intent.models.get(place.model_id, 0.0),
             *_distance_key(origin, place.municipality_id),
         )
 
-    tiers: dict[tuple[float, bool, float], list[PlaceCount]] = {}
+    return rank
+
+
+def _page_pairs(
+    counts: list[PlaceCount], rank: Callable[[PlaceCount], Rank], start: int, size: int
+) -> tuple[list[PlaceCount], int]:
+    """The pairs that hold the matches `start` to `start + size` in rank order, and how many
+    matches rank before the first of them."""
+    tiers: dict[Rank, list[PlaceCount]] = {}
     for place in counts:
         tiers.setdefault(rank(place), []).append(place)
     before = 0
@@ -466,6 +494,25 @@ def _page_plan(
         before += size_of
         if before >= start + size:
             break
+    return needed, first_start
+
+
+def _page_plan(
+    *,
+    filters: SearchFilters,
+    page: int,
+    size: int,
+    offset: int | None,
+    base: QuerySet[Offer] | None,
+    intent: SearchIntent | None,
+) -> _PagePlan:
+    queryset, origin, intent = offer_matches(filters=filters, base=base, intent=intent)
+    start = offset if offset is not None else (max(page, 1) - 1) * size
+    counts = _counts_for(queryset, filters=filters, base=base, origin=origin, intent=intent)
+    total = sum(place.count for place in counts)
+
+    rank = _ranker(intent, origin)
+    needed, first_start = _page_pairs(counts, rank, start, size)
     ranked: QuerySet[Offer] | None = None
     if needed and size > 0:
         ranked = queryset.filter(_places_q(needed, counts))
@@ -574,35 +621,204 @@ def offer_search_rows(
     base: QuerySet[Offer] | None = None,
 ) -> ResultPage[dict[str, Any]]:
     """`offer_search_page` as plain rows (`OFFER_ROW_FIELDS`, with `occupation_codes` and
-    `distance_km`), for the API: the same ranked query, read as tuples instead of five model
-    instances per offer, which took most of an API request's time."""
-    plan = _page_plan(filters=filters, page=1, size=size, offset=offset, base=base, intent=None)
-    rows: list[dict[str, Any]] = []
-    if plan.ranked is not None:
-        rows = [
-            dict(zip(OFFER_ROW_FIELDS, values, strict=True))
-            for values in plan.ranked.values_list(*OFFER_ROW_FIELDS)
-        ]
-        catalogue = {model.pk: model.codes for model in catalogue_models(plan.intent.data_token)}
-        rest = {row["model_id"] for row in rows if row["model_id"] not in catalogue}
-        other: dict[int, list[str]] = {}
-        if rest:
-            for model_id, code in ValidationModel.occupations.through.objects.filter(
-                validationmodel_id__in=sorted(rest)
-            ).values_list("validationmodel_id", "occupation__code"):
-                other.setdefault(model_id, []).append(code)
-        distances = plan.origin.distances if plan.origin else None
-        for row in rows:
-            codes = catalogue.get(row["model_id"])
-            row["occupation_codes"] = sorted(
-                codes if codes is not None else other.get(row["model_id"], ())
-            )
-            row["distance_km"] = (
-                distances.get(row["municipality_id"]) if distances is not None else None
-            )
+    `distance_km`), for the API: the same ranking, read as tuples instead of five model
+    instances per offer, which took most of an API request's time.
+
+    When the filters choose only models and places (`_model_level`, nearly every request),
+    the page's pairs come from the published counts and the page is read with one query
+    written out here: building and compiling it through the ORM took more time than the
+    database takes to answer it."""
+    intent = search_intent(filters.query, language=filters.words_language)
+    origin = municipality_origin(filters.municipality, token=intent.data_token or None)
+    if _model_level(filters=filters, base=base, origin=origin, intent=intent):
+        counts, limited = _published_counts_for(filters=filters, origin=origin, intent=intent)
+        rows = _published_page_rows(
+            counts, limited=limited, intent=intent, origin=origin, start=offset, size=size
+        )
+        total = sum(place.count for place in counts)
+    else:
+        plan = _page_plan(
+            filters=filters, page=1, size=size, offset=offset, base=base, intent=intent
+        )
+        rows = []
+        if plan.ranked is not None:
+            rows = [
+                dict(zip(OFFER_ROW_FIELDS, values, strict=True))
+                for values in plan.ranked.values_list(*OFFER_ROW_FIELDS)
+            ]
+        total = plan.total
+    _with_row_codes(rows, intent.data_token)
+    distances = origin.distances if origin else None
+    for row in rows:
+        row["distance_km"] = (
+            distances.get(row["municipality_id"]) if distances is not None else None
+        )
     return ResultPage(
-        items=rows, count=plan.total, number=plan.number, size=size, origin=plan.origin
+        items=rows, count=total, number=offset // size + 1 if size else 1, size=size, origin=origin
     )
+
+
+def _with_row_codes(rows: list[dict[str, Any]], token: str) -> None:
+    """Each row's `occupation_codes`: from the catalogue for active models, else read."""
+    catalogue = {model.pk: model.codes for model in catalogue_models(token or None)}
+    rest = {row["model_id"] for row in rows if row["model_id"] not in catalogue}
+    other: dict[int, list[str]] = {}
+    if rest:
+        for model_id, code in ValidationModel.occupations.through.objects.filter(
+            validationmodel_id__in=sorted(rest)
+        ).values_list("validationmodel_id", "occupation__code"):
+            other.setdefault(model_id, []).append(code)
+    for row in rows:
+        codes = catalogue.get(row["model_id"])
+        row["occupation_codes"] = sorted(
+            codes if codes is not None else other.get(row["model_id"], ())
+        )
+
+
+# The offer's own columns an API row reads, in OFFER_ROW_FIELDS' order after the relations.
+_OWN_COLUMNS = (
+    "external_id",
+    "status",
+    "address",
+    "latitude",
+    "longitude",
+    "description",
+    "on_site",
+    "remote",
+    "at_workplace",
+    "languages",
+    "capacity_per_year",
+    "lead_time_weeks",
+    "cost_to_individual",
+    "eligibility",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "url",
+    "valid_from",
+    "valid_to",
+    "last_reviewed",
+    "updated_at",
+)
+
+
+def _published_page_rows(
+    counts: list[PlaceCount],
+    *,
+    limited: bool,
+    intent: SearchIntent,
+    origin: Origin | None,
+    start: int,
+    size: int,
+) -> list[dict[str, Any]]:
+    """Rows of the published offers ranked `start` to `start + size` among the pairs
+    `counts` (which `limited` says are only some places of their models): the same order
+    as `offer_search_page` (relevance, distance with unknown last, id)."""
+    rank = _ranker(intent, origin)
+    needed, first_start = _page_pairs(counts, rank, start, size)
+    if not needed or size <= 0:
+        return []
+    params: list[Any] = []
+    # The pairs: a model with all its places wanted (and no place limit) is named alone.
+    wanted: dict[int, set[int]] = {}
+    for place in needed:
+        wanted.setdefault(place.model_id, set()).add(place.municipality_id)
+    held: dict[int, int] = {}
+    for place in counts:
+        held[place.model_id] = held.get(place.model_id, 0) + 1
+    pairs: list[str] = []
+    whole = sorted(pk for pk, places in wanted.items() if not limited and len(places) == held[pk])
+    if whole:
+        pairs.append(f"o.model_id IN ({', '.join(['%s'] * len(whole))})")
+        params += whole
+    for model_id, places in sorted(wanted.items()):
+        if model_id in whole:
+            continue
+        pairs.append(
+            f"(o.model_id = %s AND o.municipality_id IN ({', '.join(['%s'] * len(places))}))"
+        )
+        params += [model_id, *sorted(places)]
+    today = connection.ops.adapt_datefield_value(timezone.localdate())
+    ordering = ""
+    if len({rank(place) for place in needed}) > 1:
+        relevance = {place.model_id: intent.models.get(place.model_id, 0.0) for place in needed}
+        ordering += "CASE o.model_id " + " ".join(["WHEN %s THEN %s"] * len(relevance))
+        ordering += " ELSE 0.0 END DESC, "
+        params_order: list[Any] = [n for pair in relevance.items() for n in pair]
+        if origin is not None:
+            near = {
+                place.municipality_id: origin.distances[place.municipality_id]
+                for place in needed
+                if place.municipality_id in origin.distances
+            }
+            if near:  # without any known distance the order does not change
+                ordering += "CASE o.municipality_id " + " ".join(["WHEN %s THEN %s"] * len(near))
+                ordering += " ELSE NULL END ASC NULLS LAST, "
+                params_order += [n for pair in near.items() for n in pair]
+    else:
+        params_order = []
+    columns = ", ".join(f"o.{column}" for column in _OWN_COLUMNS)
+    sql = (
+        f"SELECT o.id, o.model_id, o.provider_id, o.municipality_id, p.name, {columns} "  # noqa: S608
+        "FROM atlas_offer o INNER JOIN accounts_organisation p ON p.id = o.provider_id "
+        "WHERE o.status = %s AND (o.valid_from IS NULL OR o.valid_from <= %s) "
+        "AND (o.valid_to IS NULL OR o.valid_to >= %s) "
+        f"AND ({' OR '.join(pairs)}) ORDER BY {ordering}o.id LIMIT %s OFFSET %s"
+    )
+    all_params = [
+        PublicationStatus.PUBLISHED,
+        today,
+        today,
+        *params,
+        *params_order,
+        size,
+        start - first_start,
+    ]
+    converters = _own_column_converters()
+    models = _group_models(intent.data_token or None)
+    municipalities = _municipalities_by_pk(intent.data_token or None)
+    rows: list[dict[str, Any]] = []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, all_params)
+        for pk, model_id, provider_id, municipality_id, provider_name, *own in cursor.fetchall():
+            model = models.get(model_id) or ValidationModel.objects.get(pk=model_id)
+            municipality = municipalities[municipality_id]
+            row: dict[str, Any] = {
+                "id": pk,
+                "model_id": model_id,
+                "model__name": model.name,
+                "model__kind": model.kind,
+                "provider_id": provider_id,
+                "provider__name": provider_name,
+                "municipality_id": municipality_id,
+                "municipality__code": municipality.code,
+                "municipality__name": municipality.name,
+                "municipality__county__code": municipality.county.code,
+            }
+            for name, value in zip(_OWN_COLUMNS, own, strict=True):
+                for convert in converters[name]:
+                    value = convert(value, None, connection)
+                row[name] = value
+            rows.append(row)
+    return rows
+
+
+def _own_column_converters() -> dict[str, list[Any]]:
+    """The database backend's converters of each `_OWN_COLUMNS` field (SQLite gives dates
+    and times as text; PostgreSQL needs none)."""
+    converters: dict[str, list[Any]] = {}
+    for name in _OWN_COLUMNS:
+        field = cast(Field[Any, Any], Offer._meta.get_field(name))
+        column = field.get_col(Offer._meta.db_table)
+        converters[name] = connection.ops.get_db_converters(column) + field.get_db_converters(
+            connection
+        )
+    return converters
+
+
+def _municipalities_by_pk(token: str | None) -> dict[int, Municipality]:
+    by_code, _distances = _distance_table(token)
+    return {municipality.pk: municipality for municipality in by_code.values()}
 
 
 @dataclass(frozen=True)
