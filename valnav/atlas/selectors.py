@@ -911,8 +911,15 @@ def offer_groups(
     and the distances the pairs that can hold each model's nearest offers are known, and one
     query reads the first few offers of just those pairs, as rows.
     """
-    queryset, origin, intent = offer_matches(filters=filters, intent=intent)
-    counts = _counts_for(queryset, filters=filters, base=None, origin=origin, intent=intent)
+    if intent is None:
+        intent = search_intent(filters.query, language=filters.words_language)
+    origin = municipality_origin(filters.municipality, token=intent.data_token or None)
+    queryset: QuerySet[Offer] | None = None
+    if _model_level(filters=filters, base=None, origin=origin, intent=intent):
+        counts = _published_counts_for(filters=filters, origin=origin, intent=intent)[0]
+    else:
+        queryset, origin, intent = offer_matches(filters=filters, intent=intent)
+        counts = place_counts(queryset)
     in_model: dict[int, int] = {}
     by_model: dict[int, list[PlaceCount]] = {}
     for place in counts:
@@ -934,55 +941,9 @@ def offer_groups(
                 break
     offers: list[OfferSummary] = []
     if chosen:
-        # The first `per_model` offers of each pair by id: a window in a subquery, written
-        # out rather than filtered through the ORM, whose QUALIFY emulation cost more to
-        # build than the database takes to run it.
-        numbered = (
-            queryset.filter(_places_q(chosen, counts))
-            .order_by()
-            .annotate(
-                position=Window(
-                    RowNumber(),
-                    partition_by=[F("model_id"), F("municipality_id")],
-                    order_by=F("pk").asc(),
-                )
-            )
-            .values_list(*_SUMMARY_FIELDS, "position")
+        offers = _first_offers(
+            chosen, counts, queryset=queryset, origin=origin, per_model=per_model, intent=intent
         )
-        sql, params = numbered.query.sql_with_params()
-        url = offer_url_pattern()
-        distances = origin.distances if origin is not None else {}
-        with connection.cursor() as cursor:
-            # The ORM names each column after its lookup ("provider__name"), so they differ.
-            cursor.execute(
-                f'SELECT * FROM ({sql}) AS numbered WHERE numbered."position" <= %s',  # noqa: S608
-                [*params, per_model],
-            )
-            offers = [
-                OfferSummary(
-                    pk=pk,
-                    model_id=model_id,
-                    municipality_id=municipality_id,
-                    provider_name=provider_name,
-                    municipality_name=municipality_name,
-                    cost_to_individual=cost,
-                    lead_time_weeks=weeks,
-                    remote=remote,
-                    url=url.format(pk),
-                    distance_km=distances.get(municipality_id),
-                )
-                for (
-                    pk,
-                    model_id,
-                    municipality_id,
-                    provider_name,
-                    municipality_name,
-                    cost,
-                    weeks,
-                    remote,
-                    _position,
-                ) in cursor.fetchall()
-            ]
     models = _group_models(intent.data_token or None)
     groups_by_model: dict[int, ModelGroup] = {}
     offers.sort(key=lambda offer: (*_distance_key(origin, offer.municipality_id), offer.pk))
@@ -1009,6 +970,103 @@ def offer_groups(
     return GroupedResult(
         groups=groups, count=sum(g.count for g in groups), origin=origin, intent=intent
     )
+
+
+def _first_offers(
+    chosen: list[PlaceCount],
+    counts: list[PlaceCount],
+    *,
+    queryset: QuerySet[Offer] | None,
+    origin: Origin | None,
+    per_model: int,
+    intent: SearchIntent,
+) -> list[OfferSummary]:
+    """The first `per_model` offers by id of each pair in `chosen`, as summaries: a window in
+    a subquery. With `queryset` (filters beyond models and places) its compiled conditions;
+    without, the pairs are all that is asked of published offers, and the query is written
+    out here, which costs less than building and compiling it through the ORM."""
+    url = offer_url_pattern()
+    distances = origin.distances if origin is not None else {}
+    params: list[Any]
+    if queryset is not None:
+        numbered = (
+            queryset.filter(_places_q(chosen, counts))
+            .order_by()
+            .annotate(
+                position=Window(
+                    RowNumber(),
+                    partition_by=[F("model_id"), F("municipality_id")],
+                    order_by=F("pk").asc(),
+                )
+            )
+            .values_list(*_SUMMARY_FIELDS, "position")
+        )
+        sql, compiled = numbered.query.sql_with_params()
+        params = list(compiled)
+        # The ORM names each column after its lookup ("provider__name"), so they differ.
+        sql = f'SELECT * FROM ({sql}) AS numbered WHERE numbered."position" <= %s'  # noqa: S608
+    else:
+        names = _municipalities_by_pk(intent.data_token or None)
+        pairs_sql, pair_params = _pairs_condition(chosen)
+        today = connection.ops.adapt_datefield_value(timezone.localdate())
+        sql = (
+            "SELECT * FROM (SELECT o.id, o.model_id, o.municipality_id, p.name, "  # noqa: S608
+            "o.cost_to_individual, o.lead_time_weeks, o.remote, ROW_NUMBER() OVER "
+            "(PARTITION BY o.model_id, o.municipality_id ORDER BY o.id) AS position "
+            "FROM atlas_offer o INNER JOIN accounts_organisation p ON p.id = o.provider_id "
+            "WHERE o.status = %s AND (o.valid_from IS NULL OR o.valid_from <= %s) "
+            f"AND (o.valid_to IS NULL OR o.valid_to >= %s) AND ({pairs_sql})) AS numbered "
+            "WHERE numbered.position <= %s"
+        )
+        params = [PublicationStatus.PUBLISHED, today, today, *pair_params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, per_model])
+        found = cursor.fetchall()
+    if queryset is None:
+        # The municipality's name from the distance table, not a join.
+        found = [
+            (pk, model, place, provider, names[place].name, cost, weeks, remote, position)
+            for pk, model, place, provider, cost, weeks, remote, position in found
+        ]
+    return [
+        OfferSummary(
+            pk=pk,
+            model_id=model_id,
+            municipality_id=municipality_id,
+            provider_name=provider_name,
+            municipality_name=municipality_name,
+            cost_to_individual=cost,
+            lead_time_weeks=weeks,
+            remote=bool(remote),
+            url=url.format(pk),
+            distance_km=distances.get(municipality_id),
+        )
+        for (
+            pk,
+            model_id,
+            municipality_id,
+            provider_name,
+            municipality_name,
+            cost,
+            weeks,
+            remote,
+            _position,
+        ) in found
+    ]
+
+
+def _pairs_condition(places: list[PlaceCount]) -> tuple[str, list[int]]:
+    """SQL for offers (`o`) in exactly the (model, municipality) pairs of `places`."""
+    wanted: dict[int, set[int]] = {}
+    for place in places:
+        wanted.setdefault(place.model_id, set()).add(place.municipality_id)
+    parts: list[str] = []
+    params: list[int] = []
+    for model_id, municipalities in sorted(wanted.items()):
+        marks = ", ".join(["%s"] * len(municipalities))
+        parts.append(f"(o.model_id = %s AND o.municipality_id IN ({marks}))")
+        params += [model_id, *sorted(municipalities)]
+    return " OR ".join(parts), params
 
 
 def guidance_contact(municipality_code: str) -> Organisation | None:
