@@ -282,6 +282,23 @@ class AtlasEntry(BaseModel):
         return self.last_reviewed is None or self.last_reviewed < timezone.localdate() - STALE_AFTER
 
 
+def cost_amount_text(cost: int | None) -> str:
+    """An offer's cost as the reader's language writes it: "Free of charge", "Cost not known"
+    (the provider has not said) or the amount ("1 500 kr")."""
+    if cost is None:
+        return gettext("Cost not known")
+    if cost == 0:
+        return gettext("Free of charge")
+    return f"{number_text(cost)}\u00a0kr"
+
+
+def cost_text(cost: int | None) -> str:
+    """The cost in a result line: as `cost_amount_text`, an amount after "Cost:"."""
+    if not cost:
+        return cost_amount_text(cost)
+    return gettext("Cost: %(cost)s kr") % {"cost": number_text(cost)}
+
+
 class Offer(AtlasEntry):
     """A validation model delivered by a provider in a municipality."""
 
@@ -362,20 +379,11 @@ class Offer(AtlasEntry):
 
     @property
     def cost_amount_text(self) -> str:
-        """The cost as the reader's language writes it: "Free of charge", "Cost not known" (the
-        provider has not said) or the amount ("1 500 kr")."""
-        if self.cost_to_individual is None:
-            return gettext("Cost not known")
-        if self.cost_to_individual == 0:
-            return gettext("Free of charge")
-        return f"{number_text(self.cost_to_individual)}\u00a0kr"
+        return cost_amount_text(self.cost_to_individual)
 
     @property
     def cost_text(self) -> str:
-        """The cost in a result line: as `cost_amount_text`, an amount after "Cost:"."""
-        if not self.cost_to_individual:
-            return self.cost_amount_text
-        return gettext("Cost: %(cost)s kr") % {"cost": number_text(self.cost_to_individual)}
+        return cost_text(self.cost_to_individual)
 
 
 class EducationForm(models.TextChoices):

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
+from django.db import connection
 from django.db.models import (
     Count,
     F,
+    Field,
     FloatField,
     Min,
     Prefetch,
@@ -20,13 +23,21 @@ from django.db.models import (
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import RowNumber
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from valnav.accounts.models import Organisation
 from valnav.accounts.selectors import guidance_organisations
-from valnav.atlas.models import ComplementaryEducation, Offer, ValidationModel
+from valnav.atlas.models import (
+    ComplementaryEducation,
+    EducationForm,
+    Offer,
+    PublicationStatus,
+    ValidationModel,
+    cost_text,
+)
 from valnav.atlas.search import (
     SearchIntent,
     catalogue_models,
@@ -286,19 +297,16 @@ def published_place_counts(token: str | None = None) -> list[PlaceCount]:
     return found
 
 
-def _counts_for(
-    queryset: QuerySet[Offer],
+def _model_level(
     *,
     filters: SearchFilters,
     base: QuerySet[Offer] | None,
     origin: Origin | None,
     intent: SearchIntent,
-) -> list[PlaceCount]:
-    """The matches of `queryset` counted per model and municipality. When the filters choose
-    only models and places (the words, a county, a distance: what nearly every search asks),
-    the counts are picked from `published_place_counts` instead of counting the matches in
-    the database; other filters (a language, remote, free text, a member's drafts) count."""
-    model_level = not (
+) -> bool:
+    """Whether the filters choose only models and places (the words, a county, a distance:
+    what nearly every search asks), so that the published counts answer them."""
+    return not (
         base is not None
         or filters.remote is not None
         or filters.modified_after is not None
@@ -310,8 +318,30 @@ def _counts_for(
         or intent.text_words
         or (filters.municipality and origin is None)
     )
-    if not model_level:
+
+
+def _counts_for(
+    queryset: QuerySet[Offer],
+    *,
+    filters: SearchFilters,
+    base: QuerySet[Offer] | None,
+    origin: Origin | None,
+    intent: SearchIntent,
+) -> list[PlaceCount]:
+    """The matches of `queryset` counted per model and municipality. When the filters choose
+    only models and places (`_model_level`), the counts are picked from
+    `published_place_counts` instead of counting the matches in the database; other filters
+    (a language, remote, free text, a member's drafts) count."""
+    if not _model_level(filters=filters, base=base, origin=origin, intent=intent):
         return place_counts(queryset)
+    return _published_counts_for(filters=filters, origin=origin, intent=intent)[0]
+
+
+def _published_counts_for(
+    *, filters: SearchFilters, origin: Origin | None, intent: SearchIntent
+) -> tuple[list[PlaceCount], bool]:
+    """The published counts of the models and places the filters choose, and whether the
+    places are limited at all (a county, a distance or a place named in the words)."""
     by_code, _distances = _distance_table(intent.data_token or None)
     places: set[int] | None = None
 
@@ -326,12 +356,13 @@ def _counts_for(
     if intent.places:
         narrow({by_code[code].pk for code in intent.places if code in by_code})
     models = set(intent.models) if intent.understood else None
-    return [
+    counts = [
         place
         for place in published_place_counts(intent.data_token or None)
         if (models is None or place.model_id in models)
         and (places is None or place.municipality_id in places)
     ]
+    return counts, places is not None
 
 
 def _places_q(places: list[PlaceCount], among: list[PlaceCount]) -> Q:
@@ -367,9 +398,6 @@ HEAVY_COLUMNS = (
     "model__parties",
     "model__source_urls",
 )
-
-
-GROUP_HEAVY_COLUMNS = tuple(c for c in HEAVY_COLUMNS if not c.startswith("municipality__county"))
 
 
 @dataclass
@@ -428,34 +456,39 @@ def _with_distance(items: list[Any], origin: Origin | None) -> None:
         item.distance_km = origin.distances.get(item.municipality_id) if origin else None
 
 
-def offer_search_page(
-    *,
-    filters: SearchFilters,
-    page: int = 1,
-    size: int = 20,
-    offset: int | None = None,
-    base: QuerySet[Offer] | None = None,
-    intent: SearchIntent | None = None,
-) -> ResultPage[Offer]:
-    """A page of `offer_search` (most relevant first, then nearest, then by id), with model,
-    provider, place and occupations loaded.
+@dataclass
+class _PagePlan:
+    """Where one page of ranked offers lies: the matches, their total, and the query that
+    reads just the page (ordered and sliced), from `offer_search_page`'s counts."""
 
-    The matches are counted per model and municipality first (`place_counts`); as relevance
-    and distance follow from those two, the counts say which (model, municipality) pairs
-    hold the page and how many matches rank before them. The ranked query then reads only
-    those pairs: a page costs about the same whether 50 or 50 000 offers match."""
-    queryset, origin, intent = offer_matches(filters=filters, base=base, intent=intent)
-    start = offset if offset is not None else (max(page, 1) - 1) * size
-    counts = _counts_for(queryset, filters=filters, base=base, origin=origin, intent=intent)
-    total = sum(place.count for place in counts)
+    ranked: QuerySet[Offer] | None
+    total: int
+    number: int
+    origin: Origin | None
+    intent: SearchIntent
 
-    def rank(place: PlaceCount) -> tuple[float, bool, float]:
+
+type Rank = tuple[float, bool, float]
+
+
+def _ranker(intent: SearchIntent, origin: Origin | None) -> Callable[[PlaceCount], Rank]:
+    """The rank of a (model, municipality) pair: most relevant, then nearest."""
+
+    def rank(place: PlaceCount) -> Rank:
         return (
             -intent.models.get(place.model_id, 0.0),
             *_distance_key(origin, place.municipality_id),
         )
 
-    tiers: dict[tuple[float, bool, float], list[PlaceCount]] = {}
+    return rank
+
+
+def _page_pairs(
+    counts: list[PlaceCount], rank: Callable[[PlaceCount], Rank], start: int, size: int
+) -> tuple[list[PlaceCount], int]:
+    """The pairs that hold the matches `start` to `start + size` in rank order, and how many
+    matches rank before the first of them."""
+    tiers: dict[Rank, list[PlaceCount]] = {}
     for place in counts:
         tiers.setdefault(rank(place), []).append(place)
     before = 0
@@ -472,13 +505,28 @@ def offer_search_page(
         before += size_of
         if before >= start + size:
             break
-    items: list[Offer] = []
+    return needed, first_start
+
+
+def _page_plan(
+    *,
+    filters: SearchFilters,
+    page: int,
+    size: int,
+    offset: int | None,
+    base: QuerySet[Offer] | None,
+    intent: SearchIntent | None,
+) -> _PagePlan:
+    queryset, origin, intent = offer_matches(filters=filters, base=base, intent=intent)
+    start = offset if offset is not None else (max(page, 1) - 1) * size
+    counts = _counts_for(queryset, filters=filters, base=base, origin=origin, intent=intent)
+    total = sum(place.count for place in counts)
+
+    rank = _ranker(intent, origin)
+    needed, first_start = _page_pairs(counts, rank, start, size)
+    ranked: QuerySet[Offer] | None = None
     if needed and size > 0:
-        ranked = (
-            queryset.filter(_places_q(needed, counts))
-            .select_related("model", "provider", "municipality__county")
-            .defer(*HEAVY_COLUMNS)
-        )
+        ranked = queryset.filter(_places_q(needed, counts))
         ordering: list[Any] = []
         if len({rank(place) for place in needed}) > 1:
             # Only the pairs read are ranked, so the CASE lists name only their models and
@@ -500,10 +548,308 @@ def offer_search_page(
                 ordering.append(F("distance_km").asc(nulls_last=True))
         ordering.append("pk")
         local = start - first_start
-        items = list(ranked.order_by(*ordering)[local : local + size])
-        _with_distance(items, origin)
-        _with_occupations(items, intent.data_token or None)
-    return ResultPage(items=items, count=total, number=start // size + 1, size=size, origin=origin)
+        ranked = ranked.order_by(*ordering)[local : local + size]
+    return _PagePlan(
+        ranked=ranked, total=total, number=start // size + 1, origin=origin, intent=intent
+    )
+
+
+def offer_search_page(
+    *,
+    filters: SearchFilters,
+    page: int = 1,
+    size: int = 20,
+    offset: int | None = None,
+    base: QuerySet[Offer] | None = None,
+    intent: SearchIntent | None = None,
+) -> ResultPage[Offer]:
+    """A page of `offer_search` (most relevant first, then nearest, then by id), with model,
+    provider, place and occupations loaded.
+
+    The matches are counted per model and municipality first (`place_counts`); as relevance
+    and distance follow from those two, the counts say which (model, municipality) pairs
+    hold the page and how many matches rank before them. The ranked query then reads only
+    those pairs: a page costs about the same whether 50 or 50 000 offers match."""
+    plan = _page_plan(
+        filters=filters, page=page, size=size, offset=offset, base=base, intent=intent
+    )
+    items: list[Offer] = []
+    if plan.ranked is not None:
+        items = list(
+            plan.ranked.select_related("model", "provider", "municipality__county").defer(
+                *HEAVY_COLUMNS
+            )
+        )
+        _with_distance(items, plan.origin)
+        _with_occupations(items, plan.intent.data_token or None)
+    return ResultPage(
+        items=items, count=plan.total, number=plan.number, size=size, origin=plan.origin
+    )
+
+
+# What an API list row holds: the offer's own columns and the names of its relations.
+OFFER_ROW_FIELDS = (
+    "id",
+    "model_id",
+    "model__name",
+    "model__kind",
+    "provider_id",
+    "provider__name",
+    "municipality_id",
+    "municipality__code",
+    "municipality__name",
+    "municipality__county__code",
+    "external_id",
+    "status",
+    "address",
+    "latitude",
+    "longitude",
+    "description",
+    "on_site",
+    "remote",
+    "at_workplace",
+    "languages",
+    "capacity_per_year",
+    "lead_time_weeks",
+    "cost_to_individual",
+    "eligibility",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "url",
+    "valid_from",
+    "valid_to",
+    "last_reviewed",
+    "updated_at",
+)
+
+
+def offer_search_rows(
+    *,
+    filters: SearchFilters,
+    size: int = 20,
+    offset: int = 0,
+    base: QuerySet[Offer] | None = None,
+) -> ResultPage[dict[str, Any]]:
+    """`offer_search_page` as plain rows (`OFFER_ROW_FIELDS`, with `occupation_codes` and
+    `distance_km`), for the API: the same ranking, read as tuples instead of five model
+    instances per offer, which took most of an API request's time.
+
+    When the filters choose only models and places (`_model_level`, nearly every request),
+    the page's pairs come from the published counts and the page is read with one query
+    written out here: building and compiling it through the ORM took more time than the
+    database takes to answer it."""
+    intent = search_intent(filters.query, language=filters.words_language)
+    origin = municipality_origin(filters.municipality, token=intent.data_token or None)
+    if _model_level(filters=filters, base=base, origin=origin, intent=intent):
+        counts, limited = _published_counts_for(filters=filters, origin=origin, intent=intent)
+        rows = _published_page_rows(
+            counts, limited=limited, intent=intent, origin=origin, start=offset, size=size
+        )
+        total = sum(place.count for place in counts)
+    else:
+        plan = _page_plan(
+            filters=filters, page=1, size=size, offset=offset, base=base, intent=intent
+        )
+        rows = []
+        if plan.ranked is not None:
+            rows = [
+                dict(zip(OFFER_ROW_FIELDS, values, strict=True))
+                for values in plan.ranked.values_list(*OFFER_ROW_FIELDS)
+            ]
+        total = plan.total
+    _with_row_codes(rows, intent.data_token)
+    distances = origin.distances if origin else None
+    for row in rows:
+        row["distance_km"] = (
+            distances.get(row["municipality_id"]) if distances is not None else None
+        )
+    return ResultPage(
+        items=rows, count=total, number=offset // size + 1 if size else 1, size=size, origin=origin
+    )
+
+
+def _with_row_codes(rows: list[dict[str, Any]], token: str) -> None:
+    """Each row's `occupation_codes`: from the catalogue for active models, else read."""
+    catalogue = {model.pk: model.codes for model in catalogue_models(token or None)}
+    rest = {row["model_id"] for row in rows if row["model_id"] not in catalogue}
+    other: dict[int, list[str]] = {}
+    if rest:
+        for model_id, code in ValidationModel.occupations.through.objects.filter(
+            validationmodel_id__in=sorted(rest)
+        ).values_list("validationmodel_id", "occupation__code"):
+            other.setdefault(model_id, []).append(code)
+    for row in rows:
+        codes = catalogue.get(row["model_id"])
+        row["occupation_codes"] = sorted(
+            codes if codes is not None else other.get(row["model_id"], ())
+        )
+
+
+# The offer's own columns an API row reads, in OFFER_ROW_FIELDS' order after the relations.
+_OWN_COLUMNS = (
+    "external_id",
+    "status",
+    "address",
+    "latitude",
+    "longitude",
+    "description",
+    "on_site",
+    "remote",
+    "at_workplace",
+    "languages",
+    "capacity_per_year",
+    "lead_time_weeks",
+    "cost_to_individual",
+    "eligibility",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "url",
+    "valid_from",
+    "valid_to",
+    "last_reviewed",
+    "updated_at",
+)
+
+
+def _published_page_rows(
+    counts: list[PlaceCount],
+    *,
+    limited: bool,
+    intent: SearchIntent,
+    origin: Origin | None,
+    start: int,
+    size: int,
+) -> list[dict[str, Any]]:
+    """Rows of the published offers ranked `start` to `start + size` among the pairs
+    `counts` (which `limited` says are only some places of their models): the same order
+    as `offer_search_page` (relevance, distance with unknown last, id)."""
+    rank = _ranker(intent, origin)
+    needed, first_start = _page_pairs(counts, rank, start, size)
+    if not needed or size <= 0:
+        return []
+    params: list[Any] = []
+    # The pairs: a model with all its places wanted (and no place limit) is named alone.
+    wanted: dict[int, set[int]] = {}
+    for place in needed:
+        wanted.setdefault(place.model_id, set()).add(place.municipality_id)
+    held: dict[int, int] = {}
+    for place in counts:
+        held[place.model_id] = held.get(place.model_id, 0) + 1
+    pairs: list[str] = []
+    whole = sorted(pk for pk, places in wanted.items() if not limited and len(places) == held[pk])
+    if whole:
+        pairs.append(f"o.model_id IN ({', '.join(['%s'] * len(whole))})")
+        params += whole
+    for model_id, places in sorted(wanted.items()):
+        if model_id in whole:
+            continue
+        pairs.append(
+            f"(o.model_id = %s AND o.municipality_id IN ({', '.join(['%s'] * len(places))}))"
+        )
+        params += [model_id, *sorted(places)]
+    today = connection.ops.adapt_datefield_value(timezone.localdate())
+    ordering = ""
+    if len({rank(place) for place in needed}) > 1:
+        relevance = {place.model_id: intent.models.get(place.model_id, 0.0) for place in needed}
+        ordering += "CASE o.model_id " + " ".join(["WHEN %s THEN %s"] * len(relevance))
+        ordering += " ELSE 0.0 END DESC, "
+        params_order: list[Any] = [n for pair in relevance.items() for n in pair]
+        if origin is not None:
+            near = {
+                place.municipality_id: origin.distances[place.municipality_id]
+                for place in needed
+                if place.municipality_id in origin.distances
+            }
+            if near:  # without any known distance the order does not change
+                ordering += "CASE o.municipality_id " + " ".join(["WHEN %s THEN %s"] * len(near))
+                ordering += " ELSE NULL END ASC NULLS LAST, "
+                params_order += [n for pair in near.items() for n in pair]
+    else:
+        params_order = []
+    columns = ", ".join(f"o.{column}" for column in _OWN_COLUMNS)
+    sql = (
+        f"SELECT o.id, o.model_id, o.provider_id, o.municipality_id, p.name, {columns} "  # noqa: S608
+        "FROM atlas_offer o INNER JOIN accounts_organisation p ON p.id = o.provider_id "
+        "WHERE o.status = %s AND (o.valid_from IS NULL OR o.valid_from <= %s) "
+        "AND (o.valid_to IS NULL OR o.valid_to >= %s) "
+        f"AND ({' OR '.join(pairs)}) ORDER BY {ordering}o.id LIMIT %s OFFSET %s"
+    )
+    all_params = [
+        PublicationStatus.PUBLISHED,
+        today,
+        today,
+        *params,
+        *params_order,
+        size,
+        start - first_start,
+    ]
+    converters = _own_column_converters()
+    models = _group_models(intent.data_token or None)
+    municipalities = _municipalities_by_pk(intent.data_token or None)
+    rows: list[dict[str, Any]] = []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, all_params)
+        for pk, model_id, provider_id, municipality_id, provider_name, *own in cursor.fetchall():
+            model = models.get(model_id) or ValidationModel.objects.get(pk=model_id)
+            municipality = municipalities[municipality_id]
+            row: dict[str, Any] = {
+                "id": pk,
+                "model_id": model_id,
+                "model__name": model.name,
+                "model__kind": model.kind,
+                "provider_id": provider_id,
+                "provider__name": provider_name,
+                "municipality_id": municipality_id,
+                "municipality__code": municipality.code,
+                "municipality__name": municipality.name,
+                "municipality__county__code": municipality.county.code,
+            }
+            for name, value in zip(_OWN_COLUMNS, own, strict=True):
+                for convert in converters[name]:
+                    value = convert(value, None, connection)
+                row[name] = value
+            rows.append(row)
+    return rows
+
+
+def _own_column_converters() -> dict[str, list[Any]]:
+    """The database backend's converters of each `_OWN_COLUMNS` field (SQLite gives dates
+    and times as text; PostgreSQL needs none)."""
+    converters: dict[str, list[Any]] = {}
+    for name in _OWN_COLUMNS:
+        field = cast(Field[Any, Any], Offer._meta.get_field(name))
+        column = field.get_col(Offer._meta.db_table)
+        converters[name] = connection.ops.get_db_converters(column) + field.get_db_converters(
+            connection
+        )
+    return converters
+
+
+def _municipalities_by_pk(token: str | None) -> dict[int, Municipality]:
+    by_code, _distances = _distance_table(token)
+    return {municipality.pk: municipality for municipality in by_code.values()}
+
+
+@dataclass(frozen=True)
+class OfferSummary:
+    """What a group on the search page shows of one offer."""
+
+    pk: int
+    model_id: int
+    municipality_id: int
+    provider_name: str
+    municipality_name: str
+    cost_to_individual: int | None
+    lead_time_weeks: int | None
+    remote: bool
+    url: str
+    distance_km: float | None
+
+    @property
+    def cost_text(self) -> str:
+        return cost_text(self.cost_to_individual)
 
 
 @dataclass
@@ -513,7 +859,7 @@ class ModelGroup:
     model: ValidationModel
     relevance: float
     count: int
-    offers: list[Offer]
+    offers: list[OfferSummary]
 
     @property
     def more(self) -> int:
@@ -530,6 +876,46 @@ class GroupedResult:
     intent: SearchIntent
 
 
+# Validation models with their branch, per data token: a group shows a model's name, kind and
+# branch, which a search would otherwise join on every offer it reads.
+_GROUP_MODELS: dict[str, dict[int, ValidationModel]] = {}
+
+
+def _group_models(token: str | None) -> dict[int, ValidationModel]:
+    token = token or figures_data_token()
+    found = _GROUP_MODELS.get(token)
+    if found is None:
+        found = {
+            model.pk: model
+            for model in ValidationModel.objects.select_related("branch").defer(
+                "summary", "parties", "source_urls"
+            )
+        }
+        _GROUP_MODELS.clear()
+        _GROUP_MODELS[token] = found
+    return found
+
+
+# The columns of an OfferSummary, after its id, model and municipality ids.
+_SUMMARY_FIELDS = (
+    "pk",
+    "model_id",
+    "municipality_id",
+    "provider__name",
+    "municipality__name",
+    "cost_to_individual",
+    "lead_time_weeks",
+    "remote",
+)
+
+
+def offer_url_pattern() -> str:
+    """The offer page's address with `{}` for the id: one `reverse` per page of results
+    instead of one per offer."""
+    marker = 999_999_999
+    return reverse("atlas:offer-detail", kwargs={"pk": marker}).replace(str(marker), "{}")
+
+
 def offer_groups(
     *, filters: SearchFilters, per_model: int = 3, intent: SearchIntent | None = None
 ) -> GroupedResult:
@@ -538,10 +924,17 @@ def offer_groups(
 
     The matches are counted per model and municipality (`place_counts`); from those counts
     and the distances the pairs that can hold each model's nearest offers are known, and one
-    query reads the first few offers of just those pairs with their relations.
+    query reads the first few offers of just those pairs, as rows.
     """
-    queryset, origin, intent = offer_matches(filters=filters, intent=intent)
-    counts = _counts_for(queryset, filters=filters, base=None, origin=origin, intent=intent)
+    if intent is None:
+        intent = search_intent(filters.query, language=filters.words_language)
+    origin = municipality_origin(filters.municipality, token=intent.data_token or None)
+    queryset: QuerySet[Offer] | None = None
+    if _model_level(filters=filters, base=None, origin=origin, intent=intent):
+        counts = _published_counts_for(filters=filters, origin=origin, intent=intent)[0]
+    else:
+        queryset, origin, intent = offer_matches(filters=filters, intent=intent)
+        counts = place_counts(queryset)
     in_model: dict[int, int] = {}
     by_model: dict[int, list[PlaceCount]] = {}
     for place in counts:
@@ -561,30 +954,19 @@ def offer_groups(
             taken += sum(place.count for place in tier)
             if taken >= per_model:
                 break
-    offers: list[Offer] = []
+    offers: list[OfferSummary] = []
     if chosen:
-        offers = list(
-            queryset.filter(_places_q(chosen, counts))
-            .order_by()
-            .select_related("model__branch", "provider", "municipality")
-            .defer(*GROUP_HEAVY_COLUMNS)
-            .annotate(
-                position=Window(
-                    RowNumber(),
-                    partition_by=[F("model_id"), F("municipality_id")],
-                    order_by=F("pk").asc(),
-                )
-            )
-            .filter(position__lte=per_model)
+        offers = _first_offers(
+            chosen, counts, queryset=queryset, origin=origin, per_model=per_model, intent=intent
         )
-    _with_distance(offers, origin)
+    models = _group_models(intent.data_token or None)
     groups_by_model: dict[int, ModelGroup] = {}
     offers.sort(key=lambda offer: (*_distance_key(origin, offer.municipality_id), offer.pk))
     for offer in offers:
         group = groups_by_model.get(offer.model_id)
         if group is None:
             group = groups_by_model[offer.model_id] = ModelGroup(
-                model=offer.model,
+                model=models.get(offer.model_id) or ValidationModel.objects.get(pk=offer.model_id),
                 relevance=intent.models.get(offer.model_id, 0.0),
                 count=in_model[offer.model_id],
                 offers=[],
@@ -593,7 +975,7 @@ def offer_groups(
             group.offers.append(offer)
 
     def nearest(group: ModelGroup) -> float:
-        distance = getattr(group.offers[0], "distance_km", None)
+        distance = group.offers[0].distance_km
         return distance if distance is not None else 0.0
 
     groups = sorted(
@@ -603,6 +985,103 @@ def offer_groups(
     return GroupedResult(
         groups=groups, count=sum(g.count for g in groups), origin=origin, intent=intent
     )
+
+
+def _first_offers(
+    chosen: list[PlaceCount],
+    counts: list[PlaceCount],
+    *,
+    queryset: QuerySet[Offer] | None,
+    origin: Origin | None,
+    per_model: int,
+    intent: SearchIntent,
+) -> list[OfferSummary]:
+    """The first `per_model` offers by id of each pair in `chosen`, as summaries: a window in
+    a subquery. With `queryset` (filters beyond models and places) its compiled conditions;
+    without, the pairs are all that is asked of published offers, and the query is written
+    out here, which costs less than building and compiling it through the ORM."""
+    url = offer_url_pattern()
+    distances = origin.distances if origin is not None else {}
+    params: list[Any]
+    if queryset is not None:
+        numbered = (
+            queryset.filter(_places_q(chosen, counts))
+            .order_by()
+            .annotate(
+                position=Window(
+                    RowNumber(),
+                    partition_by=[F("model_id"), F("municipality_id")],
+                    order_by=F("pk").asc(),
+                )
+            )
+            .values_list(*_SUMMARY_FIELDS, "position")
+        )
+        sql, compiled = numbered.query.sql_with_params()
+        params = list(compiled)
+        # The ORM names each column after its lookup ("provider__name"), so they differ.
+        sql = f'SELECT * FROM ({sql}) AS numbered WHERE numbered."position" <= %s'  # noqa: S608
+    else:
+        names = _municipalities_by_pk(intent.data_token or None)
+        pairs_sql, pair_params = _pairs_condition(chosen)
+        today = connection.ops.adapt_datefield_value(timezone.localdate())
+        sql = (
+            "SELECT * FROM (SELECT o.id, o.model_id, o.municipality_id, p.name, "  # noqa: S608
+            "o.cost_to_individual, o.lead_time_weeks, o.remote, ROW_NUMBER() OVER "
+            "(PARTITION BY o.model_id, o.municipality_id ORDER BY o.id) AS position "
+            "FROM atlas_offer o INNER JOIN accounts_organisation p ON p.id = o.provider_id "
+            "WHERE o.status = %s AND (o.valid_from IS NULL OR o.valid_from <= %s) "
+            f"AND (o.valid_to IS NULL OR o.valid_to >= %s) AND ({pairs_sql})) AS numbered "
+            "WHERE numbered.position <= %s"
+        )
+        params = [PublicationStatus.PUBLISHED, today, today, *pair_params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, per_model])
+        found = cursor.fetchall()
+    if queryset is None:
+        # The municipality's name from the distance table, not a join.
+        found = [
+            (pk, model, place, provider, names[place].name, cost, weeks, remote, position)
+            for pk, model, place, provider, cost, weeks, remote, position in found
+        ]
+    return [
+        OfferSummary(
+            pk=pk,
+            model_id=model_id,
+            municipality_id=municipality_id,
+            provider_name=provider_name,
+            municipality_name=municipality_name,
+            cost_to_individual=cost,
+            lead_time_weeks=weeks,
+            remote=bool(remote),
+            url=url.format(pk),
+            distance_km=distances.get(municipality_id),
+        )
+        for (
+            pk,
+            model_id,
+            municipality_id,
+            provider_name,
+            municipality_name,
+            cost,
+            weeks,
+            remote,
+            _position,
+        ) in found
+    ]
+
+
+def _pairs_condition(places: list[PlaceCount]) -> tuple[str, list[int]]:
+    """SQL for offers (`o`) in exactly the (model, municipality) pairs of `places`."""
+    wanted: dict[int, set[int]] = {}
+    for place in places:
+        wanted.setdefault(place.model_id, set()).add(place.municipality_id)
+    parts: list[str] = []
+    params: list[int] = []
+    for model_id, municipalities in sorted(wanted.items()):
+        marks = ", ".join(["%s"] * len(municipalities))
+        parts.append(f"(o.model_id = %s AND o.municipality_id IN ({marks}))")
+        params += [model_id, *sorted(municipalities)]
+    return " OR ".join(parts), params
 
 
 def guidance_contact(municipality_code: str) -> Organisation | None:
@@ -672,53 +1151,83 @@ def education_search(
     return queryset.order_by(*ordering), origin
 
 
+@dataclass(frozen=True)
+class EducationSummary:
+    """What the search page shows of one complementary education."""
+
+    pk: int
+    title: str
+    provider_name: str
+    municipality_id: int
+    municipality_name: str
+    form: str
+    remote: bool
+    url: str
+    distance_km: float | None
+
+    @property
+    def form_label(self) -> str:
+        return str(dict(EducationForm.choices).get(self.form, self.form))
+
+
+_EDUCATION_FIELDS = (
+    "pk",
+    "title",
+    "provider__name",
+    "municipality_id",
+    "municipality__name",
+    "form",
+    "remote",
+)
+
+
 def education_nearest(
     *,
     filters: SearchFilters,
     origin: Origin | None,
     intent: SearchIntent | None = None,
     limit: int = 10,
-) -> list[ComplementaryEducation]:
-    """The first `limit` of `education_search` (nearest, then by title), for the search page.
-
-    With a place to measure from, the matches are counted per municipality first and only
-    the nearest municipalities that hold `limit` of them are ranked."""
+) -> list[EducationSummary]:
+    """The first `limit` of `education_search` (nearest, then by title), for the search page,
+    as rows."""
     queryset, origin = _education_matches(filters=filters, origin=origin, intent=intent)
-    queryset = queryset.defer(
-        "search_stems", "description", "municipality__boundary", "municipality__county__boundary"
-    )
-    if origin is None:
-        return list(queryset.order_by("title", "pk")[:limit])
-    per_place = dict(
-        queryset.order_by()
-        .values("municipality_id")
-        .annotate(n=Count("pk"))
-        .values_list("municipality_id", "n")
-    )
-    tiers: dict[tuple[bool, float], list[int]] = {}
-    for municipality_id in per_place:
-        tiers.setdefault(_distance_key(origin, municipality_id), []).append(municipality_id)
-    places: list[int] = []
-    taken = 0
-    for key in sorted(tiers):
-        places.extend(tiers[key])
-        taken += sum(per_place[pk] for pk in tiers[key])
-        if taken >= limit:
-            break
-    if not places:
-        return []
-    nearest = (
-        queryset.filter(municipality_id__in=sorted(places))
-        .annotate(
-            distance_km=_case_sql(
-                '"atlas_complementaryeducation"."municipality_id"',
-                {pk: origin.distances[pk] for pk in places if pk in origin.distances},
-                "NULL",
+    marker = 999_999_999
+    url = reverse("atlas:education-detail", kwargs={"pk": marker}).replace(str(marker), "{}")
+    distances = origin.distances if origin is not None else {}
+
+    def summaries(rows: QuerySet[Any]) -> list[EducationSummary]:
+        return [
+            EducationSummary(
+                pk=pk,
+                title=title,
+                provider_name=provider_name,
+                municipality_id=municipality_id,
+                municipality_name=municipality_name,
+                form=form,
+                remote=remote,
+                url=url.format(pk),
+                distance_km=distances.get(municipality_id),
             )
-        )
-        .order_by(F("distance_km").asc(nulls_last=True), "title", "pk")
-    )
-    return list(nearest[:limit])
+            for (
+                pk,
+                title,
+                provider_name,
+                municipality_id,
+                municipality_name,
+                form,
+                remote,
+            ) in rows.values_list(*_EDUCATION_FIELDS)[:limit]
+        ]
+
+    if origin is None:
+        return summaries(queryset.order_by("title", "pk"))
+    # One query, all matches ordered by distance: the database sorts the few hundred or
+    # thousand matches in about a millisecond, less than counting them per municipality
+    # first and then reading the nearest (two round trips) took.
+    nearest = queryset.annotate(
+        distance_km=_distance_expression(origin, "atlas_complementaryeducation")
+    ).order_by(F("distance_km").asc(nulls_last=True), "title", "pk")
+    return summaries(nearest)
 
 
 def offer_detail_queryset(base: QuerySet[Offer]) -> QuerySet[Offer]:

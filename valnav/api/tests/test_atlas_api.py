@@ -210,9 +210,9 @@ def test_offer_list_queries_do_not_grow_with_the_page(welding, django_assert_max
     for index in range(size):
         OfferFactory(model=models[index % 3], municipality=place("1980"))
     # The first request after a change reads the data token and prepares under it the
-    # distance table, the published offers counted per place and the catalogue of models
-    # with their occupations (two); then the page.
-    with django_assert_max_num_queries(6):
+    # distance table, the published offers counted per place, the catalogue of models
+    # with their occupations (two) and the models' names; then the page.
+    with django_assert_max_num_queries(7):
         response = Client().get("/api/v1/offers", {"municipality": "1880", "limit": 200})
     assert response.json()["count"] == size
     assert all(item["occupations"] == ["7212", "7411"] for item in response.json()["items"])
