@@ -191,15 +191,7 @@ _LANGUAGE_SEPARATORS = re.compile(r"[;,\s]+")
 def _languages(name: str) -> Callable[[str], SQLValue]:
     default = str(_model_field("languages").get_default())
 
-    known: dict[str, SQLValue] = {}  # a file repeats a few language lists over and over
-
     def parse(value: str) -> SQLValue:
-        found = known.get(value)
-        if found is None:
-            found = known[value] = parse_new(value)
-        return found
-
-    def parse_new(value: str) -> SQLValue:
         codes: list[str] = []
         for part in _LANGUAGE_SEPARATORS.split(value.casefold()):
             if not part:
@@ -258,6 +250,8 @@ _PARSER_KINDS: dict[str, Callable[[str], Callable[[str], SQLValue]]] = {
     "status": _status,
     "last_reviewed": _date,
 }
+# Columns of a few values repeated over a file, each parsed once (see parsers.from_cell).
+_REPEATING = frozenset({_boolean, _integer, _date, _languages, _status})
 
 
 # --- The import --------------------------------------------------------------------------------
@@ -305,16 +299,8 @@ class _Catalogue:
                 )
             )
         self._model_stems: dict[int, list[str]] = {}
-        self._orgnrs: dict[str, str] = {}
         self._name_stems: dict[str, list[str]] = {}
         self._place_stems: dict[int, list[str]] = {}
-
-    def orgnr(self, text: str) -> str:
-        """normalize_orgnr, once per distinct text (a file names each provider many times)."""
-        found = self._orgnrs.get(text)
-        if found is None:
-            found = self._orgnrs[text] = normalize_orgnr(text)
-        return found
 
     def model_stems(self, model: ValidationModel) -> list[str]:
         """The stems of the model's part of an offer's search text (see services.offer_stems)."""
@@ -384,8 +370,12 @@ class OfferImporter(Importer[_Row]):
     def __init__(self, actor: User | None) -> None:
         self.actor = actor
         self.catalogue = _Catalogue(actor)
-        self.parsers = {key: kind(key) for key, kind in _PARSER_KINDS.items()}
+        self.parsers = {
+            key: parsers.from_cell(kind(key), remember=kind in _REPEATING)
+            for key, kind in _PARSER_KINDS.items()
+        }
         self.external_id_limit = _max_length("external_id") or 0
+        self._providers: dict[tuple[str, str], Organisation] = {}
 
     def check_header(self, columns: BoundColumns, errors: list[RowError]) -> None:
         if "provider_org_number" not in columns and "provider_name" not in columns:
@@ -400,7 +390,10 @@ class OfferImporter(Importer[_Row]):
                     },
                 )
             )
-        self.data = [(key, self.parsers[key]) for key in DATA_FIELDS if key in columns]
+        # The data columns the file has, by position: read_row parses the raw cells.
+        self.data = [
+            (key, columns.index[key], self.parsers[key]) for key in DATA_FIELDS if key in columns
+        ]
 
     def read_row(self, row: Row) -> _Row | None:
         external_id = row.cell("external_id")
@@ -441,9 +434,11 @@ class OfferImporter(Importer[_Row]):
             )
         else:
             values["municipality_id"] = municipality.pk
-        for key, parse in self.data:
+        cells = row.cells
+        width = len(cells)
+        for key, position, parse in self.data:
             try:
-                values[key] = parse(row.cell(key))
+                values[key] = parse(cells[position] if position < width else "")
             except CellError as error:
                 row.error(key, error.message)
         if row.failed or provider is None or municipality is None:
@@ -461,12 +456,22 @@ class OfferImporter(Importer[_Row]):
         )
 
     def _provider(self, row: Row) -> Organisation | None:
+        """The row's provider, each (organisationsnummer, name) looked up and checked once
+        (a file names each provider many times); None, and the error noted, if there is none."""
         orgnr = row.cell("provider_org_number")
         name = row.cell("provider_name")
+        provider = self._providers.get((orgnr, name))
+        if provider is None:
+            provider = self._find_provider(row, orgnr, name)
+            if provider is not None:
+                self._providers[(orgnr, name)] = provider
+        return provider
+
+    def _find_provider(self, row: Row, orgnr: str, name: str) -> Organisation | None:
         provider: Organisation | None = None
         if orgnr:
             try:
-                provider = self.catalogue.by_orgnr.get(self.catalogue.orgnr(orgnr))
+                provider = self.catalogue.by_orgnr.get(normalize_orgnr(orgnr))
             except OrgNumberError as error:
                 row.error("provider_org_number", str(ORGNR_MESSAGES[error.code]))
                 return None

@@ -452,7 +452,10 @@ def _insert_prepared[M: Model](model: type[M], objs: list[M]) -> None:
         model._default_manager.bulk_create(objs, batch_size=OFFER_WRITE_CHUNK)
         return
     ops = connection.ops
+    # Read once: `connection` is a proxy whose every attribute is looked up per thread.
+    alias = connection.alias
     pk = model._meta.pk
+    pk_attname = pk.attname
     columns = [
         field for field in model._meta.concrete_fields if field is not pk and not field.generated
     ]
@@ -484,9 +487,10 @@ def _insert_prepared[M: Model](model: type[M], objs: list[M]) -> None:
             for obj, (key,) in zip(
                 chunk, ops.fetch_returned_rows(cursor, returning_params), strict=True
             ):
-                obj.pk = key
-                obj._state.adding = False
-                obj._state.db = connection.alias
+                obj.__dict__[pk_attname] = key
+                state = obj._state
+                state.adding = False
+                state.db = alias
 
 
 def _prepared(field: Field[Any, Any], values: Iterable[Any]) -> tuple[Any, ...]:

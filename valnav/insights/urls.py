@@ -7,6 +7,7 @@ from valnav.insights import (
     views_equity,
     views_focus,
     views_gaps,
+    views_imports,
     views_index,
     views_value,
 )
@@ -17,6 +18,7 @@ urlpatterns = (
     views_index.urlpatterns
     + views_demand.urlpatterns
     + views_equity.urlpatterns
+    + views_imports.urlpatterns
     + views_gaps.urlpatterns
     + views_value.urlpatterns
     + views_focus.urlpatterns

@@ -1,9 +1,5 @@
 """Demand pages: the latest Yrkesbarometer round with Arbetsförmedlingen's assessments and the
-shortage flags, its import, and the shortage rule.
-
-As with the case import, the upload is not kept between the check and the import: a demand file
-is small, so the person checks it (a dry run with every row error) and imports the same file.
-"""
+shortage flags, and the shortage rule (the import: views_imports)."""
 
 from __future__ import annotations
 
@@ -18,20 +14,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from valnav.core.decorators import require_perm
 from valnav.core.permissions import Perm, user_has_perm
-from valnav.core.tabular.forms import upload_form
-from valnav.core.tabular.views import upload_page
 from valnav.insights.demand import (
-    COLUMNS,
-    OFFICIAL_URL,
-    demand_import,
     demand_latest,
     shortage_rule_active,
     shortage_rule_update,
 )
 from valnav.insights.models import RecruitmentSituation
 from valnav.places.models import County
-
-MAX_UPLOAD_BYTES = 16 * 1024 * 1024
 
 
 class DemandFilterForm(forms.Form):
@@ -42,18 +31,6 @@ class DemandFilterForm(forms.Form):
         empty_label=_("All counties"),
     )
     q = forms.CharField(label=_("Occupation"), required=False, max_length=100)
-
-
-DemandImportForm = upload_form(
-    max_bytes=MAX_UPLOAD_BYTES,
-    accept=".json,.csv,.xlsx,.txt,application/json,text/csv,"
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    label=_("Yrkesbarometer file"),
-    help_text=_(
-        "Arbetsförmedlingen's yrkesbarometer.json as published, or the same columns as CSV "
-        "(any delimiter, UTF-8 or the Windows-1252 that Excel writes) or XLSX."
-    ),
-)
 
 
 class ShortageRuleForm(forms.Form):
@@ -98,25 +75,6 @@ def demand_view(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @require_perm(Perm.IMPORT_DEMAND)
-def demand_import_view(request: HttpRequest) -> HttpResponse:
-    """GET: the upload form. POST: check the file (action=check) or import it (action=import)."""
-    return upload_page(
-        request,
-        form_class=DemandImportForm,
-        run=lambda source, filename, dry_run: demand_import(
-            source=source, filename=filename, dry_run=dry_run
-        ),
-        template="insights/demand_import.html",
-        context={
-            "columns": COLUMNS,
-            "columns_caption": _("Columns of a demand file"),
-            "official_url": OFFICIAL_URL,
-        },
-    )
-
-
-@require_http_methods(["GET", "POST"])
-@require_perm(Perm.IMPORT_DEMAND)
 def shortage_rule_view(request: HttpRequest) -> HttpResponse:
     """The rule that makes an observation a shortage (bristyrke)."""
     rule = shortage_rule_active()
@@ -138,6 +96,5 @@ def shortage_rule_view(request: HttpRequest) -> HttpResponse:
 
 urlpatterns: list[URLPattern] = [
     path(_("demand/"), demand_view, name="demand"),
-    path(_("demand/import/"), demand_import_view, name="demand-import"),
     path(_("demand/shortage-rule/"), shortage_rule_view, name="demand-rule"),
 ]

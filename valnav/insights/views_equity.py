@@ -11,22 +11,18 @@ from django.shortcuts import render
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET
 
 from valnav.casework.statistics import case_counts
 from valnav.core.decorators import require_perm
 from valnav.core.numbers import number_text
 from valnav.core.permissions import Perm, user_has_perm
-from valnav.core.tabular.forms import upload_form
-from valnav.core.tabular.views import upload_page
 from valnav.insights.aggregates import reported_statistics
 from valnav.insights.equity import HIDDEN, AreaEquity, Equity, Share, municipality_equity
 from valnav.insights.equity_trend import equity_trend
 from valnav.lib.csv_io import spreadsheet_safe
 from valnav.lib.disclosure import SUPPRESS_BELOW, Period, parse_period
 from valnav.places.models import County, Municipality
-from valnav.places.population_io import COLUMNS as POPULATION_COLUMNS
-from valnav.places.population_io import population_import
 
 PERIOD_HELP = gettext_lazy(
     "A whole calendar year or all time: parts of a year are not published, so that two "
@@ -166,40 +162,7 @@ def equity_csv(request: HttpRequest) -> HttpResponse:
     return response
 
 
-PopulationImportForm = upload_form(
-    accept=".json,.csv,.xlsx,.txt,application/json,text/csv",
-    label=gettext_lazy("Population file from SCB"),
-    help_text=gettext_lazy(
-        "The table Folkmängd efter region, ålder, kön och år from SCB's Statistikdatabasen, "
-        "saved as JSON-stat or CSV."
-    ),
-)
-
-
-@require_http_methods(["GET", "POST"])
-@require_perm(Perm.IMPORT_DEMAND)
-def population_import_view(request: HttpRequest) -> HttpResponse:
-    """GET: the upload form. POST: check SCB's file (action=check) or import it."""
-    return upload_page(
-        request,
-        form_class=PopulationImportForm,
-        run=lambda source, filename, dry_run: population_import(
-            source=source, filename=filename, dry_run=dry_run
-        ),
-        template="insights/population_import.html",
-        context={
-            "columns": POPULATION_COLUMNS,
-            "columns_caption": _("Columns of a population file"),
-        },
-    )
-
-
 urlpatterns: list[URLPattern] = [
     path(gettext_lazy("insights/equity/"), equity_page, name="equity"),
     path(gettext_lazy("insights/equity.csv"), equity_csv, name="equity-csv"),
-    path(
-        gettext_lazy("insights/population/import/"),
-        population_import_view,
-        name="population-import",
-    ),
 ]

@@ -2,16 +2,14 @@
 refused with errors that say where, and a refused file writes no individual, case, transition
 or access-log entry.
 
-The strategies and checks are the offer import's (valnav.atlas.tests.test_offer_io_properties);
-each example runs in a transaction rolled back at its end, for the reason given there.
+The strategies and checks are the importers' shared ones (valnav.core.tests.importing).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
@@ -19,23 +17,21 @@ from hypothesis import given, settings
 
 from valnav.accounts.models import Organisation, User
 from valnav.atlas.tests.factories import ValidationModelFactory
-from valnav.atlas.tests.test_offer_io_properties import (
-    PROPERTY_SETTINGS,
-    Table,
-    Upload,
-    assert_located,
-    assert_page_shows,
-    assert_refused_at_the_field,
-    counts,
-    csv_source,
-    rolled_back,
-    sheet_rows,
-    uploads,
-    xlsx_source,
-)
 from valnav.casework.case_io import cases_import
 from valnav.casework.models import CaseTransition, Individual, ValidationCase
 from valnav.core.models import AccessLogEntry
+from valnav.core.tabular import ImportReport
+from valnav.core.tests.importing import (
+    PROPERTY_SETTINGS,
+    Table,
+    Upload,
+    assert_upload_page_refuses_or_imports,
+    assert_whole_or_nothing,
+    csv_source,
+    rolled_back,
+    uploads,
+    xlsx_source,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -153,21 +149,20 @@ def test_the_valid_file_imports_as_csv_and_xlsx(
 def test_any_file_imports_whole_or_reports_located_errors_and_writes_nothing(
     personas: dict[str, User], komvux: Organisation, upload: Upload
 ) -> None:
-    with rolled_back():
-        before = counts(WRITTEN)
-        report = cases_import(
+    def run(upload: Upload) -> ImportReport:
+        return cases_import(
             actor=personas["assessor_vasteras_komvux"],
             organisation=komvux,
             source=upload.source,
             filename=upload.filename,
             dry_run=False,
         )
-        if report.errors:
-            assert_located(report.errors, sheet_rows(upload.source))
-            assert counts(WRITTEN) == before
-        else:
-            cases = ValidationCase.objects.count() - before["casework.ValidationCase"]
-            assert cases == report.cases
+
+    def imported(before: Mapping[str, int], report: ImportReport) -> None:
+        cases = ValidationCase.objects.count() - before["casework.ValidationCase"]
+        assert cases == report.cases
+
+    assert_whole_or_nothing(upload, run, WRITTEN, imported=imported)
 
 
 @settings(PROPERTY_SETTINGS, max_examples=25)
@@ -177,24 +172,9 @@ def test_the_import_page_never_fails_and_shows_the_errors(
 ) -> None:
     client = Client()
     client.force_login(personas["assessor_vasteras_komvux"])
-    with rolled_back():
-        before = counts(WRITTEN)
-        response = client.post(
-            reverse("casework:import"),
-            {
-                "organisation": komvux.pk,
-                "file": SimpleUploadedFile(upload.filename, upload.source),
-                "action": "import",
-            },
-        )
-        if not upload.source:
-            assert_refused_at_the_field(response)
-            return
-        assert response.status_code == 200
-        report = response.context["report"]
-        if report.errors:
-            assert_page_shows(response.content, report.errors)
-            assert counts(WRITTEN) == before
+    assert_upload_page_refuses_or_imports(
+        client, reverse("casework:import"), upload, WRITTEN, {"organisation": komvux.pk}
+    )
 
 
 def test_a_model_id_of_odd_digits_is_an_unknown_model(

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.utils.translation import gettext as _
 
+from valnav.core.tabular.columns import unescape
 from valnav.core.tabular.errors import CellError
 
 TRUE_WORDS = frozenset({"ja", "j", "yes", "y", "1", "true", "sant", "x"})
@@ -116,3 +117,29 @@ def parse_url(value: str, *, max_length: int | None = None) -> str:
         value = f"https://{value}"
     value = parse_text(value, max_length=max_length)
     return _validated(value, _URL_VALIDATOR, _("%(value)s is not a valid web address."))
+
+
+# A column's distinct values are remembered up to this many (see `from_cell`).
+REMEMBERED = 10_000
+_UNKNOWN = object()
+
+
+def from_cell[T](parse: Callable[[str], T], *, remember: bool = False) -> Callable[[str], T]:
+    """`parse` of a raw cell as `Row.cell` gives it (stripped, without the apostrophe exports
+    put before formula characters), for an importer that reads the cells of a row by position.
+    With `remember`, each distinct text is parsed once: a column of numbers, yes/no, dates or
+    codes repeats a few values over a whole file. A refused text is parsed (and refused) again
+    each time, so that every row with it gets its error."""
+    known: dict[str, T] = {}
+
+    def read(raw: str) -> T:
+        found = known.get(raw, _UNKNOWN)
+        if found is not _UNKNOWN:
+            return found  # type: ignore[return-value]  # only values of T are stored
+        text = raw.strip()
+        value = parse(unescape(text) if text[:1] == "'" else text)
+        if remember and len(known) < REMEMBERED:
+            known[raw] = value
+        return value
+
+    return read

@@ -9,7 +9,7 @@ import zipfile
 import pytest
 from django.utils import translation
 
-from valnav.core.tabular import Column, Columns, UnreadableFileError, read_sheet
+from valnav.core.tabular import CellError, Column, Columns, UnreadableFileError, parsers, read_sheet
 from valnav.core.tabular.reader import decode
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -122,3 +122,13 @@ def test_utf16_is_refused_with_advice():
     with translation.override("en"), pytest.raises(UnreadableFileError) as refused:
         decode("a;b".encode("utf-16"))
     assert "UTF-16" in refused.value.message
+
+
+def test_a_remembered_column_refuses_a_bad_value_on_every_row_it_stands_on():
+    parse = parsers.from_cell(
+        lambda text: parsers.parse_whole_number(text, maximum=100), remember=True
+    )
+    assert [parse(" 12 "), parse(" 12 "), parse("12")] == [12, 12, 12]
+    for _row in range(2):
+        with pytest.raises(CellError):
+            parse("tolv")

@@ -20,8 +20,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from valnav.accounts.models import User
-from valnav.atlas.tests import test_offer_io_properties as shared
 from valnav.core.tabular import RowError
+from valnav.core.tests import importing as shared
 from valnav.governance.budget_io import budget_import
 from valnav.governance.ledger import ledger_import
 from valnav.governance.models import Actual, BudgetLine, Financier, FinancingLine, Project

@@ -2,17 +2,16 @@
 Arbetsförmedlingen's shape is
 imported whole or refused with errors that say where, and a refused file writes nothing.
 
-The strategies and checks are the offer import's (valnav.atlas.tests.test_offer_io_properties);
-each example runs in a transaction rolled back at its end, for the reason given there.
+The strategies and checks are the importers' shared ones (valnav.core.tests.importing).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from pathlib import Path
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
@@ -20,45 +19,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from valnav.accounts.models import User
-from valnav.atlas.tests.test_offer_io_properties import (
-    PROPERTY_SETTINGS,
-    Table,
-    Upload,
-    assert_located,
-    assert_page_shows,
-    assert_refused_at_the_field,
-    cell_texts,
-    counts,
-    rolled_back,
-    sheet_rows,
-    uploads,
-)
+from valnav.core.tabular import ImportReport
+from valnav.core.tests import importing as shared
 from valnav.insights.demand import demand_import
 from valnav.insights.models import DemandObservation
 
 pytestmark = pytest.mark.django_db
 
-# Rows in the columns of Arbetsförmedlingen's file (test_demand's fixture), every one read.
-VALID: Table = [
-    [
-        "yrkesomrade",
-        "yb_yrke",
-        "yb_concept_id",
-        "lan",
-        "ssyk",
-        "ssyk_text",
-        "yb_beskrivning",
-        "jobbmojligheter",
-        "rekryteringssituation",
-        "paradox",
-        "prognos",
-        "text_jobbmojligheter",
-        "text_rekryteringssituation",
-        "hogsta_bedomningsniva",
-        "delvis_helt",
-        "omgang",
-        "taxonomi_version",
-    ],
+# Rows in the columns of Arbetsförmedlingen's file, in its order, every one read.
+FIELDS: list[object] = list(
+    json.loads((Path(__file__).parent / "fixtures" / "yrkesbarometer.json").read_bytes())[0]
+)
+VALID: shared.Table = [
+    FIELDS,
     [
         "Hälso- och sjukvård",
         "Undersköterskor",
@@ -124,7 +97,7 @@ WRITTEN = (DemandObservation,)
 def json_value() -> st.SearchStrategy[object]:
     """What a JSON field may hold: text, numbers, null, booleans, lists and objects."""
     scalars = st.one_of(
-        cell_texts(), st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False)
+        shared.cell_texts(), st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False)
     )
     return st.recursive(
         scalars,
@@ -136,7 +109,7 @@ def json_value() -> st.SearchStrategy[object]:
 
 
 @st.composite
-def json_uploads(draw: st.DrawFn) -> Upload:
+def json_uploads(draw: st.DrawFn) -> shared.Upload:
     """The valid rows as a JSON list of objects, with some fields replaced, removed or added;
     or a JSON document of another shape."""
     header, *rows = VALID
@@ -158,7 +131,7 @@ def json_uploads(draw: st.DrawFn) -> Upload:
         )
     )
     text = document if isinstance(document, str) else json.dumps(document)
-    return Upload(text.encode("utf-8"), "yb.json")
+    return shared.Upload(text.encode("utf-8"), "yb.json")
 
 
 def json_rows(source: bytes) -> set[int] | None:
@@ -166,7 +139,7 @@ def json_rows(source: bytes) -> set[int] | None:
     objects; a CSV or XLSX file's rows as for the other importers."""
     stripped = source.removeprefix(b"\xef\xbb\xbf").lstrip()
     if not stripped.startswith((b"[", b"{")):
-        return sheet_rows(source)
+        return shared.sheet_rows(source)
     try:
         data = json.loads(stripped)
     except (ValueError, RecursionError):
@@ -176,7 +149,7 @@ def json_rows(source: bytes) -> set[int] | None:
     return set(range(1, len(data) + 1))
 
 
-ANY_UPLOAD = st.one_of(uploads(VALID), json_uploads())
+ANY_UPLOAD = st.one_of(shared.uploads(VALID), json_uploads())
 
 
 @pytest.fixture(autouse=True)
@@ -186,55 +159,43 @@ def english() -> Iterator[None]:
 
 
 def test_the_valid_file_imports_as_csv_xlsx_and_json(reference_data: None) -> None:
-    from valnav.atlas.tests.test_offer_io_properties import csv_source, xlsx_source
-
     header, *rows = VALID
     as_json = json.dumps([dict(zip(header, row, strict=True)) for row in rows]).encode()
-    for source in (csv_source(VALID), xlsx_source(VALID), as_json):
-        with rolled_back():
+    for source in (shared.csv_source(VALID), shared.xlsx_source(VALID), as_json):
+        with shared.rolled_back():
             report = demand_import(source=source, filename="yb", dry_run=False)
             assert report.errors == []
             assert DemandObservation.objects.count() == 4  # 5321 and 5323 from one row
 
 
-@PROPERTY_SETTINGS
+@shared.PROPERTY_SETTINGS
 @given(upload=ANY_UPLOAD)
 def test_any_file_imports_whole_or_reports_located_errors_and_writes_nothing(
-    reference_data: None, upload: Upload
+    reference_data: None, upload: shared.Upload
 ) -> None:
-    with rolled_back():
-        before = counts(WRITTEN)
-        report = demand_import(source=upload.source, filename=upload.filename, dry_run=False)
-        if report.errors:
-            assert_located(report.errors, json_rows(upload.source))
-            assert counts(WRITTEN) == before
-        else:
-            assert DemandObservation.objects.count() == before["insights.DemandObservation"] + (
-                report.created
-            )
+    def imported(before: Mapping[str, int], report: ImportReport) -> None:
+        created = DemandObservation.objects.count() - before["insights.DemandObservation"]
+        assert created == report.created
+
+    shared.assert_whole_or_nothing(
+        upload,
+        lambda upload: demand_import(source=upload.source, filename=upload.filename, dry_run=False),
+        WRITTEN,
+        rows=json_rows,
+        imported=imported,
+    )
 
 
-@settings(PROPERTY_SETTINGS, max_examples=25)
+@settings(shared.PROPERTY_SETTINGS, max_examples=25)
 @given(upload=ANY_UPLOAD)
 def test_the_import_page_never_fails_and_shows_the_errors(
-    personas: dict[str, User], upload: Upload
+    personas: dict[str, User], upload: shared.Upload
 ) -> None:
     client = Client()
     client.force_login(personas["rua_vastmanland"])
-    with rolled_back():
-        before = counts(WRITTEN)
-        response = client.post(
-            reverse("insights:demand-import"),
-            {"file": SimpleUploadedFile(upload.filename, upload.source), "action": "import"},
-        )
-        if not upload.source:
-            assert_refused_at_the_field(response)
-            return
-        assert response.status_code == 200
-        report = response.context["report"]
-        if report.errors:
-            assert_page_shows(response.content, report.errors)
-            assert counts(WRITTEN) == before
+    shared.assert_upload_page_refuses_or_imports(
+        client, reverse("insights:demand-import"), upload, WRITTEN
+    )
 
 
 def test_a_nul_character_in_a_json_field_is_an_error_at_its_row_and_column(
