@@ -587,18 +587,8 @@ def offer_search_page(
     )
 
 
-# What an API list row holds: the offer's own columns and the names of its relations.
-OFFER_ROW_FIELDS = (
-    "id",
-    "model_id",
-    "model__name",
-    "model__kind",
-    "provider_id",
-    "provider__name",
-    "municipality_id",
-    "municipality__code",
-    "municipality__name",
-    "municipality__county__code",
+# The offer's own columns an API row reads, after the names of its relations.
+_OWN_COLUMNS = (
     "external_id",
     "status",
     "address",
@@ -621,6 +611,21 @@ OFFER_ROW_FIELDS = (
     "valid_to",
     "last_reviewed",
     "updated_at",
+)
+
+# What an API list row holds: the names of the offer's relations, then its own columns.
+OFFER_ROW_FIELDS = (
+    "id",
+    "model_id",
+    "model__name",
+    "model__kind",
+    "provider_id",
+    "provider__name",
+    "municipality_id",
+    "municipality__code",
+    "municipality__name",
+    "municipality__county__code",
+    *_OWN_COLUMNS,
 )
 
 
@@ -684,33 +689,6 @@ def _with_row_codes(rows: list[dict[str, Any]], token: str) -> None:
         row["occupation_codes"] = sorted(
             codes if codes is not None else other.get(row["model_id"], ())
         )
-
-
-# The offer's own columns an API row reads, in OFFER_ROW_FIELDS' order after the relations.
-_OWN_COLUMNS = (
-    "external_id",
-    "status",
-    "address",
-    "latitude",
-    "longitude",
-    "description",
-    "on_site",
-    "remote",
-    "at_workplace",
-    "languages",
-    "capacity_per_year",
-    "lead_time_weeks",
-    "cost_to_individual",
-    "eligibility",
-    "contact_name",
-    "contact_email",
-    "contact_phone",
-    "url",
-    "valid_from",
-    "valid_to",
-    "last_reviewed",
-    "updated_at",
-)
 
 
 def _published_page_rows(
