@@ -16,6 +16,12 @@ from dataclasses import dataclass
 from django.urls import reverse
 
 from tests.test_permission_matrix import EXPECTED, _kwargs, all_url_names
+from valnav.demo.atlas import demo_atlas_seed
+from valnav.demo.casework import seed_cases
+from valnav.demo.events import seed_events
+from valnav.demo.governance import seed_governance
+from valnav.demo.networks import seed_networks
+from valnav.demo.outreach import demo_outreach_seed
 
 NOT_A_PAGE = re.compile(
     r"(-csv|-pdf|-xlsx|-json|-ics|feed|:export)$|^api-v1:(?!openapi-view$)|^health"
@@ -94,3 +100,13 @@ def swept_pages() -> list[SweptPage]:
             found[persona].append(SweptPage(persona, name, path + query))
     found["admin"].append(SweptPage("admin", "admin:index", reverse("admin:index")))
     return [page for pages in found.values() for page in pages]
+
+
+def seed_swept_content() -> None:
+    """The demo content the swept pages show, so that lists and tables are as full as in use."""
+    demo_atlas_seed()
+    seed_cases()
+    seed_events()
+    demo_outreach_seed()
+    seed_networks()
+    seed_governance()

@@ -18,13 +18,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from tests.page_sweep import swept_pages
-from valnav.demo.atlas import demo_atlas_seed
-from valnav.demo.casework import seed_cases
-from valnav.demo.events import seed_events
-from valnav.demo.governance import seed_governance
-from valnav.demo.networks import seed_networks
-from valnav.demo.outreach import demo_outreach_seed
+from tests.page_sweep import seed_swept_content, swept_pages
 
 # What the bundled vnu (20.6.30, from 2020) does not know yet of today's HTML, and only that.
 # Each entry names the message as vnu words it.
@@ -58,12 +52,7 @@ def _vnu(paths: list[Path]) -> list[dict[str, Any]]:
 @pytest.mark.needs_system("java")
 @pytest.mark.django_db
 def test_every_swept_page_is_valid_html(personas, tmp_path):
-    demo_atlas_seed()
-    seed_cases()
-    seed_events()
-    demo_outreach_seed()
-    seed_networks()
-    seed_governance()
+    seed_swept_content()
     clients: dict[str, Client] = {}
     shown: dict[str, str] = {}  # file name: the page
     paths = []

@@ -19,13 +19,7 @@ import pytest
 
 from tests.browser.conftest import axe_problems
 from tests.browser.test_casework import log_in
-from tests.page_sweep import SweptPage, swept_pages
-from valnav.demo.atlas import demo_atlas_seed
-from valnav.demo.casework import seed_cases
-from valnav.demo.events import seed_events
-from valnav.demo.governance import seed_governance
-from valnav.demo.networks import seed_networks
-from valnav.demo.outreach import demo_outreach_seed
+from tests.page_sweep import SweptPage, seed_swept_content, swept_pages
 
 PHONE = (390, 844)
 
@@ -66,12 +60,7 @@ SIDEWAYS = """
 
 @pytest.fixture
 def demo_content(browser_data: dict[str, Any]) -> None:
-    demo_atlas_seed()
-    seed_cases()
-    seed_events()
-    demo_outreach_seed()
-    seed_networks()
-    seed_governance()
+    seed_swept_content()
 
 
 def _problems(page: Any, server: str, swept: SweptPage) -> list[str]:
