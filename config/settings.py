@@ -55,7 +55,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "valnav.core.admin_apps.ValnavAdminConfig",
     "django.contrib.humanize",
-    "ninja",  # serves Swagger UI from its own static files instead of a CDN
+    "ninja",  # Django Ninja; /api/v1/docs is our own page (valnav/api/v1/docs.py)
     "valnav.core.admin_apps.AxesConfig",
     "valnav.core.admin_apps.TasksConfig",
     "simple_history",
