@@ -1,4 +1,3 @@
-import csv
 import io
 import random
 from datetime import date
@@ -13,6 +12,7 @@ from valnav.accounts.models import Organisation
 from valnav.atlas.models import Offer, PublicationStatus, RegionPolicy, ValidationModel
 from valnav.atlas.offer_io import COLUMNS, offers_export, offers_import
 from valnav.atlas.services import offer_stems
+from valnav.core.tests.importing import rows_csv
 from valnav.places.models import County, Municipality
 
 pytestmark = pytest.mark.django_db
@@ -50,11 +50,7 @@ def good_row(external_id, **changes):
 
 
 def csv_bytes(rows, *, header=HEADER, delimiter=";", encoding="utf-8"):
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=header, delimiter=delimiter)
-    writer.writeheader()
-    writer.writerows(rows)
-    return buffer.getvalue().encode(encoding)
+    return rows_csv(rows, header=header, delimiter=delimiter, encoding=encoding)
 
 
 def xlsx_bytes(rows, *, header=HEADER):

@@ -1,7 +1,6 @@
 """Importing cases from spreadsheets: all or nothing, errors by row and column, histories that
 follow the process, idempotent with case references."""
 
-import csv
 import io
 import itertools
 from datetime import date, timedelta
@@ -25,6 +24,7 @@ from valnav.casework.case_io import (
 from valnav.casework.models import CaseTransition, Individual, ValidationCase
 from valnav.casework.states import TRANSITIONS, CaseState, Decision
 from valnav.core.models import AccessLogEntry
+from valnav.core.tests.importing import rows_csv
 from valnav.lib import fieldcrypto
 
 pytestmark = pytest.mark.django_db
@@ -69,11 +69,7 @@ def good_row(reference, **changes):
 
 
 def csv_bytes(rows, *, header=HEADER, delimiter=";", encoding="utf-8"):
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=header, delimiter=delimiter)
-    writer.writeheader()
-    writer.writerows(rows)
-    return buffer.getvalue().encode(encoding)
+    return rows_csv(rows, header=header, delimiter=delimiter, encoding=encoding)
 
 
 def located(report):

@@ -82,6 +82,21 @@ ODD_TEXTS = (
 )
 
 
+def rows_csv(
+    rows: Sequence[Mapping[str, object]],
+    *,
+    header: Sequence[str],
+    delimiter: str = ";",
+    encoding: str = "utf-8",
+) -> bytes:
+    """Rows of named cells as a CSV file with its header line, as a source exports them."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=header, delimiter=delimiter)
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue().encode(encoding)
+
+
 def long_texts() -> st.SearchStrategy[str]:
     """Text far longer than any column allows (a repeated short piece, cheap to generate)."""
     return st.builds(
