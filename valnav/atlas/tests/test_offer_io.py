@@ -12,7 +12,7 @@ from valnav.accounts.models import Organisation
 from valnav.atlas.models import Offer, PublicationStatus, RegionPolicy, ValidationModel
 from valnav.atlas.offer_io import COLUMNS, offers_export, offers_import
 from valnav.atlas.services import offer_stems
-from valnav.core.tests.importing import rows_csv
+from valnav.core.tests.importing import located, rows_csv
 from valnav.places.models import County, Municipality
 
 pytestmark = pytest.mark.django_db
@@ -66,10 +66,6 @@ def xlsx_bytes(rows, *, header=HEADER):
 
 def run(source, *, actor=None, dry_run=False, filename="erbjudanden.csv", **kwargs):
     return offers_import(actor=actor, source=source, filename=filename, dry_run=dry_run, **kwargs)
-
-
-def located(report):
-    return {(error.row, error.column) for error in report.errors}
 
 
 @pytest.fixture(autouse=True)

@@ -24,7 +24,7 @@ from valnav.casework.case_io import (
 from valnav.casework.models import CaseTransition, Individual, ValidationCase
 from valnav.casework.states import TRANSITIONS, CaseState, Decision
 from valnav.core.models import AccessLogEntry
-from valnav.core.tests.importing import rows_csv
+from valnav.core.tests.importing import located, rows_csv
 from valnav.lib import fieldcrypto
 
 pytestmark = pytest.mark.django_db
@@ -70,10 +70,6 @@ def good_row(reference, **changes):
 
 def csv_bytes(rows, *, header=HEADER, delimiter=";", encoding="utf-8"):
     return rows_csv(rows, header=header, delimiter=delimiter, encoding=encoding)
-
-
-def located(report):
-    return {(error.row, error.column) for error in report.errors}
 
 
 @pytest.fixture(autouse=True)

@@ -97,6 +97,11 @@ def rows_csv(
     return buffer.getvalue().encode(encoding)
 
 
+def located(report: ImportReport) -> set[tuple[int, str]]:
+    """Where a report's errors are: (row, column) of each."""
+    return {(error.row, error.column) for error in report.errors}
+
+
 def long_texts() -> st.SearchStrategy[str]:
     """Text far longer than any column allows (a repeated short piece, cheap to generate)."""
     return st.builds(
