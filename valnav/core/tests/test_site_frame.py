@@ -2,6 +2,7 @@
 contact, personal data, accessibility and the API, and a home page whose audience cards lead
 to each audience's information."""
 
+import html
 import re
 
 import pytest
@@ -45,3 +46,30 @@ def test_every_audience_card_on_the_home_page_is_a_link_to_its_information():
     for group in TargetGroup:
         url = reverse("outreach:audience", kwargs={"target_group": group.slug})
         assert f'href="{url}"' in page, group
+
+
+def _language_links(page: str) -> dict[str, str]:
+    switch = _section(page, "nav", "(?:Språk|Language)")
+    return {
+        lang: html.unescape(href)
+        for href, lang in re.findall(r'<a href="([^"]+)" lang="(\w+)"', switch)
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("swedish", "english"),
+    [
+        ("/", "/en/"),
+        (
+            "/validering/sok/?q=undersk%C3%B6terska&municipality=1980",
+            "/en/validation/search/?q=undersk%C3%B6terska&municipality=1980",
+        ),
+        ("/kontakt/", "/en/contact/"),
+    ],
+)
+def test_the_language_switch_leads_to_the_same_page_and_query(swedish, english):
+    """Both ways, with the visitor's query kept (the links are reversed from the request's
+    own match, not by resolving its path again)."""
+    assert _language_links(Client().get(swedish).text) == {"sv": swedish, "en": english}
+    assert _language_links(Client().get(english).text) == {"sv": swedish, "en": english}
