@@ -59,6 +59,67 @@ class QuickSelect(forms.Select):
         return format_html('<select name="{}"{}>{}</select>', name, flatatt(final), options)
 
 
+class QuickInput(forms.widgets.Input):
+    """An input written in Python rather than through Django's two widget templates: the
+    search form is on every search page, and its template renders cost more than the search.
+    Same markup as Django's (`test_the_search_forms_quick_fields_write_what_django_writes`)."""
+
+    def render(
+        self,
+        name: str,
+        value: Any,
+        attrs: dict[str, Any] | None = None,
+        renderer: Any = None,
+    ) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]
+        shown = "" if widget["value"] is None else format_html(' value="{}"', widget["value"])
+        return format_html(
+            '<input type="{}" name="{}"{}{}>', widget["type"], name, shown, _attributes(widget)
+        )
+
+
+def _attributes(widget: dict[str, Any]) -> SafeString:
+    """A widget's attributes in their order, as Django's attrs.html writes them (True bare,
+    False left out)."""
+    return mark_safe(  # noqa: S308  (each part is escaped by format_html)
+        "".join(
+            format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value)
+            for name, value in widget["attrs"].items()
+            if value is not False
+        )
+    )
+
+
+class QuickTextInput(QuickInput, forms.TextInput):
+    pass
+
+
+class QuickHiddenInput(QuickInput, forms.HiddenInput):
+    pass
+
+
+class QuickCheckboxInput(QuickInput, forms.CheckboxInput):
+    pass
+
+
+def quick_field_group(field: forms.BoundField) -> SafeString:
+    """Label, help text and widget as `as_field_group` writes them, without its templates; a
+    field with an error is written by Django, with its message."""
+    if field.errors:
+        return field.as_field_group()
+    label = str(field.label)
+    if field.form.label_suffix and label[-1:] not in ":?.!":
+        label += str(field.form.label_suffix)
+    help_text = ""
+    if field.help_text:
+        help_text = format_html(
+            '<div class="helptext" id="{}_helptext">{}</div>\n', field.auto_id, field.help_text
+        )
+    return format_html(
+        '<label for="{}">{}</label>\n{}{}', field.id_for_label, label, help_text, field.as_widget()
+    )
+
+
 @lru_cache(maxsize=256)
 def _option_markup(
     language: str, choices: tuple[tuple[str, str], ...]
@@ -110,7 +171,7 @@ class SearchForm(forms.Form):
         label=_("What do you work with, or what do you want to be validated in?"),
         required=False,
         max_length=200,
-        widget=forms.TextInput(
+        widget=QuickTextInput(
             attrs={"type": "search", "autocomplete": "off", "list": "occupation-suggestions"}
         ),
         help_text=_("For example undersköterska, svetsare, elektriker or lagerarbetare."),
@@ -123,10 +184,12 @@ class SearchForm(forms.Form):
     branch = forms.ChoiceField(label=_("Branch"), required=False, widget=QuickSelect)
     kind = forms.ChoiceField(label=_("Kind of validation"), required=False, widget=QuickSelect)
     language = forms.ChoiceField(label=_("Assessment language"), required=False, widget=QuickSelect)
-    remote = forms.BooleanField(label=_("Can be done remotely"), required=False)
-    occupation = forms.CharField(required=False, max_length=4, widget=forms.HiddenInput)
+    remote = forms.BooleanField(
+        label=_("Can be done remotely"), required=False, widget=QuickCheckboxInput
+    )
+    occupation = forms.CharField(required=False, max_length=4, widget=QuickHiddenInput)
     # One model's offers in every place ("fler orter"), from a grouped result.
-    model = forms.SlugField(required=False, max_length=60, widget=forms.HiddenInput)
+    model = forms.SlugField(required=False, max_length=60, widget=QuickHiddenInput)
 
     def __init__(self, *args: Any, data_token: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -157,28 +220,27 @@ class SearchForm(forms.Form):
         )
 
     @property
+    def query_group(self) -> SafeString:
+        return quick_field_group(self["q"])
+
+    @property
     def filter_groups(self) -> SafeString:
         """The filters' labels and selects, as `as_field_group` writes them but without a
-        template per field and label: the search page shows six on every request. A field
-        with an error is written by Django, with its message."""
-        groups = []
-        for name in ("municipality", "within_km", "county", "branch", "kind", "language"):
-            field = self[name]
-            if field.errors:
-                groups.append(field.as_field_group())
-                continue
-            label = str(field.label)
-            if self.label_suffix and label[-1:] not in ":?.!":
-                label += str(self.label_suffix)
-            groups.append(
-                format_html(
-                    '<label for="{}">{}</label>\n{}',
-                    field.id_for_label,
-                    label,
-                    field.as_widget(),
-                )
-            )
-        return mark_safe("\n".join(groups))  # noqa: S308  (each part is escaped above)
+        template per field and label: the search page shows six on every request."""
+        names = ("municipality", "within_km", "county", "branch", "kind", "language")
+        groups = "\n".join(quick_field_group(self[name]) for name in names)
+        return mark_safe(groups)  # noqa: S308  (each group is escaped by format_html)
+
+    @property
+    def remote_group(self) -> SafeString:
+        """The remote checkbox and its label after it (a checkbox has no error to show)."""
+        field = self["remote"]
+        label = str(field.label)
+        if self.label_suffix and label[-1:] not in ":?.!":
+            label += str(self.label_suffix)
+        return format_html(
+            '{} <label for="{}">{}</label>', field.as_widget(), field.id_for_label, label
+        )
 
     @property
     def is_filtered(self) -> bool:

@@ -1,4 +1,6 @@
 import pytest
+from django import forms
+from django.forms import BoundField
 from django.utils import translation
 
 from valnav.atlas.forms import SearchForm
@@ -263,6 +265,43 @@ def test_the_search_forms_quick_filters_write_what_django_writes(reference_data,
             for name in ("municipality", "within_km", "county", "branch", "kind", "language")
         )
         assert " ".join(str(form.filter_groups).split()) == " ".join(django_markup.split())
+
+
+def _django_widget(field: BoundField) -> str:
+    """The field's widget written by Django's own templates (`Widget.render`), not ours."""
+    attrs = field.build_widget_attrs({}, field.field.widget)
+    attrs.setdefault("id", field.auto_id)
+    return forms.Widget.render(field.field.widget, field.html_name, field.value(), attrs)
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"q": "svetsare", "remote": "on", "occupation": "7212", "model": "svets"},
+        {"q": 'a "quoted" <word> & more'},
+        {"q": "x" * 201},  # too long: Django writes the field with its error
+        {},
+    ],
+)
+def test_the_search_forms_quick_fields_write_what_django_writes(reference_data, language, data):
+    """The free-text field, the checkbox and the hidden fields are written in Python; the
+    markup a visitor gets is what Django's templates write (whitespace aside)."""
+
+    def same(ours: object, django: str) -> None:
+        assert " ".join(str(ours).split()) == " ".join(django.split())
+
+    with translation.override(language):
+        form = SearchForm(data)
+        form.is_valid()
+        for name in ("q", "occupation", "model", "remote"):
+            same(form[name], _django_widget(form[name]))
+        query = form["q"]
+        django_group = str(query.as_field_group()).replace(
+            str(query.as_widget()), _django_widget(query)
+        )
+        same(form.query_group, django_group)
+        same(form.remote_group, f"{_django_widget(form['remote'])} {form['remote'].label_tag()}")
 
 
 def test_a_new_offer_is_counted_by_the_next_search(atlas):
