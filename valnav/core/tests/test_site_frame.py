@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from valnav.core.audiences import TargetGroup
+from valnav.core.templatetags.rendered_once import forget_rendered
 
 
 def _section(page: str, tag: str, label: str) -> str:
@@ -73,3 +74,31 @@ def test_the_language_switch_leads_to_the_same_page_and_query(swedish, english):
     own match, not by resolving its path again)."""
     assert _language_links(Client().get(swedish).text) == {"sv": swedish, "en": english}
     assert _language_links(Client().get(english).text) == {"sv": swedish, "en": english}
+
+
+@pytest.mark.django_db
+def test_the_menu_marks_the_page_it_is_on_whatever_was_shown_before():
+    """The frame is rendered once per language and page name; each page still marks itself
+    in the menu, in each language, in any order of visits."""
+    client = Client()
+    visits = [
+        ("/", "Startsida"),
+        ("/validering/sok/?q=svetsare", "Hitta validering"),
+        ("/", "Startsida"),
+        ("/en/validation/search/", "Find validation"),
+        ("/en/", "Home"),
+        ("/validering/sok/", "Hitta validering"),
+    ]
+    for path, current in visits:
+        menu = _section(client.get(path).text, "nav", "(?:Huvudmeny|Main menu)")
+        marked = re.findall(r'aria-current="page">([^<]+)<', menu)
+        assert marked == [current], path
+
+
+@pytest.mark.django_db
+def test_the_frame_kept_is_the_frame_rendered_afresh():
+    client = Client()
+    for path in ("/", "/en/", "/validering/sok/?q=kock", "/kontakt/"):
+        kept = client.get(path).text
+        forget_rendered()
+        assert client.get(path).text == kept, path
