@@ -57,6 +57,20 @@ def install_search_indexes(apps: StateApps, schema_editor: BaseDatabaseSchemaEdi
             )
 
 
+def restore_search_triggers(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
+    """SQLite: put back the full-text triggers of the searchable tables and rebuild their
+    index. SQLite alters a column by rebuilding the table, which drops the table's triggers:
+    after migration 0008 rebuilt atlas_offer, new and changed offers stayed out of the index
+    and no word read by full text found them. PostgreSQL keeps its generated column."""
+    if schema_editor.connection.vendor != "sqlite":
+        return
+    for table in SEARCHABLE_TABLES:
+        for suffix in ("ai", "ad", "au"):
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_fts_{suffix}")
+        for statement in _sqlite_sql(table)[1:]:  # the triggers and a rebuild, not the table
+            schema_editor.execute(statement)
+
+
 def install_stored_vectors(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     """PostgreSQL: keep the tsvector in a stored generated column, so a match is read from the
     index and the row instead of being computed again for every candidate."""

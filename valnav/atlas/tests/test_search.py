@@ -14,7 +14,12 @@ from valnav.atlas.selectors import (
     offer_search,
     offer_search_page,
 )
-from valnav.atlas.tests.factories import EducationFactory, OfferFactory, ValidationModelFactory
+from valnav.atlas.tests.factories import (
+    EducationFactory,
+    OfferFactory,
+    OrganisationFactory,
+    ValidationModelFactory,
+)
 from valnav.places.models import Municipality
 
 pytestmark = pytest.mark.django_db
@@ -65,6 +70,16 @@ def test_results_are_nearest_first_from_the_chosen_municipality(atlas):
     assert found[-1] == atlas["vard_linkoping"]
     assert found[0].distance_km == 0
     assert found[1].distance_km < found[2].distance_km
+
+
+def test_a_new_offer_is_found_by_a_word_only_its_own_text_has(atlas):
+    # A word the matcher does not know (here a provider's name) is read by full text, which the
+    # database keeps up to date for every offer written (SQLite's triggers, PostgreSQL's
+    # generated column).
+    offer = OfferFactory(
+        model=atlas["svets"], provider=OrganisationFactory(name="Lärcentrum Ugglan")
+    )
+    assert search(query="ugglan") == [offer]
 
 
 def test_stemming_matches_other_forms_of_a_word(atlas):
