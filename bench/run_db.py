@@ -127,9 +127,11 @@ def query_list() -> list[dict[str, str]]:
 
 def query_path(query: str, language: str) -> str:
     """Which path of the matcher a query takes, to report timings per path."""
-    from valnav.atlas.search import BRANCH_NAMED, matcher_for
+    from valnav.atlas.search import BRANCH_NAMED, matcher_for, named_kinds
 
     match = matcher_for(language).match(query)
+    if named_kinds(match, language=language)[0]:
+        return "kind word"  # "komvux", alone or beside an occupation
     if not any(key.startswith(("ssyk:", "branch:")) for key in match.scores):
         return "full text / nothing understood"
     if match.corrected:

@@ -10,7 +10,9 @@ words are stemmed the same way and matched as prefixes, so "svetsare" finds "sve
 from __future__ import annotations
 
 import csv
+from collections.abc import Collection
 from dataclasses import dataclass, field
+from functools import cache
 
 from django.db import connection
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
@@ -20,7 +22,7 @@ from django.db.models.expressions import RawSQL
 
 from valnav.core.figures_cache import figures_data_token
 from valnav.core.reference import REFERENCE_DIR
-from valnav.lib.matcher import Matcher, QueryMatch, Term
+from valnav.lib.matcher import Matcher, QueryMatch, Term, fold_words
 from valnav.lib.stemming import stems
 
 SEARCHABLE_TABLES = ("atlas_offer", "atlas_complementaryeducation")
@@ -207,6 +209,8 @@ def lexicon_terms(language: str) -> list[Term]:
         if row["branch"]:
             named.add(f"branch:{row['branch']}")
         terms.append(Term(row["term"], frozenset(named), row["source"]))
+    for kind, label, source in _kind_terms(language):
+        terms.append(Term(label, frozenset({f"kind:{kind}"}), source))
     for row in _read_csv("branches.csv"):
         keys = frozenset({f"branch:{row['key']}"})
         terms.append(Term(row["name_sv"], keys, "branches"))
@@ -217,13 +221,29 @@ def lexicon_terms(language: str) -> list[Term]:
     return terms
 
 
+def _language_key(language: str) -> str:
+    return "en" if language.startswith("en") else "sv"
+
+
+@cache
+def _kind_terms(language: str) -> tuple[tuple[str, str, str], ...]:
+    """(kind, term, source) of the words that name a kind of validation ("komvux",
+    "branschvalidering"), from `kind_terms.csv`; English ones only where English is read."""
+    english = _language_key(language) == "en"
+    return tuple(
+        (row["kind"], row["term"], row["source"])
+        for row in _read_csv("kind_terms.csv")
+        if english or row["lang"] != "en"
+    )
+
+
 _MATCHERS: dict[str, Matcher] = {}
 
 
 def matcher_for(language: str) -> Matcher:
     """The prepared matcher of a language ("sv" or "en"); built on first use (a server builds
     both when a worker starts, `prepare_matchers`)."""
-    key = "en" if language.startswith("en") else "sv"
+    key = _language_key(language)
     if key not in _MATCHERS:
         _MATCHERS[key] = Matcher(lexicon_terms(key))
     return _MATCHERS[key]
@@ -241,7 +261,8 @@ def prepare_matchers() -> None:
 # Codes this far below the best one are other readings, not answers: "buss" means bus drivers
 # (1.0), not the vehicle mechanics of "bussmekaniker" (0.85).
 CLOSE_TO_BEST = 0.1
-# A branch named this surely ("bygg", "vård") limits the answer to that branch's models.
+# A branch named this surely ("bygg", "vård") limits the answer to that branch's models; the
+# words of a kind of validation must each be read this surely too ("komvux").
 BRANCH_NAMED = 0.95
 
 
@@ -252,17 +273,20 @@ class CatalogueModel:
     pk: int
     branch: str
     codes: tuple[str, ...]
+    kind: str
 
 
 @dataclass
 class SearchIntent:
     """A query read by the matcher: the models it asks for with their relevance, the
-    municipalities it names, and the words left for full-text search."""
+    municipalities it names, the kinds of validation it names, and the words left for
+    full-text search."""
 
     query: str
     models: dict[int, float] = field(default_factory=dict)
-    understood: bool = False  # some word named an occupation or a branch
+    understood: bool = False  # some word named an occupation, a branch or a kind
     places: list[str] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)  # ValidationModel.kind values
     text_words: list[str] = field(default_factory=list)
     codes: list[tuple[str, float]] = field(default_factory=list)
     corrected: bool = False
@@ -300,17 +324,18 @@ def _read_catalogue() -> list[CatalogueModel]:
     ).values_list("validationmodel_id", "occupation__code"):
         codes.setdefault(model_id, []).append(code)
     return [
-        CatalogueModel(pk=pk, branch=branch or "", codes=tuple(codes.get(pk, ())))
-        for pk, branch in ValidationModel.objects.filter(is_active=True).values_list(
-            "pk", "branch__key"
+        CatalogueModel(pk=pk, branch=branch or "", codes=tuple(codes.get(pk, ())), kind=kind)
+        for pk, branch, kind in ValidationModel.objects.filter(is_active=True).values_list(
+            "pk", "branch__key", "kind"
         )
     ]
 
 
 def model_relevance(
-    match: QueryMatch, models: list[CatalogueModel]
+    match: QueryMatch, models: list[CatalogueModel], *, kinds: Collection[str] = ()
 ) -> tuple[dict[int, float], list[tuple[str, float]]]:
-    """Relevance per model from a match, and the SSYK codes it counted (best first)."""
+    """Relevance per model from a match, and the SSYK codes it counted (best first); only
+    models of `kinds` when the query named a kind of validation."""
     ranked = match.ranked("ssyk:")
     best = ranked[0][1] if ranked else 0.0
     wanted = {code: score for code, score in ranked if score >= best - CLOSE_TO_BEST}
@@ -319,6 +344,8 @@ def model_relevance(
     relevance: dict[int, float] = {}
     for model in models:
         if named and model.branch not in named:
+            continue
+        if kinds and model.kind not in kinds:
             continue
         score = branches.get(model.branch, 0.0) if model.branch in branches else 0.0
         for code in model.codes:
@@ -330,13 +357,45 @@ def model_relevance(
     return relevance, list(wanted.items())
 
 
+def named_kinds(match: QueryMatch, *, language: str = "sv") -> tuple[list[str], set[str]]:
+    """The kinds of validation a query names (`ValidationModel.kind` values) and the typed
+    words that name them. A kind is named when every word of one of its terms is read from a
+    typed word at least as surely as a named branch (`BRANCH_NAMED`: exactly or as another
+    form, "branschmodeller" for "branschmodell"): "komvux", "adult education", "industry
+    validation". The matcher's own score of a kind is no guide here: it is shared among all
+    the words that reach some kind, so "komvux validering" would score komvux below it."""
+    matcher = matcher_for(language)
+    readings = {
+        word: {hit.known for hit in matcher.word_hits(word) if hit.quality >= BRANCH_NAMED}
+        for word, keys in match.word_keys.items()
+        if any(key.startswith("kind:") for key in keys)
+    }
+    kinds: list[str] = []
+    words: set[str] = set()
+    for kind, label, _source in _kind_terms(language):
+        typed = [
+            {word for word, known in readings.items() if part in known}
+            for part in fold_words(label)
+        ]
+        if typed and all(typed):
+            if kind not in kinds:
+                kinds.append(kind)
+            words.update(*typed)
+    return kinds, words
+
+
 def search_intent(query: str, *, language: str = "sv", token: str | None = None) -> SearchIntent:
     """What `query` asks of the atlas, read by the shared matcher. `token` is the data token
-    when the request has read it already (one read per request, not one per table)."""
+    when the request has read it already (one read per request, not one per table).
+
+    A kind of validation named alone ("komvux", "branschvalidering") asks for every active
+    model of that kind; beside an occupation or branch ("komvux svetsare") it limits that
+    word's models to the kind, as a named branch does."""
     intent = SearchIntent(query=query, data_token=token or figures_data_token())
     if not query.strip():
         return intent
-    match = matcher_for(language).match(query)
+    matcher = matcher_for(language)
+    match = matcher.match(query)
     place_words = {
         word
         for word, keys in match.word_keys.items()
@@ -345,12 +404,32 @@ def search_intent(query: str, *, language: str = "sv", token: str | None = None)
     intent.places = [code for code, _s in match.ranked("place:") if _s >= BRANCH_NAMED]
     if not intent.places:
         place_words = set()
-    occupation_words = [w for w in match.word_keys if w not in place_words]
-    intent.text_words = list(match.unmatched)
+    intent.kinds, kind_words = named_kinds(match, language=language)
+    # A word that reaches only kinds but names none surely ("bransch", "validation" alone) is
+    # no answer from the models: it is left to full text, like a word nobody knows.
+    loose_words = {
+        word
+        for word, keys in match.word_keys.items()
+        if word not in kind_words and keys and all(key.startswith("kind:") for key in keys)
+    }
+    occupation_words = [
+        word for word in match.word_keys if word not in place_words | kind_words | loose_words
+    ]
+    intent.text_words = [
+        word for word in fold_words(query) if word in match.unmatched or word in loose_words
+    ]
+    if not (occupation_words or intent.kinds):
+        return intent
+    models = catalogue_models(intent.data_token)
+    intent.understood = True
+    intent.corrected = any(hit.how == "typo" and hit.word not in loose_words for hit in match.hits)
     if occupation_words:
-        intent.models, intent.codes = model_relevance(match, catalogue_models(intent.data_token))
-        intent.understood = True
-        intent.corrected = match.corrected
+        # Read the occupation words without the kind's: "adult education" would otherwise
+        # count as school managers ("adult education managers") beside "welder".
+        occupations = matcher.match(" ".join(occupation_words)) if kind_words else match
+        intent.models, intent.codes = model_relevance(occupations, models, kinds=intent.kinds)
+    else:
+        intent.models = {model.pk: 1.0 for model in models if model.kind in intent.kinds}
     return intent
 
 
