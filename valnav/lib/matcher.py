@@ -29,6 +29,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import snowballstemmer
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
 _STEMMER = snowballstemmer.stemmer("swedish")
 _WORD = re.compile(r"[0-9a-z]+")
@@ -67,23 +69,12 @@ def stem_key(word: str) -> str:
 
 
 def edit_distance(a: str, b: str, limit: int) -> int:
-    """Levenshtein distance with adjacent swaps counted once; `limit + 1` once it is past
-    `limit` (enough to rank typo candidates)."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i, char_a in enumerate(a, 1):
-        current = [i] + [0] * len(b)
-        for j, char_b in enumerate(b, 1):
-            cost = 0 if char_a == char_b else 1
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and char_a == b[j - 2] and a[i - 2] == char_b:
-                current[j] = min(current[j], previous2[j - 2] + 1)
-        if min(current) > limit:
-            return limit + 1
-        previous2, previous = previous, current
-    return previous[-1]
+    """Levenshtein distance with adjacent swaps counted once (the optimal string alignment
+    distance); `limit + 1` once it is past `limit` (enough to rank typo candidates).
+
+    RapidFuzz's C implementation: the Python loop it replaces took 50 µs a pair, and "Did you
+    mean …?" compares a word with every known one."""
+    return int(OSA.distance(a, b, score_cutoff=limit))
 
 
 def typo_budget(word: str) -> int:
@@ -164,6 +155,7 @@ class Matcher:
                 self._by_word[word].append(index)
             if len(words) == 1:
                 self._display.setdefault(words[0], term.label.strip().casefold())
+        self._known = list(self._display)  # what "Did you mean …?" may suggest
         vocabulary = sorted(self._by_word)
         self._vocabulary = vocabulary
         self._reversed = sorted(word[::-1] for word in vocabulary)
@@ -326,11 +318,10 @@ class Matcher:
             if len(word) < 3:
                 continue
             budget = 3 if len(word) >= 7 else 2
-            for known in self._display:
-                if abs(len(known) - len(word)) > budget:
-                    continue
-                distance = edit_distance(word, known, budget)
-                if distance <= budget:
-                    found.append((distance, known))
+            # Every known word at most `budget` edits away, compared in C.
+            for known, distance, _index in process.extract(
+                word, self._known, scorer=OSA.distance, score_cutoff=budget, limit=None
+            ):
+                found.append((int(distance), known))
         found.sort()
         return list(dict.fromkeys(self._display[known] for _d, known in found))[:limit]
