@@ -1168,9 +1168,15 @@ def education_nearest(
 ) -> list[EducationSummary]:
     """The first `limit` of `education_search` (nearest, then by title), for the search page,
     as rows."""
-    queryset, origin = _education_matches(filters=filters, origin=origin, intent=intent)
     marker = 999_999_999
     url = reverse("atlas:education-detail", kwargs={"pk": marker}).replace(str(marker), "{}")
+    if intent is None:
+        intent = search_intent(filters.query, language=filters.words_language)
+    if _education_by_places(filters, intent):
+        return _nearest_education_rows(
+            filters=filters, origin=origin, intent=intent, limit=limit, url=url
+        )
+    queryset, origin = _education_matches(filters=filters, origin=origin, intent=intent)
     distances = origin.distances if origin is not None else {}
 
     def summaries(rows: QuerySet[Any]) -> list[EducationSummary]:
@@ -1206,6 +1212,102 @@ def education_nearest(
         distance_km=_distance_expression(origin, "atlas_complementaryeducation")
     ).order_by(F("distance_km").asc(nulls_last=True), "title", "pk")
     return summaries(nearest)
+
+
+def _education_by_places(filters: SearchFilters, intent: SearchIntent) -> bool:
+    """Whether the filters ask only for models, places and remote (what nearly every search
+    page asks), which `_nearest_education_rows` answers with one query written out here."""
+    return not (filters.occupation or filters.modified_after is not None or intent.text_words)
+
+
+def _nearest_education_rows(
+    *,
+    filters: SearchFilters,
+    origin: Origin | None,
+    intent: SearchIntent,
+    limit: int,
+    url: str,
+) -> list[EducationSummary]:
+    """`education_nearest` for filters of models and places, in one query written out: the
+    ORM took about 3 ms of CPU to build the same query (its CASE of 52 distances) on every
+    search page, several times what the database takes to answer it. The same rows in the
+    same order as `education_search` (nearest, unknown distance last, title, id)."""
+    if origin is None:
+        origin = municipality_origin(filters.municipality, token=intent.data_token or None)
+    if filters.municipality and origin is None:
+        return []  # an unknown municipality finds nothing
+    if intent.understood and not intent.models:
+        return []
+    by_code, _distances = _distance_table(intent.data_token or None)
+    today = connection.ops.adapt_datefield_value(timezone.localdate())
+    where = [
+        "e.status = %s",
+        "(e.valid_from IS NULL OR e.valid_from <= %s)",
+        "(e.valid_to IS NULL OR e.valid_to >= %s)",
+    ]
+    params: list[Any] = [PublicationStatus.PUBLISHED, today, today]
+
+    def among(column: str, values: list[int]) -> None:
+        where.append(f"{column} IN ({', '.join(['%s'] * len(values))})" if values else "1 = 0")
+        params.extend(values)
+
+    if filters.county:
+        among(
+            "e.municipality_id",
+            sorted(m.pk for m in by_code.values() if m.county.code == filters.county),
+        )
+    if origin is not None and filters.within_km is not None:
+        among(
+            "e.municipality_id",
+            sorted(pk for pk, km in origin.distances.items() if km <= filters.within_km),
+        )
+    if filters.remote is not None:
+        where.append("e.remote = %s")
+        params.append(filters.remote)
+    if intent.understood:
+        # Occupations reach education through the models whose gaps it closes.
+        models = sorted(intent.models)
+        where.append(
+            "e.id IN (SELECT g.complementaryeducation_id "  # noqa: S608  (placeholders only)
+            "FROM atlas_complementaryeducation_closes_gaps_of g "
+            f"WHERE g.validationmodel_id IN ({', '.join(['%s'] * len(models))}))"
+        )
+        params.extend(models)
+    if intent.places:
+        among("e.municipality_id", sorted(by_code[c].pk for c in intent.places if c in by_code))
+    ordering = ""
+    if origin is not None and origin.distances:
+        ordering = (
+            "CASE e.municipality_id "
+            + " ".join(["WHEN %s THEN %s"] * len(origin.distances))
+            + " ELSE NULL END ASC NULLS LAST, "
+        )
+        params.extend(n for pair in origin.distances.items() for n in pair)
+    sql = (
+        "SELECT e.id, e.title, p.name, e.municipality_id, e.form, e.remote "  # noqa: S608
+        "FROM atlas_complementaryeducation e "
+        "INNER JOIN accounts_organisation p ON p.id = e.provider_id "
+        f"WHERE {' AND '.join(where)} ORDER BY {ordering}e.title, e.id LIMIT %s"
+    )
+    params.append(limit)
+    municipalities = _municipalities_by_pk(intent.data_token or None)
+    distances = origin.distances if origin is not None else {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [
+            EducationSummary(
+                pk=pk,
+                title=title,
+                provider_name=provider_name,
+                municipality_id=municipality_id,
+                municipality_name=municipalities[municipality_id].name,
+                form=form,
+                remote=bool(remote),
+                url=url.format(pk),
+                distance_km=distances.get(municipality_id),
+            )
+            for pk, title, provider_name, municipality_id, form, remote in cursor.fetchall()
+        ]
 
 
 def offer_detail_queryset(base: QuerySet[Offer]) -> QuerySet[Offer]:

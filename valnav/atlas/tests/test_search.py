@@ -1,3 +1,5 @@
+from datetime import date
+
 import pytest
 from django import forms
 from django.forms import BoundField
@@ -9,6 +11,7 @@ from valnav.atlas.selectors import (
     SearchFilters,
     coverage_by_municipality,
     education_near,
+    education_nearest,
     education_search,
     offer_groups,
     offer_search,
@@ -143,6 +146,75 @@ def test_education_is_searched_and_found_near_an_offer(atlas):
     assert set(queryset) == {course, far}
     near = education_near(model=atlas["vard"], municipality=place("0484"))
     assert near == [course, far]
+
+
+@pytest.fixture
+def courses(atlas):
+    """Education in several places, closing the gaps of different models, some remote, one
+    past its end date and one not yet published."""
+    made = []
+    for index, (code, model) in enumerate(
+        [
+            ("1980", "vard"),
+            ("1980", "svets"),
+            ("0484", "vard"),
+            ("0580", "vard"),
+            ("0380", "el"),
+            ("0483", "svets"),
+            ("0581", "vard"),
+            ("1814", "el"),
+        ]
+    ):
+        made.append(
+            EducationFactory(
+                title=f"Kurs {'BA'[index % 2]}{index}",
+                municipality=place(code),
+                remote=index % 3 == 0,
+                closes=[atlas[model]],
+            )
+        )
+    EducationFactory(
+        title="Slutad",
+        municipality=place("1980"),
+        closes=[atlas["vard"]],
+        valid_to=date(2020, 1, 1),
+    )
+    EducationFactory(
+        title="Utkast",
+        municipality=place("1980"),
+        closes=[atlas["vard"]],
+        status=PublicationStatus.DRAFT,
+    )
+    return made
+
+
+@pytest.mark.parametrize("query", ["", "undersköterska", "svetsare", "vård", "kock", "Västerås"])
+@pytest.mark.parametrize(
+    "where",
+    [
+        {},
+        {"municipality": "1980"},
+        {"municipality": "1980", "within_km": 50},
+        {"municipality": "1814", "remote": True},
+        {"county": "19"},
+        {"county": "03", "municipality": "0380"},
+        {"municipality": "9999"},
+        {"remote": False},
+    ],
+)
+def test_the_nearest_education_is_what_the_ordered_search_lists_first(courses, query, where):
+    """The search page's education list (one query written out for models and places)
+    gives the same courses in the same order as the ORM's ordered search."""
+    filters = SearchFilters(query=query, **where)
+    expected, origin = education_search(filters=filters)
+    shown = education_nearest(filters=filters, origin=origin, limit=4)
+    assert [row.pk for row in shown] == [course.pk for course in expected[:4]]
+    assert [row.distance_km for row in shown] == [
+        origin.distances.get(course.municipality_id) if origin else None for course in expected[:4]
+    ]
+    assert [row.municipality_name for row in shown] == [
+        course.municipality.name for course in expected[:4]
+    ]
 
 
 def test_coverage_counts_published_offers_and_shows_white_spots(atlas):
