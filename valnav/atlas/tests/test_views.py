@@ -50,6 +50,36 @@ def test_search_page_works_without_javascript_and_the_url_can_be_shared(vard):
     assert results.index("Västerås") < results.index("Eskilstuna")
 
 
+@pytest.mark.parametrize(
+    ("language", "away", "facts"),
+    [
+        ("sv", "Eskilstuna</a> (", "km bort) · Kostnad: 1500 kr · Börjar oftast inom 3 veckor"),
+        ("en", "Eskilstuna</a> (", "km away) · Cost: 1500 kr · Usually starts within 3 weeks"),
+    ],
+)
+def test_each_offer_in_a_group_says_how_far_what_it_costs_and_when_it_starts(
+    vard, language, away, facts
+):
+    OfferFactory(model=vard, municipality=place("1980"), cost_to_individual=0)
+    OfferFactory(
+        model=vard,
+        municipality=place("0484"),
+        cost_to_individual=1500,
+        lead_time_weeks=3,
+        remote=True,
+    )
+    with translation.override(language):
+        url = reverse("atlas:search") + "?q=undersköterska&municipality=1980"
+    page = " ".join(Client().get(url).content.decode().split())
+    found = re.search(re.escape(away) + r"(\d+) " + re.escape(facts), page)
+    assert found, page[page.index(away) : page.index(away) + 200]
+    assert found.group(1) == "38"  # Västerås to Eskilstuna, centroid to centroid
+    line = page[found.end() :]
+    assert line.startswith((" · Kan göras på distans", " · Can be done remotely"))
+    # The chosen municipality's own offer says no distance.
+    assert "Västerås</a> ·" in page
+
+
 def test_htmx_gets_only_the_results_fragment(vard, django_assert_max_num_queries):
     for _ in range(25):
         OfferFactory(model=vard, municipality=place("1980"))
