@@ -370,6 +370,8 @@ def named_kinds(match: QueryMatch, *, language: str = "sv") -> tuple[list[str], 
         for word, keys in match.word_keys.items()
         if any(key.startswith("kind:") for key in keys)
     }
+    if not readings:  # no word reaches a kind: nearly every query
+        return [], set()
     kinds: list[str] = []
     words: set[str] = set()
     for kind, label, _source in _kind_terms(language):
