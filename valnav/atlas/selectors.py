@@ -793,17 +793,23 @@ def _published_page_rows(
     return rows
 
 
+_CONVERTERS: dict[str, dict[str, list[Any]]] = {}
+
+
 def _own_column_converters() -> dict[str, list[Any]]:
     """The database backend's converters of each `_OWN_COLUMNS` field (SQLite gives dates
-    and times as text; PostgreSQL needs none)."""
-    converters: dict[str, list[Any]] = {}
-    for name in _OWN_COLUMNS:
-        field = cast(Field[Any, Any], Offer._meta.get_field(name))
-        column = field.get_col(Offer._meta.db_table)
-        converters[name] = connection.ops.get_db_converters(column) + field.get_db_converters(
-            connection
-        )
-    return converters
+    and times as text; PostgreSQL needs none), worked out once per backend."""
+    found = _CONVERTERS.get(connection.vendor)
+    if found is None:
+        found = {}
+        for name in _OWN_COLUMNS:
+            field = cast(Field[Any, Any], Offer._meta.get_field(name))
+            column = field.get_col(Offer._meta.db_table)
+            found[name] = connection.ops.get_db_converters(column) + field.get_db_converters(
+                connection
+            )
+        _CONVERTERS[connection.vendor] = found
+    return found
 
 
 def _municipalities_by_pk(token: str | None) -> dict[int, Municipality]:
