@@ -17,6 +17,8 @@ def language_url(request: HttpRequest, code: str) -> str:
     """This page in language `code`, with its query: what `translate_url` answers, from the
     match the request was resolved to instead of resolving its path a second time (that took
     most of a page's context on the search page)."""
+    if code == (get_language() or settings.LANGUAGE_CODE):
+        return request.get_full_path()  # the page itself
     match = getattr(request, "resolver_match", None)
     if match is None or match.url_name is None:
         return translate_url(request.get_full_path(), code)
