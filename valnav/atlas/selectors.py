@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, cast
@@ -1188,15 +1188,33 @@ class EducationSummary:
         return str(dict(EducationForm.choices).get(self.form, self.form))
 
 
-_EDUCATION_FIELDS = (
-    "pk",
-    "title",
-    "provider__name",
-    "municipality_id",
-    "municipality__name",
-    "form",
-    "remote",
-)
+# What a summary reads of each row, in this order (the place's name comes from the distance
+# table).
+_EDUCATION_FIELDS = ("pk", "title", "provider__name", "municipality_id", "form", "remote")
+
+
+def _education_summaries(
+    rows: Iterable[tuple[Any, ...]], *, origin: Origin | None, token: str
+) -> list[EducationSummary]:
+    """Summaries of rows of `_EDUCATION_FIELDS`, with their place and distance."""
+    marker = 999_999_999
+    url = reverse("atlas:education-detail", kwargs={"pk": marker}).replace(str(marker), "{}")
+    municipalities = _municipalities_by_pk(token or None)
+    distances = origin.distances if origin is not None else {}
+    return [
+        EducationSummary(
+            pk=pk,
+            title=title,
+            provider_name=provider_name,
+            municipality_id=municipality_id,
+            municipality_name=municipalities[municipality_id].name,
+            form=form,
+            remote=bool(remote),
+            url=url.format(pk),
+            distance_km=distances.get(municipality_id),
+        )
+        for pk, title, provider_name, municipality_id, form, remote in rows
+    ]
 
 
 def education_nearest(
@@ -1208,50 +1226,23 @@ def education_nearest(
 ) -> list[EducationSummary]:
     """The first `limit` of `education_search` (nearest, then by title), for the search page,
     as rows."""
-    marker = 999_999_999
-    url = reverse("atlas:education-detail", kwargs={"pk": marker}).replace(str(marker), "{}")
     if intent is None:
         intent = search_intent(filters.query, language=filters.words_language)
     if _education_by_places(filters, intent):
-        return _nearest_education_rows(
-            filters=filters, origin=origin, intent=intent, limit=limit, url=url
-        )
+        return _nearest_education_rows(filters=filters, origin=origin, intent=intent, limit=limit)
     queryset, origin = _education_matches(filters=filters, origin=origin, intent=intent)
-    distances = origin.distances if origin is not None else {}
-
-    def summaries(rows: QuerySet[Any]) -> list[EducationSummary]:
-        return [
-            EducationSummary(
-                pk=pk,
-                title=title,
-                provider_name=provider_name,
-                municipality_id=municipality_id,
-                municipality_name=municipality_name,
-                form=form,
-                remote=remote,
-                url=url.format(pk),
-                distance_km=distances.get(municipality_id),
-            )
-            for (
-                pk,
-                title,
-                provider_name,
-                municipality_id,
-                municipality_name,
-                form,
-                remote,
-            ) in rows.values_list(*_EDUCATION_FIELDS)[:limit]
-        ]
-
     if origin is None:
-        return summaries(queryset.order_by("title", "pk"))
-    # One query, all matches ordered by distance: the database sorts the few hundred or
-    # thousand matches in about a millisecond, less than counting them per municipality
-    # first and then reading the nearest (two round trips) took.
-    nearest = queryset.annotate(
-        distance_km=_distance_expression(origin, "atlas_complementaryeducation")
-    ).order_by(F("distance_km").asc(nulls_last=True), "title", "pk")
-    return summaries(nearest)
+        ordered = queryset.order_by("title", "pk")
+    else:
+        # One query, all matches ordered by distance: the database sorts the few hundred or
+        # thousand matches in about a millisecond, less than counting them per municipality
+        # first and then reading the nearest (two round trips) took.
+        ordered = queryset.annotate(
+            distance_km=_distance_expression(origin, "atlas_complementaryeducation")
+        ).order_by(F("distance_km").asc(nulls_last=True), "title", "pk")
+    return _education_summaries(
+        ordered.values_list(*_EDUCATION_FIELDS)[:limit], origin=origin, token=intent.data_token
+    )
 
 
 def _education_by_places(filters: SearchFilters, intent: SearchIntent) -> bool:
@@ -1266,7 +1257,6 @@ def _nearest_education_rows(
     origin: Origin | None,
     intent: SearchIntent,
     limit: int,
-    url: str,
 ) -> list[EducationSummary]:
     """`education_nearest` for filters of models and places, in one query written out: the
     ORM took about 3 ms of CPU to build the same query (its CASE of 52 distances) on every
@@ -1330,24 +1320,9 @@ def _nearest_education_rows(
         f"WHERE {' AND '.join(where)} ORDER BY {ordering}e.title, e.id LIMIT %s"
     )
     params.append(limit)
-    municipalities = _municipalities_by_pk(intent.data_token or None)
-    distances = origin.distances if origin is not None else {}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return [
-            EducationSummary(
-                pk=pk,
-                title=title,
-                provider_name=provider_name,
-                municipality_id=municipality_id,
-                municipality_name=municipalities[municipality_id].name,
-                form=form,
-                remote=bool(remote),
-                url=url.format(pk),
-                distance_km=distances.get(municipality_id),
-            )
-            for pk, title, provider_name, municipality_id, form, remote in cursor.fetchall()
-        ]
+        return _education_summaries(cursor.fetchall(), origin=origin, token=intent.data_token)
 
 
 def offer_detail_queryset(base: QuerySet[Offer]) -> QuerySet[Offer]:
