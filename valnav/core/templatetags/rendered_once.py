@@ -17,6 +17,7 @@ from django import template
 from django.core.signals import setting_changed
 from django.template.base import FilterExpression, Node, NodeList, Parser, Token
 from django.template.context import Context
+from django.template.loader_tags import BlockNode
 from django.utils.autoreload import file_changed
 from django.utils.safestring import SafeString, mark_safe
 
@@ -66,4 +67,8 @@ def rendered_once(parser: Parser, token: Token) -> RenderedOnceNode:
     keys = [parser.compile_filter(bit) for bit in token.split_contents()[1:]]
     nodelist = parser.parse(("endrenderedonce",))
     parser.delete_first_token()
+    if nodelist.get_nodes_by_type(BlockNode):
+        # A page extending this template would fill the block, and the first page's filling
+        # would be kept for all.
+        raise template.TemplateSyntaxError("{% renderedonce %} may not hold a {% block %}")
     return RenderedOnceNode(nodelist, keys)

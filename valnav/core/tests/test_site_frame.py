@@ -6,6 +6,7 @@ import html
 import re
 
 import pytest
+from django.template import TemplateSyntaxError, engines
 from django.test import Client
 from django.urls import reverse
 
@@ -102,3 +103,12 @@ def test_the_frame_kept_is_the_frame_rendered_afresh():
         kept = client.get(path).text
         forget_rendered()
         assert client.get(path).text == kept, path
+
+
+def test_a_block_inside_the_kept_frame_is_refused():
+    """A page would fill such a block, and every page would get the first one's filling."""
+    with pytest.raises(TemplateSyntaxError, match="may not hold a"):
+        engines["django"].from_string(
+            "{% load rendered_once %}{% renderedonce %}{% block x %}{% endblock %}"
+            "{% endrenderedonce %}"
+        )
