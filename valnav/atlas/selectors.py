@@ -126,17 +126,31 @@ def municipality_origin(code: str, *, token: str | None = None) -> Origin | None
     return Origin(municipality=origin, distances=distances[origin.pk])
 
 
-def _case_sql(column: str, values: dict[int, float], default: str) -> RawSQL:
-    """`CASE column WHEN id THEN value … END` as one raw expression: the ORM's Case with a
-    When per municipality cost more to build in Python than the database takes to run it."""
-    if not values:
-        return RawSQL(default, [], output_field=FloatField())  # noqa: S611  (a constant)
+def _case_text(column: str, values: dict[int, float], default: str) -> tuple[str, list[float]]:
+    """`CASE column WHEN id THEN value … ELSE default END` and its parameters, for the queries
+    written out here and (as `_case_sql`) for the ORM's."""
     whens = " ".join("WHEN %s THEN %s" for _ in values)
     params: list[float] = [number for pair in values.items() for number in pair]
-    return RawSQL(  # noqa: S611  (our column name; the numbers go as parameters)
-        f"CASE {column} {whens} ELSE {default} END",
-        params,
-        output_field=FloatField(),
+    return f"CASE {column} {whens} ELSE {default} END", params
+
+
+def _case_sql(column: str, values: dict[int, float], default: str) -> RawSQL:
+    """`_case_text` as one raw expression: the ORM's Case with a When per municipality cost
+    more to build in Python than the database takes to run it."""
+    if not values:
+        return RawSQL(default, [], output_field=FloatField())  # noqa: S611  (a constant)
+    sql, params = _case_text(column, values, default)
+    return RawSQL(sql, params, output_field=FloatField())  # noqa: S611  (numbers as parameters)
+
+
+def _published_sql(alias: str) -> tuple[str, list[Any]]:
+    """`PublishableQuerySet.published()` written out for the table aliased `alias`: published
+    and valid today, for the queries written out here."""
+    today = connection.ops.adapt_datefield_value(timezone.localdate())
+    return (
+        f"{alias}.status = %s AND ({alias}.valid_from IS NULL OR {alias}.valid_from <= %s) "
+        f"AND ({alias}.valid_to IS NULL OR {alias}.valid_to >= %s)",
+        [PublicationStatus.PUBLISHED, today, today],
     )
 
 
@@ -728,13 +742,12 @@ def _published_page_rows(
             f"(o.model_id = %s AND o.municipality_id IN ({', '.join(['%s'] * len(places))}))"
         )
         params += [model_id, *sorted(places)]
-    today = connection.ops.adapt_datefield_value(timezone.localdate())
     ordering = ""
+    params_order: list[Any] = []
     if len({rank(place) for place in needed}) > 1:
         relevance = {place.model_id: intent.models.get(place.model_id, 0.0) for place in needed}
-        ordering += "CASE o.model_id " + " ".join(["WHEN %s THEN %s"] * len(relevance))
-        ordering += " ELSE 0.0 END DESC, "
-        params_order: list[Any] = [n for pair in relevance.items() for n in pair]
+        case, params_order = _case_text("o.model_id", relevance, "0.0")
+        ordering += f"{case} DESC, "
         if origin is not None:
             near = {
                 place.municipality_id: origin.distances[place.municipality_id]
@@ -742,28 +755,18 @@ def _published_page_rows(
                 if place.municipality_id in origin.distances
             }
             if near:  # without any known distance the order does not change
-                ordering += "CASE o.municipality_id " + " ".join(["WHEN %s THEN %s"] * len(near))
-                ordering += " ELSE NULL END ASC NULLS LAST, "
-                params_order += [n for pair in near.items() for n in pair]
-    else:
-        params_order = []
+                case, near_params = _case_text("o.municipality_id", near, "NULL")
+                ordering += f"{case} ASC NULLS LAST, "
+                params_order += near_params
+    published, published_params = _published_sql("o")
     columns = ", ".join(f"o.{column}" for column in _OWN_COLUMNS)
     sql = (
         f"SELECT o.id, o.model_id, o.provider_id, o.municipality_id, p.name, {columns} "  # noqa: S608
         "FROM atlas_offer o INNER JOIN accounts_organisation p ON p.id = o.provider_id "
-        "WHERE o.status = %s AND (o.valid_from IS NULL OR o.valid_from <= %s) "
-        "AND (o.valid_to IS NULL OR o.valid_to >= %s) "
-        f"AND ({' OR '.join(pairs)}) ORDER BY {ordering}o.id LIMIT %s OFFSET %s"
+        f"WHERE {published} AND ({' OR '.join(pairs)}) "
+        f"ORDER BY {ordering}o.id LIMIT %s OFFSET %s"
     )
-    all_params = [
-        PublicationStatus.PUBLISHED,
-        today,
-        today,
-        *params,
-        *params_order,
-        size,
-        start - first_start,
-    ]
+    all_params = [*published_params, *params, *params_order, size, start - first_start]
     converters = _own_column_converters()
     models = _group_models(intent.data_token or None)
     municipalities = _municipalities_by_pk(intent.data_token or None)
@@ -1037,17 +1040,16 @@ def _first_offers(
     else:
         names = _municipalities_by_pk(intent.data_token or None)
         pairs_sql, pair_params = _pairs_condition(chosen)
-        today = connection.ops.adapt_datefield_value(timezone.localdate())
+        published, published_params = _published_sql("o")
         sql = (
             "SELECT * FROM (SELECT o.id, o.model_id, o.municipality_id, p.name, "  # noqa: S608
             "o.cost_to_individual, o.lead_time_weeks, o.remote, ROW_NUMBER() OVER "
             "(PARTITION BY o.model_id, o.municipality_id ORDER BY o.id) AS position "
             "FROM atlas_offer o INNER JOIN accounts_organisation p ON p.id = o.provider_id "
-            "WHERE o.status = %s AND (o.valid_from IS NULL OR o.valid_from <= %s) "
-            f"AND (o.valid_to IS NULL OR o.valid_to >= %s) AND ({pairs_sql})) AS numbered "
+            f"WHERE {published} AND ({pairs_sql})) AS numbered "
             "WHERE numbered.position <= %s"
         )
-        params = [PublicationStatus.PUBLISHED, today, today, *pair_params]
+        params = [*published_params, *pair_params]
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, per_model])
         found = cursor.fetchall()
@@ -1269,13 +1271,8 @@ def _nearest_education_rows(
     if intent.understood and not intent.models:
         return []
     by_code, _distances = _distance_table(intent.data_token or None)
-    today = connection.ops.adapt_datefield_value(timezone.localdate())
-    where = [
-        "e.status = %s",
-        "(e.valid_from IS NULL OR e.valid_from <= %s)",
-        "(e.valid_to IS NULL OR e.valid_to >= %s)",
-    ]
-    params: list[Any] = [PublicationStatus.PUBLISHED, today, today]
+    published, params = _published_sql("e")
+    where = [published]
 
     def among(column: str, values: list[int]) -> None:
         where.append(f"{column} IN ({', '.join(['%s'] * len(values))})" if values else "1 = 0")
@@ -1307,12 +1304,9 @@ def _nearest_education_rows(
         among("e.municipality_id", sorted(by_code[c].pk for c in intent.places if c in by_code))
     ordering = ""
     if origin is not None and origin.distances:
-        ordering = (
-            "CASE e.municipality_id "
-            + " ".join(["WHEN %s THEN %s"] * len(origin.distances))
-            + " ELSE NULL END ASC NULLS LAST, "
-        )
-        params.extend(n for pair in origin.distances.items() for n in pair)
+        case, case_params = _case_text("e.municipality_id", origin.distances, "NULL")
+        ordering = f"{case} ASC NULLS LAST, "
+        params.extend(case_params)
     sql = (
         "SELECT e.id, e.title, p.name, e.municipality_id, e.form, e.remote "  # noqa: S608
         "FROM atlas_complementaryeducation e "
