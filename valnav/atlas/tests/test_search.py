@@ -2,11 +2,13 @@ from datetime import date
 
 import pytest
 from django import forms
+from django.db import connection
 from django.forms import BoundField
 from django.utils import translation
 
 from valnav.atlas.forms import SearchForm
 from valnav.atlas.models import ModelKind, PublicationStatus
+from valnav.atlas.search import SEARCHABLE_TABLES
 from valnav.atlas.selectors import (
     SearchFilters,
     coverage_by_municipality,
@@ -398,3 +400,22 @@ def test_a_new_offer_is_counted_by_the_next_search(atlas):
     after = offer_search_page(filters=filters, size=20)
     assert after.count == before + 1
     assert len(after.items) == before + 1
+
+
+def test_every_searchable_table_keeps_its_full_text_index_after_all_migrations():
+    """SQLite drops a table's triggers when a migration rebuilds the table (any altered
+    column), and then nothing written reaches the FTS5 index (migration 0009 had to put them
+    back after 0008). Checked on the migrated schema, so the next such migration fails here
+    unless it calls `restore_search_triggers`. PostgreSQL keeps a generated column instead."""
+    with connection.cursor() as cursor:
+        for table in SEARCHABLE_TABLES:
+            if connection.vendor == "sqlite":
+                cursor.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s",
+                    [table],
+                )
+                names = {row[0] for row in cursor.fetchall()}
+                assert names >= {f"{table}_fts_{end}" for end in ("ai", "ad", "au")}, table
+            else:
+                columns = connection.introspection.get_table_description(cursor, table)
+                assert "search_vector" in {column.name for column in columns}, table
