@@ -133,9 +133,15 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'valnav.sqlite3'}")
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The statements Valnav prepares (valnav/core/prepared.py) keep one generic plan instead
+    # of being planned again on every run. Django's own queries are not prepared (client-side
+    # binding), so nothing else is affected.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        "-c plan_cache_mode=force_generic_plan"
+    )
     if env_bool("VALNAV_DB_POOL", default=False):
         # The psycopg pool replaces persistent connections; Django refuses both at once.
-        DATABASES["default"]["OPTIONS"] = {"pool": {"min_size": 2, "max_size": 10}}
+        DATABASES["default"]["OPTIONS"]["pool"] = {"min_size": 2, "max_size": 10}
         DATABASES["default"]["CONN_MAX_AGE"] = 0
     else:
         # A new connection per request makes PostgreSQL several times slower here.

@@ -48,6 +48,7 @@ from valnav.atlas.search import (
 )
 from valnav.core.figures_cache import figures_data_token
 from valnav.core.numbers import number_text
+from valnav.core.prepared import Prepared
 from valnav.lib.geo import haversine_km
 from valnav.places.models import Municipality
 from valnav.places.selectors import (
@@ -722,6 +723,42 @@ def _published_page_rows(
     needed, first_start = _page_pairs(counts, rank, start, size)
     if not needed or size <= 0:
         return []
+    if connection.vendor == "postgresql":
+        found = _page_rows_prepared(
+            needed,
+            counts,
+            limited=limited,
+            intent=intent,
+            origin=origin,
+            local=start - first_start,
+            size=size,
+        )
+    else:
+        found = _page_rows_written(
+            needed,
+            counts,
+            limited=limited,
+            intent=intent,
+            origin=origin,
+            rank=rank,
+            local=start - first_start,
+            size=size,
+        )
+    return _page_row_dicts(found, intent)
+
+
+def _page_rows_written(
+    needed: list[PlaceCount],
+    counts: list[PlaceCount],
+    *,
+    limited: bool,
+    intent: SearchIntent,
+    origin: Origin | None,
+    rank: Callable[[PlaceCount], Rank],
+    local: int,
+    size: int,
+) -> list[tuple[Any, ...]]:
+    """The page's rows in one query written out for these pairs (SQLite)."""
     params: list[Any] = []
     # The pairs: a model with all its places wanted (and no place limit) is named alone.
     wanted: dict[int, set[int]] = {}
@@ -766,33 +803,104 @@ def _published_page_rows(
         f"WHERE {published} AND ({' OR '.join(pairs)}) "
         f"ORDER BY {ordering}o.id LIMIT %s OFFSET %s"
     )
-    all_params = [*published_params, *params, *params_order, size, start - first_start]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*published_params, *params, *params_order, size, local])
+        return list(cursor.fetchall())
+
+
+# The page of the public search on PostgreSQL, prepared once per connection: each pair (or,
+# without an origin, each whole model) gives its first offers by id from the partial indexes
+# of published offers (`offer_published_place`, `offer_published_model`), as many as the page
+# can need of one pair; those few are then ranked. Within a pair relevance and distance are
+# the same for every offer, so its offers on the page are always its first by id.
+_PAGE_COLUMNS = ", ".join(f"o.{column}" for column in _OWN_COLUMNS)
+_VALID_TODAY = (
+    "(o.valid_from IS NULL OR o.valid_from <= $8) AND (o.valid_to IS NULL OR o.valid_to >= $8)"
+)
+_PAGE_STATEMENT = Prepared(
+    "valnav_offer_page",
+    f"SELECT o.id, o.model_id, o.provider_id, o.municipality_id, "  # noqa: S608 (constants)
+    f"(SELECT p.name FROM accounts_organisation p WHERE p.id = o.provider_id), {_PAGE_COLUMNS} "
+    "FROM (SELECT w.relevance, w.distance, x.* FROM unnest($1::bigint[], $2::bigint[], "
+    "$3::float8[], $4::float8[]) AS w(model_id, municipality_id, relevance, distance) "
+    "CROSS JOIN LATERAL (SELECT * FROM atlas_offer o WHERE o.model_id = w.model_id "
+    f"AND o.municipality_id = w.municipality_id AND o.status = '{PublicationStatus.PUBLISHED}' "
+    f"AND {_VALID_TODAY} ORDER BY o.id LIMIT $7) x "
+    "UNION ALL SELECT w.relevance, NULL, x.* FROM unnest($5::bigint[], $6::float8[]) "
+    "AS w(model_id, relevance) CROSS JOIN LATERAL (SELECT * FROM atlas_offer o "
+    f"WHERE o.model_id = w.model_id AND o.status = '{PublicationStatus.PUBLISHED}' "
+    f"AND {_VALID_TODAY} ORDER BY o.id LIMIT $7) x) o "
+    "ORDER BY o.relevance DESC, o.distance ASC NULLS LAST, o.id LIMIT $9::int OFFSET $10::int",
+)
+
+
+def _page_rows_prepared(
+    needed: list[PlaceCount],
+    counts: list[PlaceCount],
+    *,
+    limited: bool,
+    intent: SearchIntent,
+    origin: Origin | None,
+    local: int,
+    size: int,
+) -> list[tuple[Any, ...]]:
+    """The page's rows from `_PAGE_STATEMENT` (PostgreSQL)."""
+    held: dict[int, int] = {}
+    for place in counts:
+        held[place.model_id] = held.get(place.model_id, 0) + 1
+    wanted: dict[int, int] = {}
+    for place in needed:
+        wanted[place.model_id] = wanted.get(place.model_id, 0) + 1
+    # Without an origin every place of a model ranks alike: a model with all its places
+    # wanted is read alone, from its own index, rather than place by place.
+    whole = {
+        pk for pk, places in wanted.items() if origin is None and not limited and places == held[pk]
+    }
+    distances = origin.distances if origin is not None else {}
+    pairs = [place for place in needed if place.model_id not in whole]
+    return _PAGE_STATEMENT.rows(
+        [
+            [place.model_id for place in pairs],
+            [place.municipality_id for place in pairs],
+            [intent.models.get(place.model_id, 0.0) for place in pairs],
+            [distances.get(place.municipality_id) for place in pairs],
+            sorted(whole),
+            [intent.models.get(pk, 0.0) for pk in sorted(whole)],
+            local + size,
+            timezone.localdate(),
+            size,
+            local,
+        ]
+    )
+
+
+def _page_row_dicts(found: list[tuple[Any, ...]], intent: SearchIntent) -> list[dict[str, Any]]:
+    """API rows (`OFFER_ROW_FIELDS`) of the page's offers: names from the catalogue and the
+    distance table, the offer's own columns through the backend's converters."""
     converters = _own_column_converters()
     models = _group_models(intent.data_token or None)
     municipalities = _municipalities_by_pk(intent.data_token or None)
     rows: list[dict[str, Any]] = []
-    with connection.cursor() as cursor:
-        cursor.execute(sql, all_params)
-        for pk, model_id, provider_id, municipality_id, provider_name, *own in cursor.fetchall():
-            model = models.get(model_id) or ValidationModel.objects.get(pk=model_id)
-            municipality = municipalities[municipality_id]
-            row: dict[str, Any] = {
-                "id": pk,
-                "model_id": model_id,
-                "model__name": model.name,
-                "model__kind": model.kind,
-                "provider_id": provider_id,
-                "provider__name": provider_name,
-                "municipality_id": municipality_id,
-                "municipality__code": municipality.code,
-                "municipality__name": municipality.name,
-                "municipality__county__code": municipality.county.code,
-            }
-            for name, value in zip(_OWN_COLUMNS, own, strict=True):
-                for convert in converters[name]:
-                    value = convert(value, None, connection)
-                row[name] = value
-            rows.append(row)
+    for pk, model_id, provider_id, municipality_id, provider_name, *own in found:
+        model = models.get(model_id) or ValidationModel.objects.get(pk=model_id)
+        municipality = municipalities[municipality_id]
+        row: dict[str, Any] = {
+            "id": pk,
+            "model_id": model_id,
+            "model__name": model.name,
+            "model__kind": model.kind,
+            "provider_id": provider_id,
+            "provider__name": provider_name,
+            "municipality_id": municipality_id,
+            "municipality__code": municipality.code,
+            "municipality__name": municipality.name,
+            "municipality__county__code": municipality.county.code,
+        }
+        for name, value in zip(_OWN_COLUMNS, own, strict=True):
+            for convert in converters[name]:
+                value = convert(value, None, connection)
+            row[name] = value
+        rows.append(row)
     return rows
 
 
@@ -1019,7 +1127,7 @@ def _first_offers(
     out here, which costs less than building and compiling it through the ORM."""
     url = offer_url_pattern()
     distances = origin.distances if origin is not None else {}
-    params: list[Any]
+    found: list[tuple[Any, ...]]
     if queryset is not None:
         numbered = (
             queryset.filter(_places_q(chosen, counts))
@@ -1034,30 +1142,28 @@ def _first_offers(
             .values_list(*_SUMMARY_FIELDS, "position")
         )
         sql, compiled = numbered.query.sql_with_params()
-        params = list(compiled)
         # The ORM names each column after its lookup ("provider__name"), so they differ.
         sql = f'SELECT * FROM ({sql}) AS numbered WHERE numbered."position" <= %s'  # noqa: S608
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*compiled, per_model])
+            found = [row[:-1] for row in cursor.fetchall()]
     else:
-        names = _municipalities_by_pk(intent.data_token or None)
-        pairs_sql, pair_params = _pairs_condition(chosen)
-        published, published_params = _published_sql("o")
-        sql = (
-            "SELECT * FROM (SELECT o.id, o.model_id, o.municipality_id, p.name, "  # noqa: S608
-            "o.cost_to_individual, o.lead_time_weeks, o.remote, ROW_NUMBER() OVER "
-            "(PARTITION BY o.model_id, o.municipality_id ORDER BY o.id) AS position "
-            "FROM atlas_offer o INNER JOIN accounts_organisation p ON p.id = o.provider_id "
-            f"WHERE {published} AND ({pairs_sql})) AS numbered "
-            "WHERE numbered.position <= %s"
-        )
-        params = [*published_params, *pair_params]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, per_model])
-        found = cursor.fetchall()
-    if queryset is None:
+        if connection.vendor == "postgresql":
+            rows = _FIRST_OFFERS_STATEMENT.rows(
+                [
+                    [place.model_id for place in chosen],
+                    [place.municipality_id for place in chosen],
+                    timezone.localdate(),
+                    per_model,
+                ]
+            )
+        else:
+            rows = _first_offers_written(chosen, per_model)
         # The municipality's name from the distance table, not a join.
+        names = _municipalities_by_pk(intent.data_token or None)
         found = [
-            (pk, model, place, provider, names[place].name, cost, weeks, remote, position)
-            for pk, model, place, provider, cost, weeks, remote, position in found
+            (pk, model, place, provider, names[place].name, cost, weeks, remote)
+            for pk, model, place, provider, cost, weeks, remote in rows
         ]
     return [
         OfferSummary(
@@ -1081,9 +1187,44 @@ def _first_offers(
             cost,
             weeks,
             remote,
-            _position,
         ) in found
     ]
+
+
+def _first_offers_written(chosen: list[PlaceCount], per_model: int) -> list[tuple[Any, ...]]:
+    """The first `per_model` published offers by id of each pair, numbered in a window
+    (SQLite, which has no LATERAL join)."""
+    pairs_sql, pair_params = _pairs_condition(chosen)
+    published, published_params = _published_sql("o")
+    sql = (
+        "SELECT id, model_id, municipality_id, name, cost_to_individual, "  # noqa: S608
+        "lead_time_weeks, remote FROM (SELECT o.id, o.model_id, o.municipality_id, p.name, "
+        "o.cost_to_individual, o.lead_time_weeks, o.remote, ROW_NUMBER() OVER "
+        "(PARTITION BY o.model_id, o.municipality_id ORDER BY o.id) AS position "
+        "FROM atlas_offer o INNER JOIN accounts_organisation p ON p.id = o.provider_id "
+        f"WHERE {published} AND ({pairs_sql})) AS numbered "
+        "WHERE numbered.position <= %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*published_params, *pair_params, per_model])
+        return list(cursor.fetchall())
+
+
+# Each pair's first offers by id, from the partial index of published offers by place
+# (PostgreSQL, prepared once per connection: see `_PAGE_STATEMENT`).
+_FIRST_OFFERS_STATEMENT = Prepared(
+    "valnav_first_offers",
+    "SELECT x.id, x.model_id, x.municipality_id, "  # noqa: S608 (constants, no input)
+    "(SELECT p.name FROM accounts_organisation p WHERE p.id = x.provider_id), "
+    "x.cost_to_individual, x.lead_time_weeks, x.remote "
+    "FROM unnest($1::bigint[], $2::bigint[]) AS w(model_id, municipality_id) "
+    "CROSS JOIN LATERAL (SELECT o.id, o.model_id, o.municipality_id, o.provider_id, "
+    "o.cost_to_individual, o.lead_time_weeks, o.remote FROM atlas_offer o "
+    "WHERE o.model_id = w.model_id AND o.municipality_id = w.municipality_id "
+    f"AND o.status = '{PublicationStatus.PUBLISHED}' "
+    "AND (o.valid_from IS NULL OR o.valid_from <= $3) "
+    "AND (o.valid_to IS NULL OR o.valid_to >= $3) ORDER BY o.id LIMIT $4::int) x",
+)
 
 
 def _pairs_condition(places: list[PlaceCount]) -> tuple[str, list[int]]:
