@@ -72,7 +72,47 @@ def token_user(request: HttpRequest) -> User:
     return token.user
 
 
-class AnonymousThrottle(AnonRateThrottle):
+class CountedPerSecond(SimpleRateThrottle):
+    """Ninja's sliding window (at most `num_requests` in any `duration` seconds), kept as a
+    count per whole second instead of one timestamp per request.
+
+    The window is read from and written back to the cache on every request. Ninja keeps every
+    request's timestamp, so that work grew with the number of requests in the window: 600 for
+    a key at its limit, and thousands from one address under `make load` (0,9 ms a request at
+    13 000). Here at most `duration + 1` counts are kept. A second's requests leave the window
+    only once the whole second is `duration` seconds old, so a client never gets more than its
+    limit in any window, at the price of waiting up to a second longer."""
+
+    counts: list[tuple[int, int]]
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        self.key = self.get_cache_key(request)
+        if self.key is None:
+            return True
+        self.now = self.timer()  # type: ignore[misc]  # time.time, as Ninja calls it
+        second = int(self.now)
+        oldest = second - int(self.duration or 0)
+        self.counts = [pair for pair in self.cache.get(self.key, []) if pair[0] >= oldest]
+        if sum(count for _second, count in self.counts) >= (self.num_requests or 0):
+            return False
+        if self.counts and self.counts[0][0] == second:
+            self.counts[0] = (second, self.counts[0][1] + 1)
+        else:
+            self.counts.insert(0, (second, 1))
+        self.cache.set(self.key, self.counts, self.duration)
+        return True
+
+    def wait(self) -> float | None:
+        """Seconds until enough of the oldest requests have left the window for one more."""
+        excess = sum(count for _second, count in self.counts) - (self.num_requests or 0) + 1
+        for second, count in reversed(self.counts):
+            excess -= count
+            if excess <= 0:
+                return max(second + (self.duration or 0) + 1 - self.now, 1.0)
+        return float(self.duration or 0)
+
+
+class AnonymousThrottle(CountedPerSecond, AnonRateThrottle):
     """Clients without a token, counted per address. (Ninja's AnonRateThrottle counts only
     requests without `request.auth`; our reads carry ANONYMOUS there.)"""
 
@@ -82,7 +122,7 @@ class AnonymousThrottle(AnonRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
-class TokenThrottle(SimpleRateThrottle):
+class TokenThrottle(CountedPerSecond):
     """Clients with a token, counted per token (Ninja's AuthRateThrottle keys on str(auth),
     which for a token is its display name)."""
 

@@ -218,6 +218,29 @@ def test_the_limit_resets_after_its_period(reference_data, monkeypatch):
     assert client.get("/api/v1/counties").status_code == 200
 
 
+def test_the_limit_holds_in_any_minute_and_says_when_to_come_back(reference_data, monkeypatch):
+    limit = ANONYMOUS_PER_MINUTE
+    start = float(int(timezone.now().timestamp()))
+    clock = {"now": start + 0.5}
+    monkeypatch.setattr("ninja.throttling.SimpleRateThrottle.timer", lambda self: clock["now"])
+    client = Client()
+    # A third of the limit in each of three seconds twenty seconds apart, then nothing more
+    # until the first third has left the minute, then only as much as left with it.
+    for second in (0, 20, 40):
+        clock["now"] = start + second + 0.5
+        for _ in range(limit // 3):
+            assert client.get("/api/v1/counties").status_code == 200
+    clock["now"] = start + 60.5
+    refused = client.get("/api/v1/counties")
+    assert refused.status_code == 429
+    assert refused["Retry-After"] == "1"
+    clock["now"] = start + 61.5
+    answers = [client.get("/api/v1/counties").status_code for _ in range(limit // 3 + 1)]
+    assert answers == [200] * (limit // 3) + [429]
+    clock["now"] = start + 70.5
+    assert int(client.get("/api/v1/counties")["Retry-After"]) == 11
+
+
 def test_a_made_up_forwarded_for_header_does_not_escape_the_limit(reference_data):
     client = Client()
     statuses = [
