@@ -1412,6 +1412,10 @@ def _nearest_education_rows(
     if intent.understood and not intent.models:
         return []
     by_code, _distances = _distance_table(intent.data_token or None)
+    if connection.vendor == "postgresql" and intent.understood:
+        return _nearest_education_prepared(
+            filters=filters, origin=origin, intent=intent, limit=limit, by_code=by_code
+        )
     published, params = _published_sql("e")
     where = [published]
 
@@ -1458,6 +1462,62 @@ def _nearest_education_rows(
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return _education_summaries(cursor.fetchall(), origin=origin, token=intent.data_token)
+
+
+# `_nearest_education_rows` for words that name models, on PostgreSQL: prepared once per
+# connection (see `_PAGE_STATEMENT`). The places allowed ($3, NULL for all), remote ($4, NULL
+# for either) and each municipality's distance ($5 and $6: ids and kilometres) come as values.
+_NEAREST_EDUCATION_STATEMENT = Prepared(
+    "valnav_nearest_education",
+    "SELECT e.id, e.title, (SELECT p.name FROM accounts_organisation p "  # noqa: S608 (constants)
+    "WHERE p.id = e.provider_id), e.municipality_id, e.form, e.remote "
+    "FROM atlas_complementaryeducation e "
+    f"WHERE e.status = '{PublicationStatus.PUBLISHED}' "
+    "AND (e.valid_from IS NULL OR e.valid_from <= $1) AND (e.valid_to IS NULL OR e.valid_to >= $1) "
+    "AND e.id IN (SELECT g.complementaryeducation_id "
+    "FROM atlas_complementaryeducation_closes_gaps_of g "
+    "WHERE g.validationmodel_id = ANY($2::bigint[])) "
+    "AND ($3::bigint[] IS NULL OR e.municipality_id = ANY($3::bigint[])) "
+    "AND ($4::boolean IS NULL OR e.remote = $4::boolean) "
+    "ORDER BY ($6::float8[])[array_position($5::bigint[], e.municipality_id)] ASC NULLS LAST, "
+    "e.title, e.id LIMIT $7::int",
+)
+
+
+def _nearest_education_prepared(
+    *,
+    filters: SearchFilters,
+    origin: Origin | None,
+    intent: SearchIntent,
+    limit: int,
+    by_code: dict[str, Municipality],
+) -> list[EducationSummary]:
+    """`_nearest_education_rows` from `_NEAREST_EDUCATION_STATEMENT`, for understood words."""
+    places: set[int] | None = None
+
+    def among(allowed: Iterable[int]) -> None:
+        nonlocal places
+        places = set(allowed) if places is None else places & set(allowed)
+
+    if filters.county:
+        among(m.pk for m in by_code.values() if m.county.code == filters.county)
+    if origin is not None and filters.within_km is not None:
+        among(pk for pk, km in origin.distances.items() if km <= filters.within_km)
+    if intent.places:
+        among(by_code[code].pk for code in intent.places if code in by_code)
+    distances = origin.distances if origin is not None else {}
+    rows = _NEAREST_EDUCATION_STATEMENT.rows(
+        [
+            timezone.localdate(),
+            sorted(intent.models),
+            None if places is None else sorted(places),
+            filters.remote,
+            list(distances),
+            list(distances.values()),
+            limit,
+        ]
+    )
+    return _education_summaries(rows, origin=origin, token=intent.data_token)
 
 
 def offer_detail_queryset(base: QuerySet[Offer]) -> QuerySet[Offer]:
