@@ -155,6 +155,17 @@ def _published_sql(alias: str) -> tuple[str, list[Any]]:
     )
 
 
+def _published_prepared(alias: str, today: str) -> str:
+    """`_published_sql` for a prepared statement (valnav.core.prepared): the status written in
+    (so PostgreSQL can use the partial indexes of published offers in a generic plan) and
+    today's date from the statement's parameter `today` ("$1")."""
+    return (
+        f"{alias}.status = '{PublicationStatus.PUBLISHED}' "
+        f"AND ({alias}.valid_from IS NULL OR {alias}.valid_from <= {today}) "
+        f"AND ({alias}.valid_to IS NULL OR {alias}.valid_to >= {today})"
+    )
+
+
 def _distance_expression(origin: Origin, table: str = "atlas_offer") -> RawSQL:
     return _case_sql(f'"{table}"."municipality_id"', origin.distances, "NULL")
 
@@ -814,9 +825,6 @@ def _page_rows_written(
 # can need of one pair; those few are then ranked. Within a pair relevance and distance are
 # the same for every offer, so its offers on the page are always its first by id.
 _PAGE_COLUMNS = ", ".join(f"o.{column}" for column in _OWN_COLUMNS)
-_VALID_TODAY = (
-    "(o.valid_from IS NULL OR o.valid_from <= $8) AND (o.valid_to IS NULL OR o.valid_to >= $8)"
-)
 _PAGE_STATEMENT = Prepared(
     "valnav_offer_page",
     f"SELECT o.id, o.model_id, o.provider_id, o.municipality_id, "  # noqa: S608 (constants)
@@ -824,12 +832,12 @@ _PAGE_STATEMENT = Prepared(
     "FROM (SELECT w.relevance, w.distance, x.* FROM unnest($1::bigint[], $2::bigint[], "
     "$3::float8[], $4::float8[]) AS w(model_id, municipality_id, relevance, distance) "
     "CROSS JOIN LATERAL (SELECT * FROM atlas_offer o WHERE o.model_id = w.model_id "
-    f"AND o.municipality_id = w.municipality_id AND o.status = '{PublicationStatus.PUBLISHED}' "
-    f"AND {_VALID_TODAY} ORDER BY o.id LIMIT $7) x "
+    f"AND o.municipality_id = w.municipality_id AND {_published_prepared('o', '$8')} "
+    "ORDER BY o.id LIMIT $7) x "
     "UNION ALL SELECT w.relevance, NULL, x.* FROM unnest($5::bigint[], $6::float8[]) "
     "AS w(model_id, relevance) CROSS JOIN LATERAL (SELECT * FROM atlas_offer o "
-    f"WHERE o.model_id = w.model_id AND o.status = '{PublicationStatus.PUBLISHED}' "
-    f"AND {_VALID_TODAY} ORDER BY o.id LIMIT $7) x) o "
+    f"WHERE o.model_id = w.model_id AND {_published_prepared('o', '$8')} "
+    "ORDER BY o.id LIMIT $7) x) o "
     "ORDER BY o.relevance DESC, o.distance ASC NULLS LAST, o.id LIMIT $9::int OFFSET $10::int",
 )
 
@@ -1221,9 +1229,7 @@ _FIRST_OFFERS_STATEMENT = Prepared(
     "CROSS JOIN LATERAL (SELECT o.id, o.model_id, o.municipality_id, o.provider_id, "
     "o.cost_to_individual, o.lead_time_weeks, o.remote FROM atlas_offer o "
     "WHERE o.model_id = w.model_id AND o.municipality_id = w.municipality_id "
-    f"AND o.status = '{PublicationStatus.PUBLISHED}' "
-    "AND (o.valid_from IS NULL OR o.valid_from <= $3) "
-    "AND (o.valid_to IS NULL OR o.valid_to >= $3) ORDER BY o.id LIMIT $4::int) x",
+    f"AND {_published_prepared('o', '$3')} ORDER BY o.id LIMIT $4::int) x",
 )
 
 
@@ -1472,9 +1478,7 @@ _NEAREST_EDUCATION_STATEMENT = Prepared(
     "SELECT e.id, e.title, (SELECT p.name FROM accounts_organisation p "  # noqa: S608 (constants)
     "WHERE p.id = e.provider_id), e.municipality_id, e.form, e.remote "
     "FROM atlas_complementaryeducation e "
-    f"WHERE e.status = '{PublicationStatus.PUBLISHED}' "
-    "AND (e.valid_from IS NULL OR e.valid_from <= $1) AND (e.valid_to IS NULL OR e.valid_to >= $1) "
-    "AND e.id IN (SELECT g.complementaryeducation_id "
+    f"WHERE {_published_prepared('e', '$1')} AND e.id IN (SELECT g.complementaryeducation_id "
     "FROM atlas_complementaryeducation_closes_gaps_of g "
     "WHERE g.validationmodel_id = ANY($2::bigint[])) "
     "AND ($3::bigint[] IS NULL OR e.municipality_id = ANY($3::bigint[])) "
