@@ -10,15 +10,20 @@ words are stemmed the same way and matched as prefixes, so "svetsare" finds "sve
 from __future__ import annotations
 
 import csv
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 
 from django.db import connection
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.migrations.state import StateApps
-from django.db.models import BooleanField, Q
+from django.db.models import BooleanField, F, Func, Q
 from django.db.models.expressions import RawSQL
+from django.db.models.lookups import In
+from django.db.models.sql.compiler import SQLCompiler
 
 from valnav.core.figures_cache import figures_data_token
 from valnav.core.reference import REFERENCE_DIR
@@ -145,11 +150,12 @@ def query_stems(text: str) -> list[list[str]]:
     return alternatives
 
 
-def stem_condition(table: str, forms: list[str]) -> Q:
+def stem_condition(table: str, forms: list[str], *, text_first: bool = True) -> Q:
     """A filter for rows of `table` with a stem starting with any of `forms`.
 
     PostgreSQL tests the row's own stored vector (its GIN index answers it); SQLite asks the FTS5
-    table for the matching rowids.
+    table for the matching rowids, and without `text_first` only tests them
+    when the word is common: for a query that narrows the rows by other means first.
     """
     if connection.vendor == "postgresql":
         return Q(
@@ -159,17 +165,87 @@ def stem_condition(table: str, forms: list[str]) -> Q:
                 output_field=BooleanField(),
             )
         )
-    return Q(pk__in=ids_matching_stem(table, forms))
+    match = _match_text(forms)
+    rowids = RawSQL(f"SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH %s", [match])
+    if text_first:
+        return Q(pk__in=rowids)
+    return Q(In(TestedOnly(F("pk"), word=_Frequency(table, match)), rowids))
 
 
-def ids_matching_stem(table: str, forms: list[str]) -> RawSQL:
-    """SQLite: a subquery of the FTS5 rowids of `table` with a stem starting with any of
-    `forms` (PostgreSQL tests the row's own vector instead, see `stem_condition`)."""
+def _match_text(forms: list[str]) -> str:
     expression = " OR ".join(f'"{form}" *' for form in forms)
-    return RawSQL(
-        f"SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH %s",
-        [f"search_stems : ({expression})"],
-    )
+    return f"search_stems : ({expression})"
+
+
+# A word in this many rows' text is common ("branschintyg" is in the models' own summaries, so
+# in every offer of theirs). SQLite reads an `id IN (subquery)` by looking up every id the
+# subquery returns, which for thousands of offers costs more than the rest of a page: the
+# offers of a few (model, municipality) pairs are then found by their index and only tested
+# against the matches (`TestedOnly`).
+COMMON_MATCHES = 2000
+
+_FULL_TEXT_FIRST: ContextVar[bool] = ContextVar("full_text_first", default=False)
+
+
+class _Frequency:
+    """Whether a full-text match is common, read when a query with it is first written out:
+    a query the ORM knows to be empty (no model answers the other words) never is."""
+
+    def __init__(self, table: str, match: str) -> None:
+        self.table = table
+        self.match = match
+
+    @cached_property
+    def common(self) -> bool:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT COUNT(*) FROM (SELECT rowid FROM {self.table}_fts "
+                f"WHERE {self.table}_fts MATCH %s LIMIT %s)",
+                [self.match, COMMON_MATCHES],
+            )
+            (found,) = cursor.fetchone()
+        return bool(found >= COMMON_MATCHES)
+
+
+class TestedOnly(Func):
+    """SQLite: a column written `+column` when `word` is common, which SQLite tests but never
+    looks rows up by.
+
+    SQLite takes a condition `id IN (subquery)` as the way in: it reads the subquery and looks
+    up each id. That suits a word in few rows, and a list of every match. For a common word in
+    a query narrowed by other means the id is written `+id`, so that a query that names its
+    (model, municipality) pairs reads those offers by their index and tests each against the
+    matches, instead of looking up every match; counting the matches (`place_counts`) still
+    starts from the full-text index, inside `full_text_first()`."""
+
+    def __init__(self, expression: F, *, word: _Frequency) -> None:
+        self.word = word
+        super().__init__(expression)
+
+    def as_sql(
+        self,
+        compiler: SQLCompiler,
+        connection: BaseDatabaseWrapper,
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra_context: object,
+    ) -> tuple[str, tuple[str | int, ...]]:
+        plain = _FULL_TEXT_FIRST.get() or not self.word.common
+        return super().as_sql(
+            compiler, connection, template="%(expressions)s" if plain else "+%(expressions)s"
+        )
+
+
+@contextmanager
+def full_text_first() -> Iterator[None]:
+    """SQLite: queries compiled inside start from the full-text matches even for a common word
+    (`TestedOnly`): for counting every match, where there are no pairs to start from."""
+    token = _FULL_TEXT_FIRST.set(True)
+    try:
+        yield
+    finally:
+        _FULL_TEXT_FIRST.reset(token)
 
 
 # The lexicon -------------------------------------------------------------------------------

@@ -42,6 +42,7 @@ from valnav.atlas.models import (
 from valnav.atlas.search import (
     SearchIntent,
     catalogue_models,
+    full_text_first,
     query_stems,
     search_intent,
     stem_condition,
@@ -192,20 +193,25 @@ def _apply_common(
     return queryset
 
 
-def _text_conditions(table: str, words: list[str]) -> list[Q]:
+def _text_conditions(table: str, words: list[str], *, text_first: bool = True) -> list[Q]:
     """One full-text condition per word the matcher did not know (a provider, a model's own
-    name, "gesällbrev"): each must be in the row's own text."""
+    name, "gesällbrev"): each must be in the row's own text (`stem_condition`)."""
     conditions = []
     for word in words:
         text = Q()
         for forms in query_stems(word):
-            text &= stem_condition(table, forms)
+            text &= stem_condition(table, forms, text_first=text_first)
         conditions.append(text)
     return conditions
 
 
 def _apply_intent(
-    queryset: QuerySet[Any], intent: SearchIntent, *, table: str, model_field: str
+    queryset: QuerySet[Any],
+    intent: SearchIntent,
+    *,
+    table: str,
+    model_field: str,
+    text_first: bool = True,
 ) -> QuerySet[Any]:
     """Narrow `queryset` to what the words ask: the models they name, the places they name,
     and the rest in the row's own text."""
@@ -213,7 +219,7 @@ def _apply_intent(
         queryset = queryset.filter(**{f"{model_field}__in": sorted(intent.models)})
     if intent.places:
         queryset = queryset.filter(municipality__code__in=intent.places)
-    for condition in _text_conditions(table, intent.text_words):
+    for condition in _text_conditions(table, intent.text_words, text_first=text_first):
         queryset = queryset.filter(condition)
     return queryset
 
@@ -227,9 +233,15 @@ def offer_matches(
     filters: SearchFilters,
     base: QuerySet[Offer] | None = None,
     intent: SearchIntent | None = None,
+    text_first: bool = False,
 ) -> tuple[QuerySet[Offer], Origin | None, SearchIntent]:
     """Published offers matching `filters`, unordered and without annotations, with the
-    origin of distances and the words' intent."""
+    origin of distances and the words' intent.
+
+    Without `text_first` a word in thousands of offers is only tested (`stem_condition`), for
+    the callers that read the offers of a few (model, municipality) pairs from the counts
+    (`place_counts` counts from the full-text index anyway); a list of every match asks for
+    `text_first`."""
     if intent is None:
         intent = search_intent(filters.query, language=filters.words_language)
     origin = municipality_origin(filters.municipality, token=intent.data_token or None)
@@ -252,7 +264,9 @@ def offer_matches(
         queryset = queryset.filter(model__kind=filters.kind)
     if filters.language:
         queryset = queryset.filter(languages__contains=f",{filters.language.lower()},")
-    queryset = _apply_intent(queryset, intent, table="atlas_offer", model_field="model_id")
+    queryset = _apply_intent(
+        queryset, intent, table="atlas_offer", model_field="model_id", text_first=text_first
+    )
     return queryset, origin, intent
 
 
@@ -266,7 +280,9 @@ def offer_search(
 
     Each offer carries `relevance` and, when a municipality is given, `distance_km`.
     """
-    queryset, origin, intent = offer_matches(filters=filters, base=base, intent=intent)
+    queryset, origin, intent = offer_matches(
+        filters=filters, base=base, intent=intent, text_first=True
+    )
     queryset = queryset.select_related("model", "model__branch", "provider", "municipality__county")
     ordering: list[Any] = []
     if intent.models:
@@ -297,14 +313,16 @@ def place_counts(queryset: QuerySet[Offer]) -> list[PlaceCount]:
 
     Relevance depends on the model alone and distance on the municipality alone, so these
     few hundred rows at most tell which offers a ranked page or a group needs: the ranked
-    query then sorts those few instead of every match."""
-    return [
-        PlaceCount(*row)
-        for row in queryset.order_by()
+    query then sorts those few instead of every match. Every match is counted, so a common
+    word's matches are read from the full-text index first (`full_text_first`)."""
+    grouped = (
+        queryset.order_by()
         .values("model_id", "municipality_id")
         .annotate(n=Count("pk"), first=Min("pk"))
         .values_list("model_id", "municipality_id", "n", "first")
-    ]
+    )
+    with full_text_first():
+        return [PlaceCount(*row) for row in grouped]
 
 
 # The published offers counted per model and municipality, per data token and day (what is
@@ -553,6 +571,10 @@ def _page_plan(
     needed, first_start = _page_pairs(counts, rank, start, size)
     ranked: QuerySet[Offer] | None = None
     if needed and size > 0:
+        if intent.text_words and 2 * sum(place.count for place in needed) > total:
+            # The page's pairs hold most of the matches (nothing ranks them apart): they are
+            # read from the full-text index, as a list of every match is.
+            queryset = offer_matches(filters=filters, base=base, intent=intent, text_first=True)[0]
         ranked = queryset.filter(_places_q(needed, counts))
         ordering: list[Any] = []
         if len({rank(place) for place in needed}) > 1:

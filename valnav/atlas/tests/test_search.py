@@ -4,21 +4,24 @@ import pytest
 from django import forms
 from django.db import connection
 from django.forms import BoundField
+from django.test import Client
 from django.utils import translation
 
 from valnav.atlas.forms import SearchForm
-from valnav.atlas.models import ModelKind, PublicationStatus
-from valnav.atlas.search import SEARCHABLE_TABLES
+from valnav.atlas.models import ModelKind, Offer, PublicationStatus
+from valnav.atlas.search import COMMON_MATCHES, SEARCHABLE_TABLES, query_stems
 from valnav.atlas.selectors import (
     SearchFilters,
     coverage_by_municipality,
     education_near,
     education_nearest,
     education_search,
+    municipality_origin,
     offer_groups,
     offer_search,
     offer_search_page,
 )
+from valnav.atlas.services import offer_stems
 from valnav.atlas.tests.factories import (
     EducationFactory,
     OfferFactory,
@@ -400,6 +403,132 @@ def test_a_new_offer_is_counted_by_the_next_search(atlas):
     after = offer_search_page(filters=filters, size=20)
     assert after.count == before + 1
     assert len(after.items) == before + 1
+
+
+# A word in thousands of offers' text ("branschintyg" in the models' own summaries) is read
+# differently by SQLite (search.COMMON_MATCHES); what is found, counted and shown must not change.
+COMMON_PLACES = ("1980", "0380", "1880", "0484", "0580", "0583")
+
+
+@pytest.fixture
+def common_word(atlas):
+    models = [
+        ValidationModelFactory.create(
+            name=f"Validering av plåtslagare {n}",
+            summary="Den som klarar valideringen får ett branschintyg.",
+            ssyk=["7213"],
+        )
+        for n in range(2)
+    ]
+    provider = OrganisationFactory.create(name="Plåtcentrum")
+    places = [place(code) for code in COMMON_PLACES]
+    stems = {
+        (model.pk, where.pk): offer_stems(Offer(model=model, provider=provider, municipality=where))
+        for model in models
+        for where in places
+    }
+    offers = []
+    for n in range(COMMON_MATCHES * 3 // 2):
+        model, where = models[n % 2], places[n % len(places)]
+        offers.append(
+            Offer(
+                model=model,
+                provider=provider,
+                external_id=f"common-{n}",
+                municipality=where,
+                # Some drafts, and some published for a time that has passed.
+                status=PublicationStatus.DRAFT if n % 7 == 0 else PublicationStatus.PUBLISHED,
+                valid_to=date(2020, 1, 1) if n % 11 == 0 else None,
+                search_stems=stems[(model.pk, where.pk)],
+            )
+        )
+    Offer.objects.bulk_create(offers)  # indexed by the triggers like any other write
+    return models
+
+
+def published_with(word):
+    """The published offers with a stem starting as the word's, read in Python."""
+    forms = [form for alternatives in query_stems(word) for form in alternatives]
+    return [
+        offer
+        for offer in Offer.objects.published().order_by("pk")
+        if any(stem.startswith(tuple(forms)) for stem in offer.search_stems.split())
+    ]
+
+
+def nearest_first(offers, code):
+    distances = municipality_origin(code).distances
+    return sorted(
+        offers,
+        key=lambda o: (
+            distances.get(o.municipality_id) is None,
+            distances.get(o.municipality_id, 0),
+            o.pk,
+        ),
+    )
+
+
+def test_a_word_in_thousands_of_offers_finds_counts_and_ranks_exactly_them(common_word):
+    matches = published_with("branschintyg")
+    assert len(matches) >= COMMON_MATCHES  # the common word's way, not the rare one's
+    ranked = nearest_first(matches, "1980")
+    filters = SearchFilters(query="branschintyg", municipality="1980")
+
+    first = offer_search_page(filters=filters, size=20)
+    later = offer_search_page(filters=filters, page=37, size=20)
+    assert first.count == later.count == len(matches)
+    assert [o.pk for o in first.items] == [o.pk for o in ranked[:20]]
+    assert [o.pk for o in later.items] == [o.pk for o in ranked[720:740]]
+
+    result = offer_groups(filters=filters)
+    assert result.count == len(matches)
+    expected: dict[int, list[int]] = {}
+    for offer in ranked:
+        expected.setdefault(offer.model_id, []).append(offer.pk)
+    assert {g.model.pk: g.count for g in result.groups} == {
+        pk: len(ids) for pk, ids in expected.items()
+    }
+    assert {g.model.pk: [o.pk for o in g.offers] for g in result.groups} == {
+        pk: ids[:3] for pk, ids in expected.items()
+    }
+
+    # The API's flat list, with and without a place to measure from, and one model's offers.
+    api = (
+        Client()
+        .get(
+            "/api/v1/offers",
+            {"q": "branschintyg", "municipality": "1980", "limit": 20, "offset": 500},
+        )
+        .json()
+    )
+    assert api["count"] == len(matches)
+    assert [item["id"] for item in api["items"]] == [o.pk for o in ranked[500:520]]
+    anywhere = (
+        Client().get("/api/v1/offers", {"q": "branschintyg", "limit": 20, "offset": 1000}).json()
+    )
+    assert [item["id"] for item in anywhere["items"]] == [o.pk for o in matches[1000:1020]]
+    model = common_word[1]
+    own = offer_search_page(
+        filters=SearchFilters(query="branschintyg", municipality="1980", model=model.key),
+        page=3,
+        size=20,
+    )
+    assert [o.pk for o in own.items] == expected[model.pk][40:60]
+
+
+def test_a_new_offer_is_found_by_a_word_in_thousands_of_offers(common_word):
+    filters = SearchFilters(query="branschintyg", municipality="1882")  # Askersund: none there
+    before = offer_groups(filters=filters)
+    offer = OfferFactory(model=common_word[0], municipality=place("1882"))
+    draft = OfferFactory(
+        model=common_word[0], municipality=place("1882"), status=PublicationStatus.DRAFT
+    )
+    after = offer_groups(filters=filters)
+    assert after.count == before.count + 1
+    group = next(g for g in after.groups if g.model == common_word[0])
+    assert [o.pk for o in group.offers][:1] == [offer.pk]
+    assert draft.pk not in {o.pk for g in after.groups for o in g.offers}
+    assert offer_search_page(filters=filters, size=1).items == [offer]
 
 
 def test_every_searchable_table_keeps_its_full_text_index_after_all_migrations():
