@@ -57,11 +57,13 @@ def _empty_cache():
 
 
 # The reference data (counties, municipalities, occupations, branch models: a second or so to
-# import) is imported once and committed, for all the database tests that ask for it, instead
-# of once per test. So that no other test meets it, those tests run after the database tests
-# that do not ask for it (pytest_collection_modifyitems below), and it is flushed before the
-# first transactional test, which starts from an empty database as Django promises.
-_reference = {"committed": False}
+# import) and the personas are imported once and committed, for all the database tests that ask
+# for them, instead of once per test. So that no other test meets them, those tests run after
+# the database tests that do not ask for them (pytest_collection_modifyitems below): first the
+# tests of the reference data alone, then those of the personas, each group before its data is
+# committed. Both are flushed before the first transactional test, which starts from an empty
+# database as Django promises.
+_committed = {"reference": False, "personas": False}
 
 
 def _is_transactional(item: pytest.Item) -> bool:
@@ -78,14 +80,15 @@ def _import_reference() -> None:
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """After pytest-django's order (database tests, transactional tests, the rest), the database
-    tests that use the reference data go last among the database tests. The sort is stable."""
+    tests that use the reference data go last among the database tests, and of those the ones
+    that use the personas last. The sort is stable."""
 
     def group(item: pytest.Item) -> int:
         names = getattr(item, "fixturenames", [])
         uses_db = "db" in names or item.get_closest_marker("django_db") is not None
         if uses_db and not _is_transactional(item):
-            return 1 if "reference_data" in names else 0
-        return 2
+            return 2 if "personas" in names else 1 if "reference_data" in names else 0
+        return 3
 
     items.sort(key=group)
 
@@ -96,7 +99,25 @@ def _reference_data_committed(django_db_setup, django_db_blocker):
     # in a function-scoped fixture when the module is marked django_db).
     with django_db_blocker.unblock():
         _import_reference()
-    _reference["committed"] = True
+    _committed["reference"] = True
+
+
+@pytest.fixture(scope="session")
+def _personas_committed(_reference_data_committed, django_db_blocker):
+    from valnav.demo.services import demo_accounts_seed
+
+    with django_db_blocker.unblock():
+        demo_accounts_seed()
+    _committed["personas"] = True
+
+
+def _without_personas() -> None:
+    """The personas taken out again, inside the test's transaction, for a test of the reference
+    data alone that runs after the personas were committed (the sort above makes that rare)."""
+    from valnav.accounts.models import Organisation, User
+
+    User.objects.filter(is_demo=True).delete()
+    Organisation.objects.filter(is_demo=True).delete()
 
 
 @pytest.fixture
@@ -108,21 +129,26 @@ def reference_data(_reference_data_committed, request):
         # Flushed by a transactional test: imported into this test alone (committed only in a
         # transactional test, which flushes it after itself).
         _import_reference()
+    elif _committed["personas"] and "personas" not in request.fixturenames:
+        _without_personas()
 
 
 @pytest.fixture(autouse=True)
 def _transactional_tests_start_empty(request, django_db_blocker):
-    if _reference["committed"] and _is_transactional(request.node):
+    if (_committed["reference"] or _committed["personas"]) and _is_transactional(request.node):
         with django_db_blocker.unblock():
             call_command("flush", interactive=False, verbosity=0)
-        _reference["committed"] = False
+        _committed["reference"] = _committed["personas"] = False
 
 
 @pytest.fixture
-def personas(reference_data):
+def personas(_personas_committed, reference_data, request):
     """All demo personas, keyed by persona key (as in PERSONAS)."""
     from valnav.accounts.models import User
     from valnav.demo.services import demo_accounts_seed
 
-    demo_accounts_seed()
+    if _is_transactional(request.node) or not _committed["personas"]:
+        # In a transactional test (the database flushed after each), or after a flush: seeded
+        # into this test alone.
+        demo_accounts_seed()
     return {user.email.split("@")[0]: user for user in User.objects.filter(is_demo=True)}
