@@ -17,8 +17,11 @@ import os
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from django.test import TransactionTestCase
 from django.utils import translation
 from hypothesis import settings as hypothesis_settings
+
+from tests import saved_rows
 
 # Tests that need a Debian package: not run without it, unless required (VALNAV_REQUIRE_…).
 # (pytester: to run that plumbing's own test.)
@@ -124,10 +127,15 @@ def _without_personas() -> None:
 def reference_data(_reference_data_committed, request):
     from valnav.places.models import County
 
-    request.getfixturevalue("transactional_db" if _is_transactional(request.node) else "db")
+    if _is_transactional(request.node):
+        # Committed, as the live server's thread needs them: from the rows kept of the first
+        # such test (tests/saved_rows.py), with the personas when the test asks for them.
+        request.getfixturevalue("transactional_db")
+        saved_rows.reach("personas" if "personas" in request.fixturenames else "reference")
+        return
+    request.getfixturevalue("db")
     if not County.objects.exists():
-        # Flushed by a transactional test: imported into this test alone (committed only in a
-        # transactional test, which flushes it after itself).
+        # Flushed by a transactional test: imported into this test alone (rolled back).
         _import_reference()
     elif _committed["personas"] and "personas" not in request.fixturenames:
         _without_personas()
@@ -137,8 +145,25 @@ def reference_data(_reference_data_committed, request):
 def _transactional_tests_start_empty(request, django_db_blocker):
     if (_committed["reference"] or _committed["personas"]) and _is_transactional(request.node):
         with django_db_blocker.unblock():
-            call_command("flush", interactive=False, verbosity=0)
+            saved_rows.reach("empty")
         _committed["reference"] = _committed["personas"] = False
+
+
+# After a transactional test Django empties the database (`flush`, then the content types and
+# permissions are created again); the same rows are written back from those kept the first time.
+_django_fixture_teardown = TransactionTestCase._fixture_teardown
+
+
+def _fixture_teardown(self: TransactionTestCase) -> None:
+    databases = set(self._databases_names(include_mirrors=False))
+    if databases == {"default"} and self.available_apps is None and not self.serialized_rollback:
+        saved_rows.reach("empty")
+    else:
+        _django_fixture_teardown(self)
+
+
+# A method replaced on the class, for every transactional test of the run.
+TransactionTestCase._fixture_teardown = _fixture_teardown
 
 
 @pytest.fixture
@@ -147,8 +172,6 @@ def personas(_personas_committed, reference_data, request):
     from valnav.accounts.models import User
     from valnav.demo.services import demo_accounts_seed
 
-    if _is_transactional(request.node) or not _committed["personas"]:
-        # In a transactional test (the database flushed after each), or after a flush: seeded
-        # into this test alone.
-        demo_accounts_seed()
+    if not _is_transactional(request.node) and not _committed["personas"]:
+        demo_accounts_seed()  # flushed by a transactional test: into this test alone
     return {user.email.split("@")[0]: user for user in User.objects.filter(is_demo=True)}
