@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from django.db import transaction
 
 from valnav.accounts.models import Organisation
 from valnav.atlas.models import ComplementaryEducation, Offer, PublicationStatus
@@ -16,10 +17,20 @@ from valnav.places.models import Municipality
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(scope="module")
+def _seeded_once(_personas_committed, django_db_blocker):
+    """The demo atlas seeded once for the module, inside a transaction rolled back at its end:
+    each test runs in a savepoint inside it (pytest-django's `db`), so that what one test
+    deletes or changes, the next does not see. Seeded per test it cost two seconds a test."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield demo_atlas_seed()
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def seeded(personas):
+def seeded(_seeded_once, personas):
     """The demo accounts (personas) and the demo atlas, as `seed_demo` makes them."""
-    return demo_atlas_seed()
+    return _seeded_once
 
 
 def snapshot():

@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 from django.utils import timezone
 
 from valnav.casework.models import (
@@ -38,10 +39,20 @@ def counts():
     }
 
 
+@pytest.fixture(scope="module")
+def _seeded_once(_personas_committed, django_db_blocker):
+    """`seed_demo` once for the module, inside a transaction rolled back at its end: each test
+    runs in a savepoint inside it (pytest-django's `db`), so that what one test deletes or
+    changes, the next does not see. Seeded per test it cost two seconds a test."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("seed_demo", stdout=io.StringIO())
+        yield counts()
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def seeded(reference_data):
-    call_command("seed_demo", stdout=io.StringIO())
-    return counts()
+def seeded(_seeded_once, personas):
+    return _seeded_once
 
 
 def test_seed_demo_twice_gives_the_same_counts(seeded):
