@@ -9,10 +9,11 @@ offer import started on one is run by a separate `db_worker` process and followe
 through the other, and a second run of the worker imports nothing twice; and the login rate
 limit counts the POSTs to both servers together.
 
-The database is the test's own, made and dropped here, apart from pytest-django's: a fresh
+The database is the test's own, made and dropped here, apart from pytest-django's: a
 PostgreSQL database beside the suite's when the suite runs on PostgreSQL (CI's second phase; the
 role may create databases), else a SQLite file. Two servers over one SQLite file show the same
-properties, since neither keeps anything of its own between requests.
+properties, since neither keeps anything of its own between requests. Each test's database is a
+copy of one that `manage.py migrate` made once for the module.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import io
 import json
 import re
 import secrets
+import shutil
 import socket
 import sqlite3
 import subprocess
@@ -117,31 +119,78 @@ class Database:
             connection.execute(statement.encode())
 
 
-@pytest.fixture
-def database(tmp_path: Path) -> Iterator[Database]:
+def _server_connection() -> psycopg.Connection[tuple[object, ...]]:
     default = settings.DATABASES["default"]
-    if default["ENGINE"] != "django.db.backends.postgresql":
-        yield Database(url=f"sqlite:///{tmp_path / 'valnav.sqlite3'}")
-        return
-    host, port = str(default["HOST"]), str(default["PORT"] or 5432)
-    user, password = str(default["USER"]), str(default["PASSWORD"])
-    name = f"valnav_two_{secrets.token_hex(4)}"
+    return psycopg.connect(
+        dbname="postgres",
+        host=str(default["HOST"]),
+        port=str(default["PORT"] or 5432),
+        user=str(default["USER"]),
+        password=str(default["PASSWORD"]),
+        autocommit=True,
+    )
 
-    def server() -> psycopg.Connection[tuple[object, ...]]:
-        return psycopg.connect(
-            dbname="postgres", host=host, port=port, user=user, password=password, autocommit=True
+
+def _new_database(name: str, *, template: str | None = None) -> Database:
+    """A PostgreSQL database beside the suite's, empty or a copy of `template`."""
+    default = settings.DATABASES["default"]
+    statement = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
+    if template:
+        statement += sql.SQL(" TEMPLATE {}").format(sql.Identifier(template))
+    with _server_connection() as connection:
+        connection.execute(statement)
+    user, password = str(default["USER"]), str(default["PASSWORD"])
+    credentials = f"{urllib.parse.quote(user, safe='')}:{urllib.parse.quote(password, safe='')}"
+    host, port = str(default["HOST"]), str(default["PORT"] or 5432)
+    return Database(url=f"postgres://{credentials}@{host}:{port}/{name}")
+
+
+def _drop_database(database: Database) -> None:
+    name = urllib.parse.urlsplit(database.url).path.lstrip("/")
+    with _server_connection() as connection:
+        connection.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
         )
 
-    with server() as connection:
-        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    credentials = f"{urllib.parse.quote(user, safe='')}:{urllib.parse.quote(password, safe='')}"
+
+def _on_postgresql() -> bool:
+    return settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+
+
+@pytest.fixture(scope="module")
+def migrated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+    """A database as an operator makes one (`manage.py migrate` and the cache table, with
+    production's settings), once for the module: each test's own database starts as a copy of
+    it. Migrating takes a quarter of a minute, the copy a moment."""
+    tmp_path = tmp_path_factory.mktemp("migrated")
+    if _on_postgresql():
+        made = _new_database(f"valnav_two_migrated_{secrets.token_hex(4)}")
+    else:
+        made = Database(url=f"sqlite:///{tmp_path / 'valnav.sqlite3'}")
     try:
-        yield Database(url=f"postgres://{credentials}@{host}:{port}/{name}")
+        env = environment(tmp_path, made, "var-setup")
+        manage(env, "migrate", "--noinput")
+        manage(env, "createcachetable")
+        yield made
     finally:
-        with server() as connection:
-            connection.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
+        if _on_postgresql():
+            _drop_database(made)
+
+
+@pytest.fixture
+def database(tmp_path: Path, migrated: Database) -> Iterator[Database]:
+    """The test's own database, migrated (a copy of `migrated`), dropped after the test."""
+    if not _on_postgresql():
+        copy = tmp_path / "valnav.sqlite3"
+        shutil.copyfile(migrated.url.removeprefix("sqlite:///"), copy)
+        yield Database(url=f"sqlite:///{copy}")
+        return
+    template = urllib.parse.urlsplit(migrated.url).path.lstrip("/")
+    made = _new_database(f"valnav_two_{secrets.token_hex(4)}", template=template)
+    try:
+        yield made
+    finally:
+        _drop_database(made)
 
 
 # --- the processes ------------------------------------------------------------------------------
@@ -253,8 +302,6 @@ def start_server(
 @pytest.fixture
 def case_reference(tmp_path: Path, database: Database) -> str:
     env = environment(tmp_path, database, "var-setup")
-    manage(env, "migrate", "--noinput")
-    manage(env, "createcachetable")
     credentials = f"EMAIL, FULL_NAME, PASSWORD = {EMAIL!r}, {FULL_NAME!r}, {PASSWORD!r}\n"
     output = manage(env, "shell", "-c", credentials + SETUP)
     return str(json.loads(output.strip().splitlines()[-1])["case"])
@@ -496,7 +543,6 @@ def test_the_login_rate_limit_holds_across_the_workers_of_a_server_with_the_defa
     """`gunicorn --workers 3` as docs/deploy.md runs it, with the default, per-process cache:
     the workers count the login POSTs together (they once counted alone, each to the limit)."""
     default_cache = {"VALNAV_CACHE_BACKEND": "locmem"}
-    manage(environment(tmp_path, database, "var-setup", **default_cache), "migrate", "--noinput")
     server = start_server(tmp_path, database, "workers", workers=3, **default_cache)
     try:
         server.wait_until_up()
