@@ -1446,21 +1446,11 @@ def _nearest_education_rows(
         )
     published, params = _published_sql("e")
     where = [published]
-
-    def among(column: str, values: list[int]) -> None:
-        where.append(f"{column} IN ({', '.join(['%s'] * len(values))})" if values else "1 = 0")
-        params.extend(values)
-
-    if filters.county:
-        among(
-            "e.municipality_id",
-            sorted(m.pk for m in by_code.values() if m.county.code == filters.county),
-        )
-    if origin is not None and filters.within_km is not None:
-        among(
-            "e.municipality_id",
-            sorted(pk for pk, km in origin.distances.items() if km <= filters.within_km),
-        )
+    places = _education_places(filters=filters, origin=origin, intent=intent, by_code=by_code)
+    if places is not None:
+        marks = ", ".join(["%s"] * len(places))
+        where.append(f"e.municipality_id IN ({marks})" if places else "1 = 0")
+        params.extend(places)
     if filters.remote is not None:
         where.append("e.remote = %s")
         params.append(filters.remote)
@@ -1473,8 +1463,6 @@ def _nearest_education_rows(
             f"WHERE g.validationmodel_id IN ({', '.join(['%s'] * len(models))}))"
         )
         params.extend(models)
-    if intent.places:
-        among("e.municipality_id", sorted(by_code[c].pk for c in intent.places if c in by_code))
     ordering = ""
     if origin is not None and origin.distances:
         case, case_params = _case_text("e.municipality_id", origin.distances, "NULL")
@@ -1490,6 +1478,30 @@ def _nearest_education_rows(
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return _education_summaries(cursor.fetchall(), origin=origin, token=intent.data_token)
+
+
+def _education_places(
+    *,
+    filters: SearchFilters,
+    origin: Origin | None,
+    intent: SearchIntent,
+    by_code: dict[str, Municipality],
+) -> list[int] | None:
+    """The municipalities (pks, sorted) the filters allow education in: the county, the
+    distance from the origin and the places the words name, all of them; None for any."""
+    places: set[int] | None = None
+
+    def among(allowed: Iterable[int]) -> None:
+        nonlocal places
+        places = set(allowed) if places is None else places & set(allowed)
+
+    if filters.county:
+        among(m.pk for m in by_code.values() if m.county.code == filters.county)
+    if origin is not None and filters.within_km is not None:
+        among(pk for pk, km in origin.distances.items() if km <= filters.within_km)
+    if intent.places:
+        among(by_code[code].pk for code in intent.places if code in by_code)
+    return None if places is None else sorted(places)
 
 
 # `_nearest_education_rows` for words that name models, on PostgreSQL: prepared once per
@@ -1519,24 +1531,12 @@ def _nearest_education_prepared(
     by_code: dict[str, Municipality],
 ) -> list[EducationSummary]:
     """`_nearest_education_rows` from `_NEAREST_EDUCATION_STATEMENT`, for understood words."""
-    places: set[int] | None = None
-
-    def among(allowed: Iterable[int]) -> None:
-        nonlocal places
-        places = set(allowed) if places is None else places & set(allowed)
-
-    if filters.county:
-        among(m.pk for m in by_code.values() if m.county.code == filters.county)
-    if origin is not None and filters.within_km is not None:
-        among(pk for pk, km in origin.distances.items() if km <= filters.within_km)
-    if intent.places:
-        among(by_code[code].pk for code in intent.places if code in by_code)
     distances = origin.distances if origin is not None else {}
     rows = _NEAREST_EDUCATION_STATEMENT.rows(
         [
             timezone.localdate(),
             sorted(intent.models),
-            None if places is None else sorted(places),
+            _education_places(filters=filters, origin=origin, intent=intent, by_code=by_code),
             filters.remote,
             list(distances),
             list(distances.values()),
