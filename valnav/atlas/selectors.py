@@ -410,19 +410,30 @@ def _published_counts_for(
     return counts, places is not None
 
 
-def _places_q(places: list[PlaceCount], among: list[PlaceCount]) -> Q:
-    """Offers of exactly the (model, municipality) pairs `places`, of all the pairs `among`
-    that match: a model with all its pairs taken is named alone."""
+def _wanted_places(places: list[PlaceCount]) -> dict[int, set[int]]:
+    """The municipalities of `places` per model."""
     wanted: dict[int, set[int]] = {}
     for place in places:
         wanted.setdefault(place.model_id, set()).add(place.municipality_id)
+    return wanted
+
+
+def _whole_models(places: list[PlaceCount], among: list[PlaceCount]) -> set[int]:
+    """The models of which `places` takes every pair `among` holds: a query can name such a
+    model alone instead of its places."""
     held: dict[int, int] = {}
     for place in among:
         held[place.model_id] = held.get(place.model_id, 0) + 1
-    whole = sorted(pk for pk, municipalities in wanted.items() if len(municipalities) == held[pk])
-    condition = Q(model_id__in=whole) if whole else Q(pk__in=[])
-    for model_id, municipalities in sorted(wanted.items()):
-        if len(municipalities) != held[model_id]:
+    return {pk for pk, taken in _wanted_places(places).items() if len(taken) == held[pk]}
+
+
+def _places_q(places: list[PlaceCount], among: list[PlaceCount]) -> Q:
+    """Offers of exactly the (model, municipality) pairs `places`, of all the pairs `among`
+    that match: a model with all its pairs taken is named alone."""
+    whole = _whole_models(places, among)
+    condition = Q(model_id__in=sorted(whole)) if whole else Q(pk__in=[])
+    for model_id, municipalities in sorted(_wanted_places(places).items()):
+        if model_id not in whole:
             condition |= Q(model_id=model_id, municipality_id__in=sorted(municipalities))
     return condition
 
@@ -794,14 +805,9 @@ def _page_rows_written(
     """The page's rows in one query written out for these pairs (SQLite)."""
     params: list[Any] = []
     # The pairs: a model with all its places wanted (and no place limit) is named alone.
-    wanted: dict[int, set[int]] = {}
-    for place in needed:
-        wanted.setdefault(place.model_id, set()).add(place.municipality_id)
-    held: dict[int, int] = {}
-    for place in counts:
-        held[place.model_id] = held.get(place.model_id, 0) + 1
+    wanted = _wanted_places(needed)
     pairs: list[str] = []
-    whole = sorted(pk for pk, places in wanted.items() if not limited and len(places) == held[pk])
+    whole = [] if limited else sorted(_whole_models(needed, counts))
     if whole:
         pairs.append(f"o.model_id IN ({', '.join(['%s'] * len(whole))})")
         params += whole
@@ -875,17 +881,9 @@ def _page_rows_prepared(
     size: int,
 ) -> list[tuple[Any, ...]]:
     """The page's rows from `_PAGE_STATEMENT` (PostgreSQL)."""
-    held: dict[int, int] = {}
-    for place in counts:
-        held[place.model_id] = held.get(place.model_id, 0) + 1
-    wanted: dict[int, int] = {}
-    for place in needed:
-        wanted[place.model_id] = wanted.get(place.model_id, 0) + 1
     # Without an origin every place of a model ranks alike: a model with all its places
     # wanted is read alone, from its own index, rather than place by place.
-    whole = {
-        pk for pk, places in wanted.items() if origin is None and not limited and places == held[pk]
-    }
+    whole = _whole_models(needed, counts) if origin is None and not limited else set()
     distances = origin.distances if origin is not None else {}
     pairs = [place for place in needed if place.model_id not in whole]
     return _PAGE_STATEMENT.rows(
@@ -1257,12 +1255,9 @@ _FIRST_OFFERS_STATEMENT = Prepared(
 
 def _pairs_condition(places: list[PlaceCount]) -> tuple[str, list[int]]:
     """SQL for offers (`o`) in exactly the (model, municipality) pairs of `places`."""
-    wanted: dict[int, set[int]] = {}
-    for place in places:
-        wanted.setdefault(place.model_id, set()).add(place.municipality_id)
     parts: list[str] = []
     params: list[int] = []
-    for model_id, municipalities in sorted(wanted.items()):
+    for model_id, municipalities in sorted(_wanted_places(places).items()):
         marks = ", ".join(["%s"] * len(municipalities))
         parts.append(f"(o.model_id = %s AND o.municipality_id IN ({marks}))")
         params += [model_id, *sorted(municipalities)]
